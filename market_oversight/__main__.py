@@ -1,0 +1,5 @@
+import sys
+
+from market_oversight.cli import main
+
+sys.exit(main())

@@ -1,0 +1,50 @@
+"""Named errors. The CLI turns each into a one-line message and a non-zero exit; the app into st.error."""
+
+from __future__ import annotations
+
+
+class MarketOversightError(Exception):
+    """Base class: every error we expect a user to see."""
+
+
+class WarehouseError(MarketOversightError):
+    """The warehouse file cannot be opened, or is of an unknown or newer schema."""
+
+
+class WarehouseTooNew(WarehouseError):
+    """The file was written by a newer version of Care Market Oversight."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another process holds the warehouse file for writing."""
+
+
+class SourceError(MarketOversightError):
+    """An input source cannot be read or is not a recognised dataset."""
+
+    def __init__(self, message: str, *, source: str | None = None, row: int | None = None,
+                 field: str | None = None) -> None:
+        parts = [p for p in (
+            source and f"{source}",
+            row is not None and f"row {row}",
+            field and f"field '{field}'",
+        ) if p]
+        prefix = ": ".join([", ".join(parts)]) if parts else ""
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+        self.source, self.row, self.field = source, row, field
+
+
+class UnknownSourceFormat(SourceError):
+    """The source is readable but matches none of the formats we know."""
+
+
+class MissingColumns(SourceError):
+    """A recognised file lacks columns its dataset requires."""
+
+
+class ConfigError(MarketOversightError):
+    """Configuration is missing or invalid."""
+
+
+class PermissionDenied(MarketOversightError):
+    """The signed-in user's role does not allow this action."""

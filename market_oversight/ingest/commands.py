@@ -1,0 +1,53 @@
+"""`market-oversight ingest …`: load CQC data, provider returns, fee rates and benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+
+from market_oversight.paths import resolve_db
+
+
+def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    ingest = sub.add_parser("ingest", help="load a source into the warehouse")
+    kinds = ingest.add_subparsers(dest="dataset", required=True, metavar="DATASET")
+
+    cqc = kinds.add_parser(
+        "cqc", parents=[common],
+        help="CQC register and ratings: API base URL, saved API folder, or bulk file",
+        epilog="Example: market-oversight ingest cqc https://api.service.cqc.org.uk/public/v1 "
+               "--local-authority Oldham",
+    )
+    cqc.add_argument("source", help="API base URL, folder of saved API responses, or CSV/XLSX/ODS file")
+    cqc.add_argument("--local-authority", help="API only: fetch locations in this local authority")
+    cqc.add_argument("--api-key", help="API only: subscription key (default: $CQC_API_KEY)")
+    cqc.add_argument("--json", action="store_true", help="print one JSON object with the batch result")
+    cqc.set_defaults(func=_run_cqc)
+
+    for name, what in (("returns", "monthly provider returns (care home or home care)"),
+                       ("fees", "commissioned fee rates"),
+                       ("benchmarks", "benchmark rates")):
+        p = kinds.add_parser(name, parents=[common], help=what,
+                             epilog=f"Example: market-oversight ingest {name} {name}_2026-10.csv --json")
+        p.add_argument("file", help="CSV or XLSX file")
+        p.add_argument("--json", action="store_true", help="print one JSON object with the batch result")
+        p.set_defaults(func=_run_file, kind=name)
+
+
+def _print(result, as_json: bool) -> int:
+    print(result.to_json() if as_json else result.summary())
+    return 1 if result.status == "rejected" else 0
+
+
+def _run_cqc(args: argparse.Namespace) -> int:
+    from market_oversight.ingest.cqc import ingest_cqc
+
+    result = ingest_cqc(resolve_db(args.db), args.source, local_authority=args.local_authority,
+                        api_key=args.api_key, progress=not args.json)
+    return _print(result, args.json)
+
+
+def _run_file(args: argparse.Namespace) -> int:
+    from market_oversight.ingest.tabular import ingest_file
+
+    result = ingest_file(resolve_db(args.db), args.kind, args.file)
+    return _print(result, args.json)

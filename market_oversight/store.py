@@ -1,0 +1,193 @@
+"""The only module that opens DuckDB connections.
+
+Two files make a warehouse: the warehouse itself (register, ratings, returns, scores), written by the
+command-line jobs, and a small casework file beside it (notes, actions, suspensions, overrides),
+written by the app in short transactions. Each has its own ordered migrations under `sql/`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from market_oversight.errors import WarehouseBusy, WarehouseError, WarehouseTooNew
+from market_oversight.paths import SQL_DIR, casework_path
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+_LOCKED = ("Could not set lock", "Conflicting lock", "database is locked")
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of `sql/<name>.sql`; names come from code, never from users."""
+    path = SQL_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise WarehouseError(f"missing SQL file {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def migrations(kind: str = "migrations") -> list[tuple[int, str, str]]:
+    """(version, file name, text) for every migration of a kind (`migrations` or `casework`)."""
+    found = []
+    for path in sorted((SQL_DIR / kind).glob("*.sql")):
+        m = _MIGRATION_NAME.match(path.name)
+        if not m:
+            raise WarehouseError(f"migration file {path} is not named NNN_name.sql")
+        found.append((int(m.group(1)), path.name, path.read_text(encoding="utf-8")))
+    versions = [v for v, _, _ in found]
+    if len(set(versions)) != len(versions):
+        raise WarehouseError(f"two migrations in sql/{kind} share a version number")
+    return found
+
+
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'meta' and table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return set()
+    return {v for (v,) in con.execute("select version from meta.schema_version").fetchall()}
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    return max(applied_versions(con), default=0)
+
+
+def _check_not_newer(path: Path, applied: set[int], known: set[int]) -> None:
+    unknown = applied - known
+    if unknown:
+        raise WarehouseTooNew(
+            f"{path} has schema migrations {sorted(unknown)} that this program does not know "
+            "(it was written by a newer version); upgrade Care Market Oversight to open it"
+        )
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> None:
+    """Apply, in order and in one transaction, every known migration the file lacks."""
+    known = migrations(kind)
+    applied = applied_versions(con)
+    _check_not_newer(path, applied, {v for v, _, _ in known})
+    pending = [(v, n, t) for v, n, t in known if v not in applied]
+    if not pending:
+        return
+    con.execute("begin")
+    try:
+        con.execute("create schema if not exists meta")
+        con.execute(
+            "create table if not exists meta.schema_version "
+            "(version integer primary key, name varchar not null, applied_at timestamp not null)"
+        )
+        for version, name, text in pending:
+            con.execute(text)
+            con.execute(
+                "insert into meta.schema_version values ($v, $n, current_timestamp)",
+                {"v": version, "n": name},
+            )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _create_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create every view in sql/marts/ as mart.<file stem>; views may read one another."""
+    pending = {p.stem: p.read_text(encoding="utf-8") for p in sorted((SQL_DIR / "marts").glob("*.sql"))}
+    con.execute("create schema if not exists mart")
+    while pending:
+        progressed, last_error = False, None
+        for name, body in list(pending.items()):
+            try:
+                con.execute(f"create or replace view mart.{name} as\n{body}")  # name from our file list
+            except duckdb.CatalogException as exc:  # reads a mart not created yet: next pass
+                last_error = exc
+                continue
+            del pending[name]
+            progressed = True
+        if not progressed:
+            raise WarehouseError(f"cannot create mart views {sorted(pending)}: {last_error}")
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if read_only and not path.exists():
+        raise WarehouseError(f"no warehouse at {path}: run `market-oversight demo` or an ingest first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if any(s in str(exc) for s in _LOCKED):
+            raise WarehouseBusy(f"{path} is in use by another process; try again shortly") from exc
+        raise WarehouseError(f"cannot open {path}: {exc}") from exc
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot open {path}: {exc}") from exc
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; read-write opens bring its schema up to date and refresh the marts."""
+    con = _open(path, read_only)
+    try:
+        if read_only:
+            applied = applied_versions(con)
+            known = {v for v, _, _ in migrations()}
+            _check_not_newer(path, applied, known)
+            if known - applied:
+                raise WarehouseError(
+                    f"{path} lacks schema migrations {sorted(known - applied)}; open it once "
+                    "read-write (any market-oversight command) to upgrade it"
+                )
+        else:
+            _migrate(con, path, "migrations")
+            _create_marts(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+@contextmanager
+def warehouse(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def casework(db: Path, *, wait_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short read-write connection to the casework file beside `db`, waiting while another
+    process holds it (writes there take milliseconds, so the wait is short)."""
+    path = casework_path(db)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            con = _open(path, read_only=False)
+            break
+        except WarehouseBusy:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    try:
+        _migrate(con, path, "casework")
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: a load that fails or is killed part-way leaves the warehouse as it was."""
+    con.execute("begin")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")

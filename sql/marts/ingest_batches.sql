@@ -1,0 +1,19 @@
+with final as (
+    select
+        batch_id,
+        dataset,
+        source,
+        content_hash,
+        status,
+        rows_read,
+        rows_loaded,
+        rows_quarantined,
+        snapshot_date,
+        started_at,
+        finished_at,
+        validation,
+        message
+    from main.ingest_batches
+)
+
+select * from final

@@ -1,0 +1,61 @@
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from market_oversight import store
+from market_oversight.errors import WarehouseError, WarehouseTooNew
+
+
+def test_new_warehouse_gets_every_migration_and_the_marts(db_path: Path) -> None:
+    with store.warehouse(db_path) as con:
+        assert store.applied_versions(con) == {v for v, _, _ in store.migrations()}
+        views = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'mart'").fetchall()}
+    assert {"locations", "ratings", "ingest_batches", "quarantine"} <= views
+
+
+def test_older_file_is_upgraded_and_keeps_its_rows(db_path: Path) -> None:
+    first, *_ = store.migrations()
+    con = duckdb.connect(str(db_path))
+    con.execute("create schema meta")
+    con.execute("create table meta.schema_version (version integer primary key, name varchar not null, "
+                "applied_at timestamp not null)")
+    con.execute(first[2])
+    con.execute("insert into meta.schema_version values ($v, $n, current_timestamp)", {"v": first[0], "n": first[1]})
+    con.execute("insert into cqc_ratings values ('1-1', date '2024-01-02', 'overall', 'Good', null, 'b1')")
+    con.close()
+    with store.warehouse(db_path) as con:
+        assert store.applied_versions(con) == {v for v, _, _ in store.migrations()}
+        assert con.execute("select rating from mart.ratings").fetchall() == [("Good",)]
+
+
+def test_newer_file_is_refused_with_a_clear_message(db_path: Path) -> None:
+    with store.warehouse(db_path) as con:
+        con.execute("insert into meta.schema_version values (999, '999_future.sql', current_timestamp)")
+    with pytest.raises(WarehouseTooNew, match="newer version"):
+        store.connect(db_path)
+    with pytest.raises(WarehouseTooNew):
+        store.connect(db_path, read_only=True)
+
+
+def test_read_only_open_of_a_missing_file_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="market-oversight demo"):
+        store.connect(tmp_path / "absent.duckdb", read_only=True)
+
+
+def test_failed_transaction_leaves_the_warehouse_as_it_was(db_path: Path) -> None:
+    with store.warehouse(db_path) as con:
+        with pytest.raises(RuntimeError):
+            with store.transaction(con):
+                con.execute("insert into cqc_ratings values ('1-1', date '2024-01-02', 'overall', 'Good', null, 'b')")
+                raise RuntimeError("killed part-way")
+        assert con.execute("select count(*) from cqc_ratings").fetchone() == (0,)
+
+
+def test_casework_file_lives_beside_the_warehouse(db_path: Path) -> None:
+    with store.casework(db_path) as con:
+        con.execute("insert into notes (location_id, body, author) values ('1-1', 'visited', 'ann')")
+    with store.casework(db_path) as con:
+        assert con.execute("select body, author from notes").fetchall() == [("visited", "ann")]
+    assert (db_path.parent / "warehouse.casework.duckdb").exists()
