@@ -191,3 +191,27 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("rollback")
         raise
     con.execute("commit")
+
+
+@contextmanager
+def casework_attached(con: duckdb.DuckDBPyConnection, db: Path, *,
+                      wait_seconds: float = 10.0) -> Iterator[str]:
+    """Attach the casework file read-only to a warehouse connection as schema `casework`, for jobs
+    (scoring, alerts, backtests) that join casework to the warehouse. Yields the alias."""
+    path = casework_path(db)
+    if not path.exists():
+        with casework(db, wait_seconds=wait_seconds):
+            pass
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            con.execute("attach $path as casework (read_only)", {"path": str(path)})
+            break
+        except duckdb.IOException as exc:
+            if not any(s in str(exc) for s in _LOCKED) or time.monotonic() > deadline:
+                raise WarehouseBusy(f"{path} is in use by another process; try again shortly") from exc
+            time.sleep(0.05)
+    try:
+        yield "casework"
+    finally:
+        con.execute("detach casework")

@@ -59,3 +59,14 @@ def test_casework_file_lives_beside_the_warehouse(db_path: Path) -> None:
     with store.casework(db_path) as con:
         assert con.execute("select body, author from notes").fetchall() == [("visited", "ann")]
     assert (db_path.parent / "warehouse.casework.duckdb").exists()
+
+
+def test_jobs_read_casework_through_a_read_only_attachment(db_path: Path) -> None:
+    with store.casework(db_path) as cw:
+        cw.execute("insert into placement_suspensions (location_id, imposed_on, reason, imposed_by) "
+                   "values ('1-1', date '2026-01-05', 'safeguarding', 'ann')")
+    with store.warehouse(db_path) as con, store.casework_attached(con, db_path) as alias:
+        assert alias == "casework"
+        assert con.execute("select location_id from casework.placement_suspensions").fetchall() == [("1-1",)]
+        with pytest.raises(duckdb.Error):
+            con.execute("delete from casework.placement_suspensions")
