@@ -114,6 +114,27 @@ def _create_marts(con: duckdb.DuckDBPyConnection) -> None:
             raise WarehouseError(f"cannot create mart views {sorted(pending)}: {last_error}")
 
 
+CASEWORK_TABLES = ("notes", "actions", "quality_assessments", "placement_suspensions",
+                   "rag_overrides")
+
+
+def refresh_casework_mirror(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    """Copy the casework tables into schema `casework_mirror` of the warehouse, so that marts,
+    scores and the analysts' snapshot see casework as of the last job. (The audit log stays in the
+    casework file alone.) Runs on every read-write open of the warehouse."""
+    with casework_attached(con, db):
+        con.execute("begin")
+        try:
+            con.execute("create schema if not exists casework_mirror")
+            for table in CASEWORK_TABLES:  # identifiers from the fixed list above
+                con.execute(f"create or replace table casework_mirror.{table} as "
+                            f"select * from casework.main.{table}")
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+
+
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     if read_only and not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `market-oversight demo` or an ingest first")
@@ -144,6 +165,7 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
                 )
         else:
             _migrate(con, path, "migrations")
+            refresh_casework_mirror(con, path)
             _create_marts(con)
     except BaseException:
         con.close()

@@ -70,3 +70,12 @@ def test_jobs_read_casework_through_a_read_only_attachment(db_path: Path) -> Non
         assert con.execute("select location_id from casework.placement_suspensions").fetchall() == [("1-1",)]
         with pytest.raises(duckdb.Error):
             con.execute("delete from casework.placement_suspensions")
+
+
+def test_every_job_sees_casework_through_the_mirror(db_path: Path) -> None:
+    with store.casework(db_path) as cw:
+        cw.execute("insert into notes (location_id, body, author) values ('1-9', 'called manager', 'bo')")
+    with store.warehouse(db_path) as con:
+        pass
+    with store.warehouse(db_path, read_only=True) as con:
+        assert con.execute("select body from casework_mirror.notes").fetchall() == [("called manager",)]
