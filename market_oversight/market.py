@@ -5,15 +5,15 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from market_oversight.store import sql
+from market_oversight.store import frame, sql
 
 
 def locations(con: duckdb.DuckDBPyConnection, *, local_authority: str | None = None,
               service_kind: str | None = None, active_only: bool = True) -> pl.DataFrame:
-    return con.execute(
-        sql("queries/overview_locations"),
+    return frame(
+        con, sql("queries/overview_locations"),
         {"local_authority": local_authority, "service_kind": service_kind, "active_only": active_only},
-    ).pl()
+    )
 
 
 def local_authorities(con: duckdb.DuckDBPyConnection) -> list[str]:

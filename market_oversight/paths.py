@@ -26,3 +26,8 @@ def casework_path(db: Path) -> Path:
     """Casework (notes, actions, suspensions, overrides) lives beside the warehouse in its own file,
     so that the app can write a note while a long load holds the warehouse (see docs/design.md)."""
     return db.with_name(db.stem + ".casework.duckdb")
+
+
+def serving_dir(db: Path) -> Path:
+    """Published read-only copies of the warehouse, which the app reads (never the live file)."""
+    return db.with_name(db.stem + ".serving")

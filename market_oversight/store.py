@@ -7,7 +7,9 @@ written by the app in short transactions. Each has its own ordered migrations un
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +17,10 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from market_oversight.errors import WarehouseBusy, WarehouseError, WarehouseTooNew
-from market_oversight.paths import SQL_DIR, casework_path
+from market_oversight.paths import SQL_DIR, casework_path, serving_dir
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _LOCKED = ("Could not set lock", "Conflicting lock", "database is locked")
@@ -174,12 +177,53 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 
 
 @contextmanager
-def warehouse(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def warehouse(path: Path, *, read_only: bool = False,
+              publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse; after a read-write use that ends without error, publish a serving copy."""
     con = connect(path, read_only=read_only)
     try:
         yield con
+        if not read_only and publish:
+            publish_serving_copy(con, path)
     finally:
         con.close()
+
+
+SERVING_POINTER = "CURRENT"
+SERVING_KEEP = 3
+
+
+def publish_serving_copy(con: duckdb.DuckDBPyConnection, db: Path) -> Path:
+    """Copy the warehouse, as committed, to a new file in the serving folder and point CURRENT at it.
+
+    The app reads only serving copies, read-only, so a long load never blocks it and it never sees a
+    half-finished load. The copy is taken by the process holding the warehouse, after a checkpoint,
+    so it is consistent; CURRENT is switched with an atomic rename."""
+    con.execute("checkpoint")
+    folder = serving_dir(db)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 1_000_000_000:09d}.duckdb"
+    tmp = folder / f".{name}.tmp"
+    shutil.copyfile(db, tmp)
+    os.replace(tmp, folder / name)
+    pointer_tmp = folder / f".{SERVING_POINTER}.tmp"
+    pointer_tmp.write_text(name, encoding="utf-8")
+    os.replace(pointer_tmp, folder / SERVING_POINTER)
+    # Older copies go; a process that still has one open keeps reading it (POSIX unlink semantics).
+    for old in sorted(folder.glob("*.duckdb"))[:-SERVING_KEEP]:
+        old.unlink(missing_ok=True)
+    return folder / name
+
+
+def current_serving_copy(db: Path) -> Path:
+    """The newest published copy of the warehouse (the warehouse itself if none was published)."""
+    pointer = serving_dir(db) / SERVING_POINTER
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return db
+    path = pointer.parent / name
+    return path if path.exists() else db
 
 
 @contextmanager
@@ -237,3 +281,9 @@ def casework_attached(con: duckdb.DuckDBPyConnection, db: Path, *,
         yield "casework"
     finally:
         con.execute("detach casework")
+
+
+
+def frame(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None) -> pl.DataFrame:
+    """Run a query and return a polars frame (duckdb 2.0 connections have no `.pl()`; relations do)."""
+    return con.sql(query, params=params or {}).pl()

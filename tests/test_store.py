@@ -79,3 +79,29 @@ def test_every_job_sees_casework_through_the_mirror(db_path: Path) -> None:
         pass
     with store.warehouse(db_path, read_only=True) as con:
         assert con.execute("select body from casework_mirror.notes").fetchall() == [("called manager",)]
+
+
+def test_a_finished_job_publishes_a_serving_copy_the_app_can_read_while_the_next_job_runs(db_path: Path) -> None:
+    with store.warehouse(db_path) as con:
+        con.execute("insert into cqc_ratings values ('1-1', date '2024-01-02', 'overall', 'Good', null, 'b1')")
+    copy = store.current_serving_copy(db_path)
+    assert copy != db_path and copy.exists()
+    reader = store.connect(copy, read_only=True)
+    try:
+        with store.warehouse(db_path) as con:  # the next load holds the live file read-write
+            con.execute("insert into cqc_ratings values ('1-2', date '2024-02-02', 'overall', 'Inadequate', null, 'b2')")
+            assert reader.execute("select count(*) from mart.ratings").fetchone() == (1,)
+    finally:
+        reader.close()
+    with store.connect(store.current_serving_copy(db_path), read_only=True) as newest:
+        assert newest.execute("select count(*) from mart.ratings").fetchone() == (2,)
+
+
+def test_a_failed_job_publishes_nothing(db_path: Path) -> None:
+    with store.warehouse(db_path):
+        pass
+    first = store.current_serving_copy(db_path)
+    with pytest.raises(RuntimeError):
+        with store.warehouse(db_path):
+            raise RuntimeError("load failed")
+    assert store.current_serving_copy(db_path) == first
