@@ -1,0 +1,235 @@
+"""The hidden health process of every demo location, month by month.
+
+Each location has a latent health (about 0 failing .. 1 thriving) that drifts back towards its own
+level, and is pushed down by hidden causes: staffing crises, a registered manager leaving, fee
+pressure, and distress of its owner (which hits every location of that provider at once). The
+observable world follows from it with noise and lags: monthly returns respond within the month;
+inspections rate a lagged average of health at irregular times and publish a month or two later;
+councils suspend placements after poor findings; very unhealthy locations close.
+
+This module is the generator's own model. It deliberately shares nothing with the risk engine
+(market_oversight.risk): no thresholds, no code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from market_oversight.demo.scales import LAST_PERIOD, month_index
+from market_oversight.demo.world import OTHER, World
+
+# Ranks: 4 Outstanding, 3 Good, 2 Requires improvement, 1 Inadequate.
+RATING_LABELS = {4: "Outstanding", 3: "Good", 2: "Requires improvement", 1: "Inadequate"}
+KQ_NAMES = ("Safe", "Effective", "Caring", "Responsive", "Well-led")
+EVENT_TYPES = ("downgrade", "closure", "suspension", "suspension_lifted", "staffing_crisis",
+               "manager_change", "owner_distress", "fee_pressure")
+_CUTS = np.array([0.33, 0.61, 0.93])   # generator's own rating cut-points on its latent scale
+
+
+def rank_of(score: np.ndarray) -> np.ndarray:
+    return (np.searchsorted(_CUTS, score) + 1).astype(np.int8)
+
+
+@dataclass
+class Reports:
+    """Every published inspection report: location, month and day published, ranks."""
+    loc: list[np.ndarray] = field(default_factory=list)
+    month: list[np.ndarray] = field(default_factory=list)
+    visit_month: list[np.ndarray] = field(default_factory=list)
+    overall: list[np.ndarray] = field(default_factory=list)
+    kq: list[np.ndarray] = field(default_factory=list)     # (k, 5)
+    day: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, loc, month, visit, overall, kq, day) -> None:
+        self.loc.append(loc); self.month.append(month); self.visit_month.append(visit)
+        self.overall.append(overall); self.kq.append(kq); self.day.append(day)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"loc": np.concatenate(self.loc), "month": np.concatenate(self.month),
+                "visit_month": np.concatenate(self.visit_month),
+                "overall": np.concatenate(self.overall), "kq": np.concatenate(self.kq),
+                "day": np.concatenate(self.day)}
+
+
+@dataclass
+class Simulation:
+    world: World
+    first_month: int
+    health: np.ndarray          # (T, N) float32
+    staffing: np.ndarray        # (T, N) bool
+    manager: np.ndarray
+    fee: np.ndarray
+    owner: np.ndarray
+    suspended: np.ndarray
+    active: np.ndarray          # registered and open during the month
+    true_rank: np.ndarray       # (T, N) int8
+    closed_month: np.ndarray    # (N,) month index of closure, or a large number
+    reports: dict[str, np.ndarray]
+    events: dict[str, np.ndarray]   # loc, month, day, type (index into EVENT_TYPES), detail rank
+    rng_state: dict
+
+    @property
+    def months(self) -> int:
+        return self.health.shape[0]
+
+
+class _Events:
+    """Events as they happen: location, month, day of month, type, detail (a downgrade's rank)."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.parts: list[tuple[np.ndarray, int, np.ndarray, int, np.ndarray]] = []
+
+    def add(self, locs: np.ndarray, month: int, etype: str, detail: np.ndarray | None = None,
+            day: np.ndarray | None = None) -> None:
+        k = len(locs)
+        detail = detail if detail is not None else np.zeros(k, dtype=np.int8)
+        day = day if day is not None else self.rng.integers(1, 29, k)
+        self.parts.append((np.asarray(locs, np.int64), month, day, EVENT_TYPES.index(etype), detail))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        parts = self.parts or [(np.zeros(0, np.int64), 0, np.zeros(0, np.int64), 0, np.zeros(0, np.int8))]
+        return {"loc": np.concatenate([p[0] for p in parts]),
+                "month": np.concatenate([np.full(len(p[0]), p[1]) for p in parts]),
+                "day": np.concatenate([p[2] for p in parts]),
+                "type": np.concatenate([np.full(len(p[0]), p[3]) for p in parts]),
+                "detail": np.concatenate([p[4] for p in parts])}
+
+
+def _episode(rng, running: np.ndarray, hazard: np.ndarray, low: int, high: int,
+             eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Count down running episodes; start new ones with the given monthly hazard."""
+    running = np.maximum(running - 1, 0)
+    start = eligible & (running == 0) & (rng.random(len(running)) < hazard)
+    running = np.where(start, rng.integers(low, high + 1, len(running)), running)
+    return running, np.flatnonzero(start)
+
+
+def _initial_reports(rng, world: World, first: int, reports: Reports) -> tuple[np.ndarray, np.ndarray]:
+    """One or two reports before the window for locations registered long enough; returns the
+    current overall rank (0 = never rated) and the month of the next inspection."""
+    n = world.n
+    rated = world.registered_month < first - 8
+    last = np.where(rated, first - rng.integers(1, 30, n), 0)
+    earlier = rated & (rng.random(n) < 0.6) & (last - 30 > world.registered_month + 6)
+    for mask, months in ((earlier, last - rng.integers(26, 40, n)), (rated, last)):
+        idx = np.flatnonzero(mask)
+        score = world.base_health[idx] + rng.normal(0, 0.07, len(idx))
+        overall, kq = _rate(rng, score, np.zeros(len(idx)), np.zeros(len(idx)))
+        reports.add(idx, months[idx], months[idx] - 1, overall, kq, rng.integers(1, 29, len(idx)))
+    rank = np.zeros(n, dtype=np.int8)
+    idx = np.flatnonzero(rated)
+    rank[idx] = reports.overall[-1]
+    next_due = np.where(rated, last + _interval(rng, rank), world.registered_month + rng.integers(5, 13, n))
+    return rank, next_due
+
+
+def _rate(rng, score: np.ndarray, staffing: np.ndarray, manager: np.ndarray):
+    k = len(score)
+    kq = np.stack([
+        score - 0.07 * staffing + rng.normal(0, 0.06, k),          # Safe
+        score + rng.normal(0, 0.05, k),                            # Effective
+        score + 0.06 + rng.normal(0, 0.05, k),                     # Caring
+        score + 0.02 + rng.normal(0, 0.05, k),                     # Responsive
+        score - 0.09 * manager + rng.normal(0, 0.06, k),           # Well-led
+    ], axis=1)
+    kq_rank = rank_of(kq)
+    overall = rank_of(score)
+    # Two or more key questions Inadequate make the whole service Inadequate.
+    overall = np.where((kq_rank == 1).sum(axis=1) >= 2, 1, overall).astype(np.int8)
+    return overall, kq_rank
+
+
+def _interval(rng, rank: np.ndarray) -> np.ndarray:
+    low = np.choose(rank.clip(1, 4) - 1, [5, 10, 24, 40])
+    high = np.choose(rank.clip(1, 4) - 1, [8, 16, 48, 60])
+    return rng.integers(low, high + 1)
+
+
+def simulate(world: World) -> Simulation:
+    rng = np.random.default_rng([world.seed, 1, 2026])
+    n, T = world.n, world.scale.months
+    first = month_index(LAST_PERIOD) - T + 1
+    reports, events = Reports(), _Events(rng)
+    rank, next_due = _initial_reports(rng, world, first, reports)
+    h = np.clip(world.base_health + rng.normal(0, 0.04, n), 0, 1)
+    smooth = h.copy()
+    staffing = np.zeros(n, np.int64); manager = np.zeros(n, np.int64); fee = np.zeros(n, np.int64)
+    owner = np.zeros(world.provider_count, np.int64)
+    suspended = np.zeros(n, bool); suspended_for = np.zeros(n, np.int64)
+    closed = np.full(n, 10**6)
+    pending_month = np.full(n, -1); pending_visit = np.zeros(n, np.int64)
+    pending_overall = np.zeros(n, np.int8); pending_kq = np.zeros((n, 5), np.int8)
+    out = {k: np.zeros((T, n), dt) for k, dt in (
+        ("health", np.float32), ("staffing", bool), ("manager", bool), ("fee", bool),
+        ("owner", bool), ("suspended", bool), ("active", bool), ("true_rank", np.int8))}
+    fee_hazard = 0.003 * np.exp((1.0 - world.fee_ratio) * 16)
+    commissioned = world.kind != OTHER
+    for t in range(T):
+        m = first + t
+        active = (world.registered_month <= m) & (closed > m)
+        owner, started = _episode(rng, owner, 0.0022, 8, 20, np.ones(world.provider_count, bool))
+        events.add(np.flatnonzero(np.isin(world.provider_index, started) & active), m, "owner_distress")
+        owner_loc = owner[world.provider_index] > 0
+        fee, started = _episode(rng, fee, fee_hazard, 6, 18, active)
+        events.add(started, m, "fee_pressure")
+        manager, started = _episode(rng, manager, 0.010 + 0.02 * (staffing > 0) + 0.02 * owner_loc,
+                                    2, 9, active)
+        events.add(started, m, "manager_change")
+        hazard = 0.006 * (1 + 2.5 * (fee > 0) + 1.5 * (manager > 0) + 2.0 * owner_loc)
+        staffing, started = _episode(rng, staffing, hazard, 3, 12, active)
+        events.add(started, m, "staffing_crisis")
+        target = (world.base_health - 0.30 * (staffing > 0) - 0.13 * (manager > 0)
+                  - 0.10 * (fee > 0) - 0.17 * owner_loc)
+        h = np.clip(h + 0.2 * (target - h) + rng.normal(0, 0.03, n), 0, 1)
+        smooth = 0.75 * smooth + 0.25 * h
+        # Reports of earlier visits are published.
+        publish = np.flatnonzero((pending_month == m) & active)
+        if len(publish):
+            new = pending_overall[publish]
+            day = rng.integers(1, 29, len(publish))
+            reports.add(publish, np.full(len(publish), m), pending_visit[publish], new,
+                        pending_kq[publish], day)
+            down = (rank[publish] > new) & (new <= 2)
+            events.add(publish[down], m, "downgrade", new[down], day[down])
+            rank[publish] = new
+            next_due[publish] = m + _interval(rng, new)
+            pending_month[publish] = -1
+            inadequate = publish[(new == 1) & commissioned[publish] & ~suspended[publish]]
+            impose_now = inadequate[rng.random(len(inadequate)) < 0.7]
+        else:
+            impose_now = np.zeros(0, np.int64)
+        # Inspections: when due, or sooner when concerns reach the regulator.
+        responsive = 0.008 + 0.17 / (1 + np.exp((h - 0.36) / 0.05))
+        visit = np.flatnonzero(active & (pending_month < 0)
+                               & ((m >= next_due) | (rng.random(n) < responsive)))
+        if len(visit):
+            score = smooth[visit] + rng.normal(0, 0.07, len(visit))
+            o, kq = _rate(rng, score, (staffing[visit] > 0).astype(float), (manager[visit] > 0).astype(float))
+            pending_overall[visit], pending_kq[visit] = o, kq
+            pending_visit[visit] = m
+            pending_month[visit] = m + rng.integers(1, 3, len(visit))
+        # Council placement suspensions.
+        concern = np.flatnonzero(active & commissioned & ~suspended & (h < 0.3) & (rng.random(n) < 0.05))
+        impose = np.union1d(impose_now, concern)
+        suspended[impose] = True; suspended_for[impose] = 0
+        events.add(impose, m, "suspension")
+        suspended_for += suspended
+        lift = np.flatnonzero(suspended & (suspended_for >= 3) & (h > 0.45) & (rng.random(n) < 0.35))
+        suspended[lift] = False
+        events.add(lift, m, "suspension_lifted")
+        # Closures: failing services, and owners in distress.
+        hazard = (0.0007 + 0.03 / (1 + np.exp((h - 0.22) / 0.04)) + 0.010 * owner_loc
+                  + 0.006 * suspended)
+        close = np.flatnonzero(active & (rng.random(n) < hazard))
+        closed[close] = m
+        events.add(close, m, "closure")
+        for key, value in (("health", h), ("staffing", staffing > 0), ("manager", manager > 0),
+                           ("fee", fee > 0), ("owner", owner_loc), ("suspended", suspended),
+                           ("active", active), ("true_rank", rank_of(smooth))):
+            out[key][t] = value
+        suspended[close] = False
+    return Simulation(world, first, closed_month=closed, reports=reports.arrays(),
+                      events=events.arrays(), rng_state=rng.bit_generator.state, **out)
