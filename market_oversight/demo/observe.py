@@ -55,8 +55,8 @@ def care_home_values(rng, sim: Simulation) -> pl.DataFrame:
     t, loc = _pairs(sim, CARE_HOME)
     w, s, k = sim.world, _state(sim, t, loc), len(t)
     beds = w.beds[loc]
-    occ = np.clip(0.70 + 0.24 * s["h"] - 0.05 * s["owner"] - 0.04 * s["fee"] - 0.06 * s["susp"]
-                  + rng.normal(0, 0.035, k), 0.25, 1.0)
+    occ = np.clip(0.64 + 0.30 * s["h"] - 0.05 * s["owner"] - 0.04 * s["fee"] - 0.06 * s["susp"]
+                  + rng.normal(0, 0.025, k), 0.25, 1.0)
     occupied = np.round(beds * occ).astype(np.int64)
     accepting = ~s["susp"] & (rng.random(k) > 0.25 * (s["h"] < 0.35))
     vacant_accepting = np.where(accepting, rng.binomial(beds - occupied, 0.85), 0)
@@ -67,8 +67,8 @@ def care_home_values(rng, sim: Simulation) -> pl.DataFrame:
     nurses = np.where(w.nursing[loc], np.round(employed * 0.16), 0).astype(np.int64)
     care_workers = employed - nurses
     hours_paid = np.round(employed * rng.normal(128, 8, k), 1)
-    agency_share = np.clip(0.03 + 0.14 * s["staff"] + 0.05 * s["mgr"] + 0.07 * (1 - s["h"])
-                           + rng.normal(0, 0.025, k), 0, 0.7)
+    agency_share = np.clip(0.02 + 0.12 * s["staff"] + 0.05 * s["mgr"] + 0.10 * (1 - s["h"])
+                           + rng.normal(0, 0.015, k), 0, 0.7)
     agency_hours = np.round(hours_paid * agency_share, 1)
     council, nhs, self_funded = _split(rng, occupied, w.council_share[loc], w.nhs_share[loc])
     return pl.DataFrame({

@@ -25,7 +25,7 @@ RATING_LABELS = {4: "Outstanding", 3: "Good", 2: "Requires improvement", 1: "Ina
 KQ_NAMES = ("Safe", "Effective", "Caring", "Responsive", "Well-led")
 EVENT_TYPES = ("downgrade", "closure", "suspension", "suspension_lifted", "staffing_crisis",
                "manager_change", "owner_distress", "fee_pressure")
-_CUTS = np.array([0.33, 0.61, 0.93])   # generator's own rating cut-points on its latent scale
+_CUTS = np.array([0.38, 0.64, 0.92])   # generator's own rating cut-points on its latent scale
 
 
 def rank_of(score: np.ndarray) -> np.ndarray:
@@ -202,11 +202,11 @@ def simulate(world: World) -> Simulation:
         else:
             impose_now = np.zeros(0, np.int64)
         # Inspections: when due, or sooner when concerns reach the regulator.
-        responsive = 0.008 + 0.17 / (1 + np.exp((h - 0.36) / 0.05))
+        responsive = 0.006 + 0.2 / (1 + np.exp((smooth - 0.55) / 0.04))
         visit = np.flatnonzero(active & (pending_month < 0)
                                & ((m >= next_due) | (rng.random(n) < responsive)))
         if len(visit):
-            score = smooth[visit] + rng.normal(0, 0.07, len(visit))
+            score = smooth[visit] + rng.normal(0, 0.05, len(visit))
             o, kq = _rate(rng, score, (staffing[visit] > 0).astype(float), (manager[visit] > 0).astype(float))
             pending_overall[visit], pending_kq[visit] = o, kq
             pending_visit[visit] = m

@@ -126,7 +126,7 @@ def build_world(scale: Scale, seed: int) -> World:
                                 first + rng.integers(0, scale.months - 6, n))
     # Health: a chain shares part of its quality (the same owner runs all its homes).
     provider_quality = rng.normal(0.0, 0.05, provider_count)
-    base_health = np.clip(rng.beta(7, 2.2, n) + provider_quality[provider_index], 0.3, 0.97)
+    base_health = np.clip(0.52 + 0.42 * rng.beta(5, 2.5, n) + provider_quality[provider_index], 0.4, 0.97)
     fee_ratio = np.clip(rng.normal(1.0, 0.06, n), 0.82, 1.25)
     council_share = rng.uniform(0.25, 0.75, n)
     nhs_share = rng.uniform(0.02, 0.15, n)
