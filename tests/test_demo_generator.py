@@ -177,3 +177,22 @@ def test_observable_signals_rank_future_events_well_but_not_perfectly():
     auc = (order[y].sum() - y.sum() * (y.sum() + 1) / 2) / (y.sum() * (~y).sum())
     # then one signal alone already ranks events clearly above chance, and never perfectly
     assert 0.65 < auc < 0.95
+
+
+def test_national_returns_file_is_one_canonical_csv_and_reproducible(tmp_path):
+    from dataclasses import replace
+
+    from market_oversight.demo.national import write_national_returns_csv
+    from market_oversight.demo.scales import NATIONAL
+
+    # given a national market shrunk to a test's size (same code path, ten years, many councils)
+    small = replace(NATIONAL, care_homes=300, home_care=200, other=10)
+    # when its care-home returns are written twice with one seed
+    rows = write_national_returns_csv(tmp_path / "a.csv", seed=4, scale=small)
+    write_national_returns_csv(tmp_path / "b.csv", seed=4, scale=small)
+    # then one file with the canonical header holds ten years of them, byte for byte the same
+    frame = pl.read_csv(tmp_path / "a.csv", infer_schema=False)
+    assert frame.columns == list(CARE_HOME_COLUMNS) and frame.height == rows
+    assert 300 * 120 * 0.75 < rows < 300 * 120
+    assert frame["period"].min() == "2016-11" and frame["period"].max() == "2026-09"
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()

@@ -10,12 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 from market_oversight.demo.cqc_files import write_register
 from market_oversight.demo.market import generate
 from market_oversight.demo.observe import care_home_values, home_care_values, with_faults
 from market_oversight.demo.scales import NATIONAL, Scale
-from market_oversight.demo.tabular_files import returns_text, write_csv
+from market_oversight.demo.tabular_files import returns_text
 
 KINDS = ("care_home", "home_care")
 
@@ -32,9 +33,24 @@ def write_national_returns_csv(path: Path | str, seed: int = 1, kind: str = "car
     rng = np.random.default_rng([seed, 17, KINDS.index(kind)])
     values = (care_home_values if kind == "care_home" else home_care_values)(rng, market.sim)
     originals, _ = with_faults(rng, values, care_home=kind == "care_home", resubmit_share=0.0)
-    text = returns_text(originals, kind, market.sim.world.location_ids(), market.sim.first_month, rng)
-    write_csv(text, Path(path))
-    return text.height
+    del values
+    ids = market.sim.world.location_ids()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = 0
+    # A year at a time, so the text of three million rows is never in memory at once.
+    with path.open("wb") as out:
+        for year, chunk in enumerate(_by_year(originals)):
+            text = returns_text(chunk, kind, ids, market.sim.first_month, rng)
+            text.write_csv(out, include_header=year == 0, null_value="", line_terminator="\n")
+            rows += text.height
+    return rows
+
+
+def _by_year(frame: pl.DataFrame) -> list[pl.DataFrame]:
+    year = (pl.col("t") // 12).alias("year")
+    return [part.drop("year") for part in
+            frame.with_columns(year).partition_by("year", maintain_order=True)]
 
 
 def write_national_register(folder: Path | str, seed: int = 1) -> Path:
