@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -251,7 +250,3 @@ def write_register(sim: Simulation, names: Names, folder: Path) -> Path:
         providers.append({"providerId": record["providerId"], "providerName": record["name"]})
     _dump(_listing(providers, "providers", "providers"), folder / "providers.json")
     return folder
-
-
-def snapshot_date() -> date:
-    return AS_OF

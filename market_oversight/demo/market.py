@@ -59,11 +59,15 @@ def generate(scale: Scale | str, seed: int, *, with_returns: bool = True) -> Mar
     return Market(scale, seed, sim, make_names(world), returns)
 
 
-def _file_style(seed: int, kind: str, t: int) -> tuple[str, bool]:
-    """Which format a month's file comes in: a quarter are XLSX, a quarter use Capacity Tracker
-    column names (decided per file, reproducibly)."""
+XLSX_MAX_ROWS = 5_000   # a council's own spreadsheet; national monthly extracts come as CSV
+
+
+def _file_style(seed: int, kind: str, t: int, rows: int) -> tuple[str, bool]:
+    """Which format a month's file comes in: a quarter are XLSX (when small enough to be a
+    spreadsheet someone typed), a quarter use Capacity Tracker column names (decided per file,
+    reproducibly)."""
     r = np.random.default_rng([seed, 19, 0 if kind == "care_home" else 1, t]).random(2)
-    return (".xlsx" if r[0] < 0.25 else ".csv"), bool(r[1] < 0.25)
+    return (".xlsx" if r[0] < 0.25 and rows <= XLSX_MAX_ROWS else ".csv"), bool(r[1] < 0.25)
 
 
 def _returns_files(market: Market, kind: str, folder: Path) -> list[SourceFile]:
@@ -79,12 +83,12 @@ def _returns_files(market: Market, kind: str, folder: Path) -> list[SourceFile]:
         parts = text.with_columns(frame["t"]).partition_by("t", as_dict=True, maintain_order=True)
         for (t, sent_at) in sent.iter_rows():
             period = month_start(sim.first_month + t).strftime("%Y-%m")
-            suffix, tracker = _file_style(market.seed, kind, t)
+            rows = parts[(t,)].drop("t")
+            suffix, tracker = _file_style(market.seed, kind, t, rows.height)
             if label:
                 sent_at = max(sent_at, sent_by_period.get(t, sent_at) + timedelta(days=1))
             else:
                 sent_by_period[t] = sent_at
-            rows = parts[(t,)].drop("t")
             if tracker:
                 rows = capacity_tracker_spelling(rows, kind)
             path = write_table(rows, folder / "returns" / f"{dataset}_{period}{label}{suffix}")
