@@ -68,7 +68,6 @@ class Simulation:
     closed_month: np.ndarray    # (N,) month index of closure, or a large number
     reports: dict[str, np.ndarray]
     events: dict[str, np.ndarray]   # loc, month, day, type (index into EVENT_TYPES), detail rank
-    rng_state: dict
 
     @property
     def months(self) -> int:
@@ -148,88 +147,122 @@ def _interval(rng, rank: np.ndarray) -> np.ndarray:
     return rng.integers(low, high + 1)
 
 
+class _Market:
+    """The month-to-month state of every location, advanced one month at a time by `step`."""
+
+    def __init__(self, world: World, rng: np.random.Generator, first: int) -> None:
+        n = world.n
+        self.w, self.rng = world, rng
+        self.reports, self.events = Reports(), _Events(rng)
+        self.rank, self.next_due = _initial_reports(rng, world, first, self.reports)
+        self.h = np.clip(world.base_health + rng.normal(0, 0.04, n), 0, 1)
+        self.smooth = self.h.copy()
+        self.staffing, self.manager, self.fee = (np.zeros(n, np.int64) for _ in range(3))
+        self.owner = np.zeros(world.provider_count, np.int64)
+        self.suspended, self.suspended_for = np.zeros(n, bool), np.zeros(n, np.int64)
+        self.closed = np.full(n, 10**6)
+        self.pending_month, self.pending_visit = np.full(n, -1), np.zeros(n, np.int64)
+        self.pending_overall, self.pending_kq = np.zeros(n, np.int8), np.zeros((n, 5), np.int8)
+        self.fee_hazard = 0.003 * np.exp((1.0 - world.fee_ratio) * 16)
+        self.commissioned = world.kind != OTHER
+
+    def causes(self, m: int, active: np.ndarray) -> np.ndarray:
+        """Hidden causes start and end; health moves towards where they push it."""
+        w, rng, ev = self.w, self.rng, self.events
+        self.owner, started = _episode(rng, self.owner, 0.0022, 8, 20, np.ones(w.provider_count, bool))
+        ev.add(np.flatnonzero(np.isin(w.provider_index, started) & active), m, "owner_distress")
+        owner_loc = self.owner[w.provider_index] > 0
+        self.fee, started = _episode(rng, self.fee, self.fee_hazard, 6, 18, active)
+        ev.add(started, m, "fee_pressure")
+        self.manager, started = _episode(
+            rng, self.manager, 0.010 + 0.02 * (self.staffing > 0) + 0.02 * owner_loc, 2, 9, active)
+        ev.add(started, m, "manager_change")
+        hazard = 0.006 * (1 + 2.5 * (self.fee > 0) + 1.5 * (self.manager > 0) + 2.0 * owner_loc)
+        self.staffing, started = _episode(rng, self.staffing, hazard, 3, 12, active)
+        ev.add(started, m, "staffing_crisis")
+        target = (w.base_health - 0.30 * (self.staffing > 0) - 0.13 * (self.manager > 0)
+                  - 0.10 * (self.fee > 0) - 0.17 * owner_loc)
+        self.h = np.clip(self.h + 0.2 * (target - self.h) + rng.normal(0, 0.03, w.n), 0, 1)
+        self.smooth = 0.75 * self.smooth + 0.25 * self.h
+        return owner_loc
+
+    def publish(self, m: int, active: np.ndarray) -> np.ndarray:
+        """Reports of earlier visits are published; returns Inadequate services to suspend now."""
+        publish = np.flatnonzero((self.pending_month == m) & active)
+        if not len(publish):
+            return np.zeros(0, np.int64)
+        rng, new = self.rng, self.pending_overall[publish]
+        day = rng.integers(1, 29, len(publish))
+        self.reports.add(publish, np.full(len(publish), m), self.pending_visit[publish], new,
+                         self.pending_kq[publish], day)
+        down = (self.rank[publish] > new) & (new <= 2)
+        self.events.add(publish[down], m, "downgrade", new[down], day[down])
+        self.rank[publish] = new
+        self.next_due[publish] = m + _interval(rng, new)
+        self.pending_month[publish] = -1
+        inadequate = publish[(new == 1) & self.commissioned[publish] & ~self.suspended[publish]]
+        return inadequate[rng.random(len(inadequate)) < 0.7]
+
+    def inspect(self, m: int, active: np.ndarray) -> None:
+        """CQC visits when due, or sooner when concerns reach it; rates lagged health."""
+        rng = self.rng
+        responsive = 0.006 + 0.2 / (1 + np.exp((self.smooth - 0.55) / 0.04))
+        visit = np.flatnonzero(active & (self.pending_month < 0)
+                               & ((m >= self.next_due) | (rng.random(self.w.n) < responsive)))
+        if len(visit):
+            score = self.smooth[visit] + rng.normal(0, 0.05, len(visit))
+            o, kq = _rate(rng, score, (self.staffing[visit] > 0).astype(float),
+                          (self.manager[visit] > 0).astype(float))
+            self.pending_overall[visit], self.pending_kq[visit] = o, kq
+            self.pending_visit[visit] = m
+            self.pending_month[visit] = m + rng.integers(1, 3, len(visit))
+
+    def council(self, m: int, active: np.ndarray, impose_now: np.ndarray) -> None:
+        """Council placement suspensions: imposed on poor findings or collapse, lifted on recovery."""
+        rng, n = self.rng, self.w.n
+        concern = np.flatnonzero(active & self.commissioned & ~self.suspended & (self.h < 0.3)
+                                 & (rng.random(n) < 0.05))
+        impose = np.union1d(impose_now, concern)
+        self.suspended[impose] = True
+        self.suspended_for[impose] = 0
+        self.events.add(impose, m, "suspension")
+        self.suspended_for += self.suspended
+        lift = np.flatnonzero(self.suspended & (self.suspended_for >= 3) & (self.h > 0.45)
+                              & (rng.random(n) < 0.35))
+        self.suspended[lift] = False
+        self.events.add(lift, m, "suspension_lifted")
+
+    def close(self, m: int, active: np.ndarray, owner_loc: np.ndarray) -> np.ndarray:
+        """Closures: failing services, owners in distress, suspended services."""
+        hazard = (0.0007 + 0.03 / (1 + np.exp((self.h - 0.22) / 0.04)) + 0.010 * owner_loc
+                  + 0.006 * self.suspended)
+        close = np.flatnonzero(active & (self.rng.random(self.w.n) < hazard))
+        self.closed[close] = m
+        self.events.add(close, m, "closure")
+        return close
+
+
 def simulate(world: World) -> Simulation:
     rng = np.random.default_rng([world.seed, 1, 2026])
     n, T = world.n, world.scale.months
     first = month_index(LAST_PERIOD) - T + 1
-    reports, events = Reports(), _Events(rng)
-    rank, next_due = _initial_reports(rng, world, first, reports)
-    h = np.clip(world.base_health + rng.normal(0, 0.04, n), 0, 1)
-    smooth = h.copy()
-    staffing = np.zeros(n, np.int64); manager = np.zeros(n, np.int64); fee = np.zeros(n, np.int64)
-    owner = np.zeros(world.provider_count, np.int64)
-    suspended = np.zeros(n, bool); suspended_for = np.zeros(n, np.int64)
-    closed = np.full(n, 10**6)
-    pending_month = np.full(n, -1); pending_visit = np.zeros(n, np.int64)
-    pending_overall = np.zeros(n, np.int8); pending_kq = np.zeros((n, 5), np.int8)
+    market = _Market(world, rng, first)
     out = {k: np.zeros((T, n), dt) for k, dt in (
         ("health", np.float32), ("staffing", bool), ("manager", bool), ("fee", bool),
         ("owner", bool), ("suspended", bool), ("active", bool), ("true_rank", np.int8))}
-    fee_hazard = 0.003 * np.exp((1.0 - world.fee_ratio) * 16)
-    commissioned = world.kind != OTHER
     for t in range(T):
         m = first + t
-        active = (world.registered_month <= m) & (closed > m)
-        owner, started = _episode(rng, owner, 0.0022, 8, 20, np.ones(world.provider_count, bool))
-        events.add(np.flatnonzero(np.isin(world.provider_index, started) & active), m, "owner_distress")
-        owner_loc = owner[world.provider_index] > 0
-        fee, started = _episode(rng, fee, fee_hazard, 6, 18, active)
-        events.add(started, m, "fee_pressure")
-        manager, started = _episode(rng, manager, 0.010 + 0.02 * (staffing > 0) + 0.02 * owner_loc,
-                                    2, 9, active)
-        events.add(started, m, "manager_change")
-        hazard = 0.006 * (1 + 2.5 * (fee > 0) + 1.5 * (manager > 0) + 2.0 * owner_loc)
-        staffing, started = _episode(rng, staffing, hazard, 3, 12, active)
-        events.add(started, m, "staffing_crisis")
-        target = (world.base_health - 0.30 * (staffing > 0) - 0.13 * (manager > 0)
-                  - 0.10 * (fee > 0) - 0.17 * owner_loc)
-        h = np.clip(h + 0.2 * (target - h) + rng.normal(0, 0.03, n), 0, 1)
-        smooth = 0.75 * smooth + 0.25 * h
-        # Reports of earlier visits are published.
-        publish = np.flatnonzero((pending_month == m) & active)
-        if len(publish):
-            new = pending_overall[publish]
-            day = rng.integers(1, 29, len(publish))
-            reports.add(publish, np.full(len(publish), m), pending_visit[publish], new,
-                        pending_kq[publish], day)
-            down = (rank[publish] > new) & (new <= 2)
-            events.add(publish[down], m, "downgrade", new[down], day[down])
-            rank[publish] = new
-            next_due[publish] = m + _interval(rng, new)
-            pending_month[publish] = -1
-            inadequate = publish[(new == 1) & commissioned[publish] & ~suspended[publish]]
-            impose_now = inadequate[rng.random(len(inadequate)) < 0.7]
-        else:
-            impose_now = np.zeros(0, np.int64)
-        # Inspections: when due, or sooner when concerns reach the regulator.
-        responsive = 0.006 + 0.2 / (1 + np.exp((smooth - 0.55) / 0.04))
-        visit = np.flatnonzero(active & (pending_month < 0)
-                               & ((m >= next_due) | (rng.random(n) < responsive)))
-        if len(visit):
-            score = smooth[visit] + rng.normal(0, 0.05, len(visit))
-            o, kq = _rate(rng, score, (staffing[visit] > 0).astype(float), (manager[visit] > 0).astype(float))
-            pending_overall[visit], pending_kq[visit] = o, kq
-            pending_visit[visit] = m
-            pending_month[visit] = m + rng.integers(1, 3, len(visit))
-        # Council placement suspensions.
-        concern = np.flatnonzero(active & commissioned & ~suspended & (h < 0.3) & (rng.random(n) < 0.05))
-        impose = np.union1d(impose_now, concern)
-        suspended[impose] = True; suspended_for[impose] = 0
-        events.add(impose, m, "suspension")
-        suspended_for += suspended
-        lift = np.flatnonzero(suspended & (suspended_for >= 3) & (h > 0.45) & (rng.random(n) < 0.35))
-        suspended[lift] = False
-        events.add(lift, m, "suspension_lifted")
-        # Closures: failing services, and owners in distress.
-        hazard = (0.0007 + 0.03 / (1 + np.exp((h - 0.22) / 0.04)) + 0.010 * owner_loc
-                  + 0.006 * suspended)
-        close = np.flatnonzero(active & (rng.random(n) < hazard))
-        closed[close] = m
-        events.add(close, m, "closure")
-        for key, value in (("health", h), ("staffing", staffing > 0), ("manager", manager > 0),
-                           ("fee", fee > 0), ("owner", owner_loc), ("suspended", suspended),
-                           ("active", active), ("true_rank", rank_of(smooth))):
+        active = (world.registered_month <= m) & (market.closed > m)
+        owner_loc = market.causes(m, active)
+        impose_now = market.publish(m, active)
+        market.inspect(m, active)
+        market.council(m, active, impose_now)
+        closed_now = market.close(m, active, owner_loc)
+        for key, value in (("health", market.h), ("staffing", market.staffing > 0),
+                           ("manager", market.manager > 0), ("fee", market.fee > 0),
+                           ("owner", owner_loc), ("suspended", market.suspended),
+                           ("active", active), ("true_rank", rank_of(market.smooth))):
             out[key][t] = value
-        suspended[close] = False
-    return Simulation(world, first, closed_month=closed, reports=reports.arrays(),
-                      events=events.arrays(), rng_state=rng.bit_generator.state, **out)
+        market.suspended[closed_now] = False
+    return Simulation(world, first, closed_month=market.closed, reports=market.reports.arrays(),
+                      events=market.events.arrays(), **out)
