@@ -113,12 +113,20 @@ def read_saved_folder(folder: Path, *, progress: bool = False) -> ApiExtract:
                 raw = None
             locations.append(_document(lid, raw, str(path)))
             bar.update()
+    # As over HTTP, only the providers of the listed locations (so both give the same content hash).
     providers = {}
-    for path in sorted((folder / "provider_details").glob("provider_*.json")):
-        doc = _document(path.stem.removeprefix("provider_"), path.read_bytes(), str(path))
-        if doc.data is not None:
-            providers[str(doc.data.get("providerId") or doc.key).strip()] = doc
+    for pid in _provider_ids(locations):
+        path = folder / "provider_details" / f"provider_{pid}.json"
+        if path.is_file():
+            doc = _document(pid, path.read_bytes(), str(path))
+            if doc.data is not None:
+                providers[pid] = doc
     return ApiExtract(locations, providers)
+
+
+def _provider_ids(locations: list[ApiDocument]) -> list[str]:
+    return sorted({str(d.data["providerId"]).strip() for d in locations
+                   if d.data and d.data.get("providerId")})
 
 
 # --- HTTP ----------------------------------------------------------------------------------------
@@ -220,9 +228,8 @@ def read_api(base_url: str, *, local_authority: str | None, api_key: str | None,
     try:
         ids = client.location_ids(local_authority)
         locations = list(client.documents("location", ids, progress=progress))
-        provider_ids = sorted({str(d.data["providerId"]).strip() for d in locations
-                               if d.data and d.data.get("providerId")})
-        providers = {d.key: d for d in client.documents("provider", provider_ids, progress=progress)
+        providers = {d.key: d for d in client.documents("provider", _provider_ids(locations),
+                                                        progress=progress)
                      if d.data is not None}
     finally:
         client.close()
