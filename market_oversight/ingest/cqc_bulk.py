@@ -120,10 +120,10 @@ def read_bulk_table(path: Path) -> BulkTable:
     data = path.read_bytes()
     if not data.strip():
         raise SourceError(f"is empty; expected {EXPECTED}", source=str(path))
-    if data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(path):
-        sheet, cells = _sheet_rows(path)
-        where = f"{path} sheet {sheet}"
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # legacy .xls
+    if data[:4] == b"PK\x03\x04" and not zipfile.is_zipfile(path):
+        raise UnknownSourceFormat(f"starts like a spreadsheet (XLSX/ODS) but is damaged; expected "
+                                  f"{EXPECTED}", source=str(path))
+    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # zip, .xls
         sheet, cells = _sheet_rows(path)
         where = f"{path} sheet {sheet}"
     else:

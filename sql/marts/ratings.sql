@@ -4,7 +4,8 @@ with final as (
         report_date,
         key_question,
         rating,
-        report_link
+        report_link,
+        date_basis
     from main.cqc_ratings
 )
 
