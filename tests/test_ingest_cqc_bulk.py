@@ -143,8 +143,8 @@ def check_hsca_rows(db: Path) -> None:
     assert locations["1-100000003"][1] == "other"
     assert locations["1-100000003"][6] == "Not rated"
     assert locations["1-100000004"][6:8] == ("Not rated", date(2024, 2, 1))
-    assert query(db, "select dual_registration_primary_id from cqc_locations "
-                     "where location_id = '1-100000003'") == [("1-100000001",)]
+    assert query(db, "select location_id, primary_location_id from cqc_dual_registrations") == [
+        ("1-100000003", "1-100000001")]
     assert query(db, "select provider_id, provider_name from cqc_providers order by 1") == [
         ("1-200000001", "Oak Care Ltd"), ("1-200000002", "Kind Hands Ltd")]
 

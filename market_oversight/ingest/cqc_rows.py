@@ -300,6 +300,8 @@ class CqcColumns:
     def rating_table(self, snapshot: date | None) -> pa.Table:
         cols: dict[str, list] = {name: [] for name in RATING_SCHEMA.names}
         for (lid, report_date, key_question), (rating, link) in self.ratings.items():
+            if report_date is None and (lid, snapshot, key_question) in self.ratings:
+                continue  # a dated rating on the snapshot date already says it
             cols["location_id"].append(lid)
             cols["report_date"].append(report_date or snapshot)
             cols["key_question"].append(key_question)

@@ -1,7 +1,7 @@
 -- Undated ratings (date_basis 'observed', report_date = the source's snapshot date): added only
 -- when they differ from the rating already known for that key question at or before that date,
 -- so monthly bulk files that repeat an unchanged rating add nothing.
-insert into cqc_ratings (location_id, report_date, key_question, rating, report_link, batch_id, date_basis)
+insert into cqc_ratings (location_id, report_date, key_question, rating, report_link, batch_id)
 with staged as (
     select location_id, report_date, key_question, rating, report_link, batch_id, date_basis
     from staged_cqc_ratings
@@ -24,7 +24,7 @@ known_before as (
 ),
 
 final as (
-    select s.location_id, s.report_date, s.key_question, s.rating, s.report_link, s.batch_id, s.date_basis
+    select s.location_id, s.report_date, s.key_question, s.rating, s.report_link, s.batch_id
     from staged as s
     left join known_before as k using (location_id, key_question)
     where k.known_rating is distinct from s.rating

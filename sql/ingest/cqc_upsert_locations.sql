@@ -3,13 +3,13 @@ insert into cqc_locations (
     location_id, provider_id, location_name, care_home, service_kind, beds, local_authority, region,
     icb_code, icb_name, postcode, latitude, longitude, registration_status, registration_date,
     deregistration_date, dormant, has_registered_manager, primary_inspection_category,
-    service_types, specialisms, snapshot_date, batch_id, dual_registration_primary_id
+    service_types, specialisms, snapshot_date, batch_id
 )
 select
     location_id, provider_id, location_name, care_home, service_kind, beds, local_authority, region,
     icb_code, icb_name, postcode, latitude, longitude, registration_status, registration_date,
     deregistration_date, dormant, has_registered_manager, primary_inspection_category,
-    service_types, specialisms, snapshot_date, batch_id, dual_registration_primary_id
+    service_types, specialisms, snapshot_date, batch_id
 from staged_cqc_locations
 on conflict (location_id) do update set
     provider_id = excluded.provider_id,
@@ -33,6 +33,5 @@ on conflict (location_id) do update set
     service_types = excluded.service_types,
     specialisms = coalesce(excluded.specialisms, cqc_locations.specialisms),
     snapshot_date = excluded.snapshot_date,
-    batch_id = excluded.batch_id,
-    dual_registration_primary_id = excluded.dual_registration_primary_id
+    batch_id = excluded.batch_id
 where excluded.snapshot_date >= cqc_locations.snapshot_date

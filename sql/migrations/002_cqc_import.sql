@@ -1,10 +1,23 @@
--- CQC import (issue 2 item 3): dual registrations and how each rating's date is known.
+-- CQC import (issue 2 item 3): dual registrations and ratings whose date was observed, not reported.
+-- New tables rather than new columns, so that inserts into the core tables keep their shape.
 
--- For a dual-registered location, the ID of the primary location it is registered alongside
--- (the HSCA file's `Primary ID (Dual registration locations)`); null otherwise.
-alter table cqc_locations add column dual_registration_primary_id varchar;
+-- One row per dual-registered location: the primary location it is registered alongside
+-- (the HSCA file's `Primary ID (Dual registration locations)`); newest snapshot wins.
+create table cqc_dual_registrations (
+    location_id varchar primary key,
+    primary_location_id varchar not null,
+    snapshot_date date not null,
+    batch_id varchar not null
+);
 
--- How report_date is known: 'report' = the date of the CQC report that gave the rating;
--- 'observed' = the source gave no rating date, so report_date is the snapshot date of the first
--- source that showed this rating (the report was published on or before it). See docs/cqc_import.md.
-alter table cqc_ratings add column date_basis varchar default 'report';
+-- One row per cqc_ratings row whose report_date is NOT a CQC report date: the source gave no
+-- rating date (bulk files; unrated locations in the API), so report_date is the snapshot date of the
+-- first import that showed the rating (the report was published on or before it).
+-- See docs/cqc_import.md.
+create table cqc_rating_observed (
+    location_id varchar not null,
+    report_date date not null,
+    key_question varchar not null,
+    batch_id varchar not null,
+    primary key (location_id, report_date, key_question)
+);
