@@ -72,7 +72,7 @@ def _norm(header: Any) -> str:
     return re.sub(r"\s+", " ", str(header or "")).strip().lower()
 
 
-def _find_header(cells: list[list[Any]], where: str) -> int | None:
+def _find_header(cells: list[list[Any]]) -> int | None:
     for i, row in enumerate(cells[:HEADER_SCAN_ROWS]):
         if any(_norm(c) == LOCATION_ID for c in row):
             return i
@@ -110,7 +110,7 @@ def _sheet_rows(path: Path) -> tuple[str, list[list[Any]]]:
     ordered = [by_norm[p] for p in PREFERRED_SHEETS if p in by_norm] + names
     for name in dict.fromkeys(ordered):
         cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if _find_header(cells, name) is not None:
+        if _find_header(cells) is not None:
             return name, cells
     raise MissingColumns(f"no sheet has a 'Location ID' column in its first {HEADER_SCAN_ROWS} rows "
                          f"(sheets: {', '.join(names)}); expected {EXPECTED}", source=str(path))
@@ -128,7 +128,7 @@ def read_bulk_table(path: Path) -> BulkTable:
         where = f"{path} sheet {sheet}"
     else:
         cells, where = _csv_rows(path, data), str(path)
-    at = _find_header(cells, where)
+    at = _find_header(cells)
     if at is None:
         raise MissingColumns(f"has no 'Location ID' column in its first {HEADER_SCAN_ROWS} rows; "
                              f"expected {EXPECTED}", source=where)
