@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import duckdb
@@ -15,8 +16,7 @@ TRUTH = ("select * from demo_truth.location_months order by all",
          "select * from demo_truth.events order by all")
 CASEWORK = ("select * exclude (suspension_id) from placement_suspensions order by all",
             "select * exclude (assessment_id) from quality_assessments order by all")
-IMPORTERS = all(importlib.util.find_spec(m) for m in ("market_oversight.ingest.cqc",
-                                                      "market_oversight.ingest.tabular"))
+TABULAR = importlib.util.find_spec("market_oversight.ingest.tabular") is not None
 
 
 def _rows(path: Path, queries: tuple[str, ...]) -> list[list[tuple]]:
@@ -71,16 +71,45 @@ def test_demo_cli_rejects_an_unknown_scale(tmp_path, capsys):
     assert exc.value.code == 2 and "invalid choice" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not IMPORTERS, reason="the CQC and returns importers are not merged into main yet")
-def test_demo_sources_round_trip_through_the_importers(tmp_path):
+def test_demo_register_round_trips_through_the_cqc_importer(tmp_path):
+    # given the demo built with the real CQC importer
+    db = tmp_path / "w.duckdb"
+    summary = build_demo(db, seed=1, files_dir=tmp_path / "files")
+    assert "market_oversight.ingest.cqc" not in summary.not_imported
+    details = [json.loads(p.read_text()) for p in
+               (tmp_path / "files" / "cqc_api" / "location_details").glob("*.json")]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        # then every location is there, of the right kind and status, with its latest rating
+        got = {r[0]: r[1:] for r in con.execute(
+            "select location_id, service_kind, is_active, latest_overall_rating from mart.locations"
+        ).fetchall()}
+        assert len(got) == len(details) == 218
+        for d in details:
+            kind = ("care_home" if d["careHome"] == "Y" else
+                    "home_care" if d["gacServiceTypes"][0]["name"] == "Homecare agencies" else "other")
+            latest = d.get("currentRatings", {}).get("overall", {}).get("rating")
+            assert got[d["locationId"]] == (kind, d["registrationStatus"] == "Registered", latest)
+        # and the full rating history: one overall rating per published report
+        reports = sum(len(d.get("reports", [])) for d in details)
+        overall = con.execute("select count(*) from cqc_ratings where key_question = 'overall'").fetchone()[0]
+        assert overall == reports
+    finally:
+        con.close()
+
+
+@pytest.mark.skipif(not TABULAR, reason="the returns importer is not merged into main yet")
+def test_demo_returns_fees_and_benchmarks_round_trip_through_the_importer(tmp_path):
     db = tmp_path / "w.duckdb"
     summary = build_demo(db, seed=1)
     assert summary.not_imported == [] and summary.statuses.get("rejected", 0) == 0
     con = duckdb.connect(str(db), read_only=True)
     try:
-        assert con.execute("select count(*) from cqc_locations").fetchone()[0] == 218
         assert con.execute("select count(*) from care_home_returns").fetchone()[0] > 5000
+        assert con.execute("select count(*) from home_care_returns").fetchone()[0] > 4000
         assert con.execute("select count(*) from quarantine").fetchone()[0] > 0
+        assert con.execute("select count(*) from care_home_returns where superseded_at is not null"
+                           ).fetchone()[0] > 0
         assert con.execute("select count(*) from benchmarks where amount = 32.14").fetchone()[0] == 1
     finally:
         con.close()
