@@ -45,7 +45,8 @@ class HandMade:
                  beds: int | None = 40, la: str = "Oldham", registered: date = date(2015, 1, 1),
                  deregistered: date | None = None, manager: bool = True,
                  service_types: list[str] | None = None, specialisms: list[str] | None = None,
-                 snapshot: date = date(2020, 1, 1)) -> None:
+                 snapshot: date = date(2020, 1, 1), rated: date | None = date(2025, 6, 1)) -> None:
+        """A registered location; rated Good on `rated` unless None (so that it is not overdue)."""
         self.add("cqc_locations", location_id=location_id, provider_id=provider_id,
                  location_name=f"Home {location_id}", care_home=kind == "care_home", service_kind=kind,
                  beds=beds if kind == "care_home" else None, local_authority=la, region="North West",
@@ -53,6 +54,8 @@ class HandMade:
                  registration_date=registered, deregistration_date=deregistered,
                  has_registered_manager=manager, service_types=service_types or [],
                  specialisms=specialisms or [], snapshot_date=snapshot, batch_id="b-cqc")
+        if rated:
+            self.rating(location_id, rated, "Good")
 
     def rating(self, location_id: str, report_date: date, overall: str, **others: str) -> None:
         self.add("cqc_ratings", location_id=location_id, report_date=report_date,
