@@ -16,7 +16,7 @@ RAG = ("red", "amber", "green")
 
 _UNRATED = {
     "not rated", "no published rating", "inspected but not rated",
-    "insufficient evidence to rate", "not yet rated", "unrated",
+    "insufficient evidence to rate", "not yet rated", "unrated", "no rating",
 }
 _RATING_BY_KEY = {r.lower(): r for r in RATINGS}
 _KEY_QUESTION_ALIASES = {
@@ -45,6 +45,41 @@ def normalise_key_question(text: str) -> str:
         return _KEY_QUESTION_ALIASES[key]
     except KeyError:
         raise ValueError(f"unknown key question {text!r}; expected one of {', '.join(KEY_QUESTIONS)}") from None
+
+
+# CQC service types (the API's gacServiceTypes description, the bulk files' `Service type - …` column
+# suffix or `Service Types` list item) that make a location a home-care agency or a care home.
+DOMICILIARY_SERVICE_TYPES = frozenset({"domiciliary care service", "homecare agencies"})
+CARE_HOME_SERVICE_TYPES = frozenset({
+    "care home service with nursing", "care home service without nursing",
+    "residential homes", "nursing homes",
+})
+REGISTRATION_STATUSES = ("Registered", "Deregistered")
+
+
+def is_domiciliary(service_types: list[str]) -> bool:
+    """True when any of a location's CQC service types is the domiciliary care service (S2 home care)."""
+    return any(t.strip().lower() in DOMICILIARY_SERVICE_TYPES for t in service_types)
+
+
+def provides_care_home_service(service_types: list[str]) -> bool:
+    """True when a location's service types include a care home service (for files without the flag)."""
+    return any(t.strip().lower() in CARE_HOME_SERVICE_TYPES for t in service_types)
+
+
+def normalise_registration_status(text: str | None) -> str | None:
+    """`Registered` or `Deregistered` in any case; None for blank; ValueError for anything else."""
+    key = re.sub(r"\s+", " ", str(text or "")).strip().lower()
+    if not key:
+        return None
+    for status in REGISTRATION_STATUSES:
+        if key == status.lower():
+            return status
+    if key in {"active"}:
+        return "Registered"
+    if key in {"inactive", "deactivated", "de-registered"}:
+        return "Deregistered"
+    raise ValueError(f"unknown registration status {text!r}; expected Registered or Deregistered")
 
 
 def service_kind(care_home: bool, domiciliary: bool) -> str:

@@ -1,0 +1,323 @@
+"""One code path for normalising CQC rows, whatever the source (API, saved folder, bulk file).
+
+Each reader turns what it read into a `StagedLocation`: canonical field names, values still as read.
+`normalise_location` turns that into typed values, or into a list of problems (rule, field, message)
+for the quarantine. `CqcColumns` gathers the results column by column for a fast columnar insert.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+import pyarrow as pa
+
+from market_oversight import vocab
+
+# Canonical location fields a reader may fill, as read (text, number, date or bool).
+LOCATION_FIELDS = (
+    "location_id", "provider_id", "location_name", "care_home", "beds", "local_authority",
+    "region", "icb_code", "icb_name", "postcode", "latitude", "longitude", "registration_status",
+    "registration_date", "deregistration_date", "dormant", "has_registered_manager",
+    "primary_inspection_category", "dual_registration_primary_id",
+)
+
+
+class RawRating(NamedTuple):
+    key_question: str
+    rating: Any
+    report_date: Any          # None: the source gives no date (stored as observed at the snapshot)
+    report_link: str | None
+    field: str                # where it was read, for messages
+
+
+@dataclass
+class StagedLocation:
+    row_number: int                             # 1-based data row (or position in the API listing)
+    raw: dict[str, Any]                         # the row as read, for the quarantine
+    fields: dict[str, Any]                      # LOCATION_FIELDS -> value as read
+    service_types: list[str] = field(default_factory=list)
+    specialisms: list[str] | None = None
+    ratings: list[RawRating] = field(default_factory=list)
+    blank_flags_false: bool = False             # bulk files: a blank Y/blank flag means "no"
+    provider: dict[str, Any] | None = None      # provider_name, ownership_type, companies_house_number
+
+
+class Problem(NamedTuple):
+    rule: str
+    field: str
+    message: str
+
+
+# --- value parsers: each raises ValueError with what it expected ---------------------------------
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_US_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}) \d{1,2}:\d{2}(?::\d{2})? ?[AP]M$", re.IGNORECASE)
+DATE_FORMATS = "YYYY-MM-DD, DD/MM/YYYY or M/D/YYYY 12:00:00 AM"
+
+
+def text(value: Any) -> str | None:
+    """Trimmed text; None for blank. Whole floats (spreadsheet IDs) lose their `.0`."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    out = str(value).strip()
+    return out or None
+
+
+def parse_date(value: Any) -> date | None:
+    """ISO dates (with or without a time), UK `DD/MM/YYYY`, US `M/D/YYYY 12:00:00 AM` (the time
+    suffix marks the US order, as CQC's exports write it); date objects pass through."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    s = str(value).strip()
+    if not s:
+        return None
+    try:
+        if m := _ISO.match(s):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _US_TIME.match(s):
+            return date(int(m[3]), int(m[1]), int(m[2]))
+        if m := _UK.match(s):
+            return date(int(m[3]), int(m[2]), int(m[1]))
+    except ValueError:
+        pass
+    raise ValueError(f"cannot read {s!r} as a date; expected {DATE_FORMATS}")
+
+
+def parse_flag(value: Any, *, blank_is_false: bool) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    s = (text(value) or "").lower()
+    if not s:
+        return False if blank_is_false else None
+    if s in {"y", "yes", "true", "1"}:
+        return True
+    if s in {"n", "no", "false", "0"}:
+        return False
+    raise ValueError(f"cannot read {value!r} as a flag; expected Y, N or blank")
+
+
+def parse_int(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    s = (text(value) or "").replace(",", "")
+    if not s:
+        return None
+    if re.fullmatch(r"\d+(\.0+)?", s):
+        return int(float(s))
+    raise ValueError(f"cannot read {value!r} as a whole number")
+
+
+def parse_float(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    s = text(value)
+    if s is None:
+        return None
+    try:
+        return float(s)
+    except ValueError:
+        raise ValueError(f"cannot read {value!r} as a number") from None
+
+
+# --- normalising one location --------------------------------------------------------------------
+
+class NormalisedLocation(NamedTuple):
+    values: dict[str, Any]                       # cqc_locations columns (without snapshot/batch)
+    ratings: list[tuple[date | None, str, str, str | None]]  # (report_date, key_question, rating, link)
+
+
+def _parse(fields: dict[str, Any], name: str, parser, problems: list[Problem], rule: str, **kw) -> Any:
+    try:
+        return parser(fields.get(name), **kw)
+    except ValueError as exc:
+        problems.append(Problem(rule, name, str(exc)))
+        return None
+
+
+def normalise_location(staged: StagedLocation) -> NormalisedLocation | list[Problem]:
+    """Typed values for one location, or every problem that stops it being stored."""
+    f, problems = staged.fields, []
+    location_id = text(f.get("location_id"))
+    if location_id is None:
+        problems.append(Problem("missing_location_id", "location_id", "the row has no CQC location ID"))
+    reg_date = _parse(f, "registration_date", parse_date, problems, "bad_date")
+    dereg_date = _parse(f, "deregistration_date", parse_date, problems, "bad_date")
+    blank = staged.blank_flags_false
+    care_home = _parse(f, "care_home", parse_flag, problems, "bad_flag", blank_is_false=blank)
+    if care_home is None and staged.service_types:
+        care_home = vocab.provides_care_home_service(staged.service_types)
+    dormant = _parse(f, "dormant", parse_flag, problems, "bad_flag", blank_is_false=blank)
+    manager = f.get("has_registered_manager")
+    beds = _parse(f, "beds", parse_int, problems, "bad_number")
+    latitude = _parse(f, "latitude", parse_float, problems, "bad_number")
+    longitude = _parse(f, "longitude", parse_float, problems, "bad_number")
+    status = _parse(f, "registration_status", vocab.normalise_registration_status, problems,
+                    "unknown_status")
+    if status is None:
+        status = "Deregistered" if dereg_date else "Registered"
+    ratings = _normalise_ratings(staged.ratings, problems)
+    if problems:
+        return problems
+    values = {
+        "location_id": location_id,
+        "provider_id": text(f.get("provider_id")),
+        "location_name": text(f.get("location_name")),
+        "care_home": care_home,
+        "service_kind": vocab.service_kind(bool(care_home), vocab.is_domiciliary(staged.service_types)),
+        "beds": beds if care_home or beds else None,  # bulk files write 0 beds for non-care-homes
+        "local_authority": text(f.get("local_authority")),
+        "region": text(f.get("region")),
+        "icb_code": text(f.get("icb_code")),
+        "icb_name": text(f.get("icb_name")),
+        "postcode": text(f.get("postcode")),
+        "latitude": latitude,
+        "longitude": longitude,
+        "registration_status": status,
+        "registration_date": reg_date,
+        "deregistration_date": dereg_date,
+        "dormant": dormant,
+        "has_registered_manager": manager if isinstance(manager, bool) or manager is None else None,
+        "primary_inspection_category": text(f.get("primary_inspection_category")),
+        "service_types": [t for t in (text(s) for s in staged.service_types) if t],
+        "specialisms": staged.specialisms,
+        "dual_registration_primary_id": text(f.get("dual_registration_primary_id")),
+    }
+    return NormalisedLocation(values, ratings)
+
+
+def _normalise_ratings(raw: list[RawRating], problems: list[Problem]):
+    out, seen = [], set()
+    for r in raw:
+        try:
+            rating = vocab.normalise_rating(r.rating)
+            key_question = vocab.normalise_key_question(r.key_question)
+        except ValueError as exc:
+            problems.append(Problem("unknown_rating", r.field, str(exc)))
+            continue
+        try:
+            report_date = parse_date(r.report_date)
+        except ValueError as exc:
+            problems.append(Problem("bad_date", r.field, str(exc)))
+            continue
+        if rating is None or (report_date, key_question) in seen:
+            continue  # blank, or the same report and key question given twice (first, the current, wins)
+        seen.add((report_date, key_question))
+        out.append((report_date, key_question, rating, text(r.report_link)))
+    return out
+
+
+def dates_in(n: NormalisedLocation) -> list[date]:
+    """Every date a normalised location carries (for the source's snapshot date)."""
+    found = [n.values["registration_date"], n.values["deregistration_date"]]
+    found += [d for d, _, _, _ in n.ratings]
+    return [d for d in found if d is not None]
+
+
+# --- columnar accumulation -----------------------------------------------------------------------
+
+LOCATION_SCHEMA = pa.schema([
+    ("location_id", pa.string()), ("provider_id", pa.string()), ("location_name", pa.string()),
+    ("care_home", pa.bool_()), ("service_kind", pa.string()), ("beds", pa.int32()),
+    ("local_authority", pa.string()), ("region", pa.string()), ("icb_code", pa.string()),
+    ("icb_name", pa.string()), ("postcode", pa.string()), ("latitude", pa.float64()),
+    ("longitude", pa.float64()), ("registration_status", pa.string()),
+    ("registration_date", pa.date32()), ("deregistration_date", pa.date32()), ("dormant", pa.bool_()),
+    ("has_registered_manager", pa.bool_()), ("primary_inspection_category", pa.string()),
+    ("service_types", pa.list_(pa.string())), ("specialisms", pa.list_(pa.string())),
+    ("dual_registration_primary_id", pa.string()),
+])
+RATING_SCHEMA = pa.schema([
+    ("location_id", pa.string()), ("report_date", pa.date32()), ("key_question", pa.string()),
+    ("rating", pa.string()), ("report_link", pa.string()), ("date_basis", pa.string()),
+])
+PROVIDER_SCHEMA = pa.schema([
+    ("provider_id", pa.string()), ("provider_name", pa.string()), ("ownership_type", pa.string()),
+    ("companies_house_number", pa.string()), ("has_details", pa.bool_()),
+])
+QUARANTINE_SCHEMA = pa.schema([
+    ("row_number", pa.int32()), ("location_id", pa.string()), ("provider_id", pa.string()),
+    ("raw", pa.string()), ("rules", pa.list_(pa.string())), ("messages", pa.list_(pa.string())),
+])
+
+
+@dataclass
+class CqcColumns:
+    """Normalised rows, column by column; the newest of two rows for one location wins."""
+    locations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ratings: dict[tuple[str, date | None, str], tuple[str, str | None]] = field(default_factory=dict)
+    providers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    quarantine: list[tuple[int, str | None, str | None, str, list[str], list[str]]] = field(
+        default_factory=list)
+    dates: list[date] = field(default_factory=list)
+
+    def add_location(self, n: NormalisedLocation) -> None:
+        lid = n.values["location_id"]
+        self.locations[lid] = n.values  # a later row for the same ID (dual listing) replaces it
+        for report_date, key_question, rating, link in n.ratings:
+            self.ratings.setdefault((lid, report_date, key_question), (rating, link))
+        self.dates.extend(dates_in(n))
+
+    def add_provider(self, provider_id: str | None, details: dict[str, Any] | None) -> None:
+        pid = text(provider_id)
+        if pid is None:
+            return
+        if details:
+            self.providers[pid] = {k: text(details.get(k)) for k in
+                                   ("provider_name", "ownership_type", "companies_house_number")}
+            self.providers[pid]["has_details"] = True
+        else:
+            self.providers.setdefault(pid, {"provider_name": None, "ownership_type": None,
+                                            "companies_house_number": None, "has_details": False})
+
+    def add_problems(self, staged: StagedLocation, problems: list[Problem], raw_json: str) -> None:
+        self.quarantine.append((
+            staged.row_number, text(staged.fields.get("location_id")),
+            text(staged.fields.get("provider_id")), raw_json,
+            [p.rule for p in problems], [f"{p.field}: {p.message}" for p in problems],
+        ))
+
+    def location_table(self) -> pa.Table:
+        rows = list(self.locations.values())
+        return pa.table({name: [r[name] for r in rows] for name in LOCATION_SCHEMA.names},
+                        schema=LOCATION_SCHEMA)
+
+    def rating_table(self, snapshot: date | None) -> pa.Table:
+        cols: dict[str, list] = {name: [] for name in RATING_SCHEMA.names}
+        for (lid, report_date, key_question), (rating, link) in self.ratings.items():
+            if report_date is None and (lid, snapshot, key_question) in self.ratings:
+                continue  # a dated rating on the snapshot date already says it
+            cols["location_id"].append(lid)
+            cols["report_date"].append(report_date or snapshot)
+            cols["key_question"].append(key_question)
+            cols["rating"].append(rating)
+            cols["report_link"].append(link)
+            cols["date_basis"].append("report" if report_date else "observed")
+        return pa.table(cols, schema=RATING_SCHEMA)
+
+    def provider_table(self) -> pa.Table:
+        ids = list(self.providers)
+        cols = {"provider_id": ids}
+        for name in PROVIDER_SCHEMA.names[1:]:
+            cols[name] = [self.providers[i][name] for i in ids]
+        return pa.table(cols, schema=PROVIDER_SCHEMA)
+
+    def quarantine_table(self) -> pa.Table:
+        cols = list(zip(*self.quarantine, strict=True)) if self.quarantine else [[]] * 6
+        return pa.table(dict(zip(QUARANTINE_SCHEMA.names, map(list, cols), strict=True)),
+                        schema=QUARANTINE_SCHEMA)
