@@ -88,8 +88,10 @@ def save(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) ->
     """Replace the stored scores and flags of `as_of` with the staged ones, in one transaction."""
     params = {"as_of": as_of, "hash": thresholds.hash, "scored_at": datetime.now()}
     with store.transaction(con):
-        con.execute("delete from risk_flags where as_of = $as_of", {"as_of": as_of})
-        con.execute("delete from risk_scores where as_of = $as_of", {"as_of": as_of})
+        # deleting is costly on the keyed tables; skip it when the date was never scored
+        if con.execute("select count(*) from risk_scores where as_of = $as_of", {"as_of": as_of}).fetchone()[0]:
+            con.execute("delete from risk_flags where as_of = $as_of", {"as_of": as_of})
+            con.execute("delete from risk_scores where as_of = $as_of", {"as_of": as_of})
         con.execute(store.sql("risk/save_flags"), bind(store.sql("risk/save_flags"), params))
         con.execute(store.sql("risk/save_scores"), bind(store.sql("risk/save_scores"), params))
     row = con.execute(
