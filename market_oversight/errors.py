@@ -48,3 +48,7 @@ class ConfigError(MarketOversightError):
 
 class PermissionDenied(MarketOversightError):
     """The signed-in user's role does not allow this action."""
+
+
+class RiskError(MarketOversightError):
+    """A risk request cannot be done as asked (bad override, unknown event source, no scores)."""

@@ -1,0 +1,167 @@
+"""Backtest: replay monthly as-of dates over the stored history and check whether red and amber came
+before the events that matter, within a horizon.
+
+Scores are computed in memory for each date (the same engine as `score`, nothing stored), so a
+backtest measures the current thresholds on the past. Events come from the warehouse itself
+(`observed`: CQC downgrades to Requires improvement or Inadequate, deregistrations, placement
+suspensions) or from the demo's hidden truth (`demo_truth.events`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from market_oversight import store
+from market_oversight.config import Settings
+from market_oversight.errors import RiskError
+from market_oversight.risk import engine
+from market_oversight.risk.metrics import median, precision_at_top, roc_auc
+from market_oversight.risk.thresholds import LIKELIHOOD_DOMAINS, Thresholds
+
+EVENT_SOURCES = ("observed", "demo_truth")
+WARM_UP_MONTHS = 6  # history needed before the first replayed date (turnover, trends)
+
+
+@dataclass(frozen=True)
+class BacktestOptions:
+    horizon_months: int = 6
+    events: str = "observed"
+    start: date | None = None
+    end: date | None = None
+
+
+def run_backtest(db: Path, thresholds: Thresholds, options: BacktestOptions,
+                 settings: Settings | None = None) -> dict[str, Any]:
+    if options.events not in EVENT_SOURCES:
+        raise RiskError(f"unknown event source {options.events!r}; expected {', '.join(EVENT_SOURCES)}")
+    if options.horizon_months < 1:
+        raise RiskError("the horizon must be at least one month")
+    with store.warehouse(db, publish=False) as con:
+        _load_events(con, options.events)
+        dates = replay_dates(con, options)
+        _replay(con, dates, thresholds, engine.due_day(settings))
+        params = {"horizon_months": options.horizon_months, "event_types": list(thresholds.event_types)}
+        labels = store.frame(con, store.sql("risk/backtest_labels"),
+                             engine.bind(store.sql("risk/backtest_labels"), params))
+        leads = store.frame(con, store.sql("risk/backtest_leads"),
+                            engine.bind(store.sql("risk/backtest_leads"), params))
+        flags = store.frame(con, "select as_of, location_id, flag, domain, points from bt_flags")
+        event_counts = dict(con.execute(
+            "select event_type, count(*) from bt_events group by event_type order by 1").fetchall())
+    result = summarise(labels, leads, flags, thresholds.top_share)
+    return {
+        "events_source": options.events,
+        "event_types": list(thresholds.event_types),
+        "events_by_type": event_counts,
+        "horizon_months": options.horizon_months,
+        "first_as_of": dates[0].isoformat(),
+        "last_as_of": dates[-1].isoformat(),
+        "as_of_dates": len(dates),
+        "thresholds_hash": thresholds.hash,
+        **result,
+    }
+
+
+def _load_events(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    if source == "demo_truth":
+        found = con.execute("select count(*) from information_schema.tables "
+                            "where table_schema = 'demo_truth' and table_name = 'events'").fetchone()[0]
+        if not found:
+            raise RiskError("this warehouse has no demo_truth.events (only the demo writes it); "
+                            "use --events observed for a council's own history")
+    con.execute(f"create or replace temp table bt_events as\n{store.sql('risk/events_' + source)}")
+
+
+def replay_dates(con: duckdb.DuckDBPyConnection, options: BacktestOptions) -> list[date]:
+    """Monthly as-of dates (the 15th, after returns fall due on the 14th by default) from
+    WARM_UP_MONTHS after the first data to the last date whose whole horizon has been observed."""
+    first = con.execute(store.sql("risk/backtest_range")).fetchone()[0]
+    last = engine.latest_data_date(con)
+    if first is None:
+        raise RiskError("the warehouse has no returns or ratings to backtest on")
+    start = options.start or _add_months(first.replace(day=15), WARM_UP_MONTHS)
+    end = options.end or _add_months(last, -options.horizon_months)
+    dates = engine.month_steps(start, end)
+    if not dates:
+        raise RiskError(f"not enough history to backtest: data from {first} to {last}, "
+                        f"{WARM_UP_MONTHS} months warm-up and a {options.horizon_months}-month horizon")
+    return dates
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
+    day = min(d.day, (date(y + (m + 1) // 12, (m + 1) % 12 + 1, 1) - timedelta(days=1)).day)
+    return date(y, m + 1, day)
+
+
+def _replay(con: duckdb.DuckDBPyConnection, dates: list[date], thresholds: Thresholds,
+            due_day_of_month: int) -> None:
+    con.execute("create or replace temp table bt_scores (as_of date, location_id varchar, "
+                "likelihood double, impact double, computed_rag varchar)")
+    con.execute("create or replace temp table bt_flags (as_of date, location_id varchar, "
+                "flag varchar, domain varchar, points double)")
+    for d in dates:
+        engine.compute(con, d, thresholds, due_day_of_month)
+        con.execute("insert into bt_scores select $d, location_id, likelihood, impact, computed_rag "
+                    "from stage_scores", {"d": d})
+        con.execute("insert into bt_flags select $d, location_id, flag, domain, points "
+                    "from stage_scaled_flags", {"d": d})
+
+
+def summarise(labels: pl.DataFrame, leads: pl.DataFrame, flags: pl.DataFrame,
+              top_share: float) -> dict[str, Any]:
+    """The metrics, from replayed scores with labels, event leads and flags (pure)."""
+    frame = labels.rename({"likelihood": "score"})
+    warned = frame["computed_rag"].is_in(["red", "amber"])
+    positives = int(frame["label"].sum())
+    red_amber = frame.filter(warned)
+    return {
+        "location_dates": frame.height,
+        "positives": positives,
+        "base_rate": positives / frame.height if frame.height else None,
+        "roc_auc": roc_auc(frame["score"], frame["label"]),
+        "precision_top": precision_at_top(frame, top_share),
+        "top_share": top_share,
+        "red_amber": {
+            "location_dates": red_amber.height,
+            "precision": float(red_amber["label"].mean()) if red_amber.height else None,
+            "recall": float(frame.filter(pl.col("label"))["computed_rag"].is_in(["red", "amber"]).mean())
+            if positives else None,
+        },
+        "events_replayed": leads.height,
+        "events_warned": int(leads["first_warning"].is_not_null().sum()) if leads.height else 0,
+        "median_lead_months": median(leads["lead_months"].drop_nulls().to_list()) if leads.height else None,
+        "indicators": indicator_contributions(frame, flags),
+    }
+
+
+def indicator_contributions(frame: pl.DataFrame, flags: pl.DataFrame) -> list[dict[str, Any]]:
+    """Per likelihood flag: how often raised, the event rate when raised (precision) and its lift
+    over the base rate, and the ROC AUC of the likelihood without that flag's points (the drop is
+    what the flag adds to the ranking)."""
+    full = roc_auc(frame["score"], frame["label"])
+    base = float(frame["label"].mean()) if frame.height else 0.0
+    out = []
+    likelihood_flags = flags.filter(pl.col("domain").is_in(list(LIKELIHOOD_DOMAINS)))
+    for name in sorted(likelihood_flags["flag"].unique().to_list()):
+        mine = likelihood_flags.filter(pl.col("flag") == name).select("as_of", "location_id", "points")
+        joined = frame.join(mine, on=["as_of", "location_id"], how="left").with_columns(
+            pl.col("points").fill_null(0.0))
+        raised = joined.filter(pl.col("points") > 0)
+        precision = float(raised["label"].mean()) if raised.height else None
+        without = roc_auc(joined["score"] - joined["points"], joined["label"])
+        out.append({
+            "flag": name,
+            "raised": raised.height,
+            "precision": precision,
+            "lift": precision / base if precision is not None and base else None,
+            "roc_auc_without": without,
+            "roc_auc_drop": full - without if full is not None and without is not None else None,
+        })
+    return out

@@ -1,0 +1,115 @@
+"""Thresholds and weights: defaults in risk/thresholds.toml, a council's file on top."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from market_oversight.config import Settings, _merge, read_toml
+from market_oversight.errors import ConfigError
+from market_oversight.paths import SQL_DIR
+from market_oversight.vocab import RAG
+
+DEFAULT_THRESHOLDS = Path(__file__).with_name("thresholds.toml")
+DOMAINS = ("quality", "sustainability", "impact")
+LIKELIHOOD_DOMAINS = ("quality", "sustainability")
+# Keys that describe an indicator rather than parameterise its SQL.
+_META_KEYS = {"enabled", "source"}
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    domain: str
+    points: float
+    params: dict[str, Any]          # bound into sql/indicators/NAME.sql as $NAME_<key>
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    indicators: tuple[Indicator, ...]
+    cap: float
+    likelihood_bands: tuple[float, float]
+    impact_bands: tuple[float, float]
+    matrix: tuple[str, ...]          # flattened [likelihood band][impact band]
+    event_types: tuple[str, ...]
+    top_share: float
+    raw: dict[str, Any]
+    source: str
+
+    @property
+    def hash(self) -> str:
+        """sha256 of the effective thresholds (canonical JSON), stored with every score."""
+        text = json.dumps(self.raw, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def indicator(self, name: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.name == name:
+                return ind
+        raise KeyError(name)
+
+    def params(self) -> dict[str, Any]:
+        """Every bound parameter of every enabled indicator, plus the RAG parameters."""
+        out: dict[str, Any] = {
+            "cap": float(self.cap),
+            "likelihood_amber": float(self.likelihood_bands[0]),
+            "likelihood_red": float(self.likelihood_bands[1]),
+            "impact_medium": float(self.impact_bands[0]),
+            "impact_high": float(self.impact_bands[1]),
+            "rag_matrix": list(self.matrix),
+        }
+        for ind in self.indicators:
+            for key, value in ind.params.items():
+                out[f"{ind.name}_{key}"] = value
+        return out
+
+
+def load_thresholds(path: str | Path | None = None, settings: Settings | None = None) -> Thresholds:
+    """Defaults, then the council's file: `path` if given, else `[risk] thresholds` in settings."""
+    data = read_toml(DEFAULT_THRESHOLDS)
+    chosen = path or (settings.section("risk").get("thresholds") if settings else None)
+    if chosen:
+        override = read_toml(Path(chosen))
+        unknown = set(override.get("indicators", {})) - set(data["indicators"])
+        if unknown:
+            raise ConfigError(f"{chosen}: unknown indicators {sorted(unknown)}; "
+                              f"known: {', '.join(sorted(data['indicators']))}")
+        data = _merge(data, override)
+    return _parse(data, str(chosen or DEFAULT_THRESHOLDS))
+
+
+def _parse(data: dict[str, Any], source: str) -> Thresholds:
+    indicators = []
+    for name, spec in sorted(data.get("indicators", {}).items()):
+        if not _NAME.match(name):
+            raise ConfigError(f"{source}: indicator name {name!r} must be lower-case letters, digits, _")
+        if spec.get("domain") not in DOMAINS:
+            raise ConfigError(f"{source}: [indicators.{name}] domain must be one of {', '.join(DOMAINS)}")
+        if not isinstance(spec.get("points"), (int, float)) or spec["points"] < 0:
+            raise ConfigError(f"{source}: [indicators.{name}] points must be a number >= 0")
+        if not (SQL_DIR / "indicators" / f"{name}.sql").is_file():
+            raise ConfigError(f"{source}: [indicators.{name}] has no SQL file sql/indicators/{name}.sql")
+        if not spec.get("enabled", True):
+            continue
+        params = {k: v for k, v in spec.items() if k not in _META_KEYS}
+        indicators.append(Indicator(name, spec["domain"], float(spec["points"]), params))
+    rag = data.get("rag", {})
+    matrix = tuple(cell for row in rag.get("matrix", []) for cell in row)
+    if len(matrix) != 9 or set(matrix) - set(RAG):
+        raise ConfigError(f"{source}: [rag] matrix must be 3 rows of 3 of {', '.join(RAG)}")
+    lb, ib = rag.get("likelihood_bands", []), rag.get("impact_bands", [])
+    if len(lb) != 2 or len(ib) != 2 or lb[0] > lb[1] or ib[0] > ib[1]:
+        raise ConfigError(f"{source}: [rag] likelihood_bands and impact_bands must be two ascending numbers")
+    bt = data.get("backtest", {})
+    return Thresholds(
+        indicators=tuple(indicators), cap=float(data.get("scoring", {}).get("cap", 100)),
+        likelihood_bands=(float(lb[0]), float(lb[1])), impact_bands=(float(ib[0]), float(ib[1])),
+        matrix=matrix, event_types=tuple(bt.get("event_types", ())),
+        top_share=float(bt.get("top_share", 0.1)), raw=data, source=source,
+    )

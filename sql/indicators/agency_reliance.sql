@@ -1,0 +1,31 @@
+-- Sustainability: agency hours as a share of hours paid (care homes) or delivered (home care) over
+-- the returns of the last 3 months reach $agency_reliance_threshold.
+with windowed as (
+    select
+        r.location_id,
+        sum(r.agency_hours) as agency_hours,
+        sum(r.hours) as hours,
+        count(*) as months
+    from stage_locations as l
+    join stage_returns as r using (location_id)
+    where r.months_ago between 1 and 3 and r.hours > 0 and r.agency_hours is not null
+    group by r.location_id
+),
+
+final as (
+    select
+        location_id,
+        'agency_reliance' as flag,
+        $agency_reliance_domain as domain,
+        $agency_reliance_points as points,
+        round(agency_hours / hours, 6) as value,
+        cast($agency_reliance_threshold as double) as threshold,
+        json_object('agency_hours', agency_hours, 'hours', hours, 'months', months,
+                    'source', 'provider returns: agency_hours / hours paid or delivered') as evidence,
+        format('Agency staff worked {:.0f}% of hours over {} months', 100 * agency_hours / hours,
+               months) as message
+    from windowed
+    where round(agency_hours / hours, 6) >= $agency_reliance_threshold
+)
+
+select * from final

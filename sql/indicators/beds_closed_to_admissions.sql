@@ -1,0 +1,40 @@
+-- Sustainability: in the latest care-home return of the last 3 months, vacant beds not open to
+-- admissions are at least $beds_closed_to_admissions_threshold of all beds, or the home says it is
+-- not accepting admissions while it has vacant beds.
+with latest as (
+    select
+        r.location_id,
+        r.period,
+        coalesce(r.beds, l.beds) as beds,
+        r.occupied_beds,
+        r.vacant_beds_accepting,
+        r.accepting_admissions,
+        greatest(coalesce(r.beds, l.beds) - r.occupied_beds
+                 - case when r.accepting_admissions = false then 0
+                        else coalesce(r.vacant_beds_accepting, 0) end, 0) as closed_vacant
+    from stage_locations as l
+    join stage_returns as r using (location_id)
+    where r.kind = 'care_home' and r.months_ago between 1 and 3 and r.occupied_beds is not null
+    qualify row_number() over (partition by r.location_id order by r.period desc) = 1
+),
+
+final as (
+    select
+        location_id,
+        'beds_closed_to_admissions' as flag,
+        $beds_closed_to_admissions_domain as domain,
+        $beds_closed_to_admissions_points as points,
+        round(closed_vacant / beds, 6) as value,
+        cast($beds_closed_to_admissions_threshold as double) as threshold,
+        json_object('period', period, 'beds', beds, 'occupied_beds', occupied_beds,
+                    'vacant_beds_accepting', vacant_beds_accepting,
+                    'accepting_admissions', accepting_admissions,
+                    'vacant_beds_closed', closed_vacant, 'source', 'care_home_returns') as evidence,
+        format('{} vacant beds of {} not open to admissions in {}', closed_vacant, beds,
+               strftime(period, '%B %Y')) as message
+    from latest
+    where beds > 0 and closed_vacant > 0
+      and round(closed_vacant / beds, 6) >= $beds_closed_to_admissions_threshold
+)
+
+select * from final

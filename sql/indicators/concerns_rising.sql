@@ -1,0 +1,34 @@
+-- Quality: safeguarding concerns and complaints in the last 3 months exceed the 3 months before by
+-- at least $concerns_rising_threshold.
+with halves as (
+    select
+        l.location_id,
+        sum(r.concerns) filter (where r.months_ago between 1 and 3) as recent,
+        sum(r.concerns) filter (where r.months_ago between 4 and 6) as earlier,
+        count(*) filter (where r.months_ago between 1 and 3) as recent_months,
+        count(*) filter (where r.months_ago between 4 and 6) as earlier_months
+    from stage_locations as l
+    join stage_returns as r using (location_id)
+    where r.months_ago between 1 and 6
+    group by l.location_id
+),
+
+final as (
+    select
+        location_id,
+        'concerns_rising' as flag,
+        $concerns_rising_domain as domain,
+        $concerns_rising_points as points,
+        cast(recent - earlier as double) as value,
+        cast($concerns_rising_threshold as double) as threshold,
+        json_object('last_3_months', recent, 'previous_3_months', earlier,
+                    'returns', recent_months + earlier_months,
+                    'source', 'provider returns: safeguarding_concerns + complaints') as evidence,
+        format('Concerns and complaints rose from {} to {} (last 3 months against the 3 before)',
+               earlier, recent) as message
+    from halves
+    where recent_months > 0 and earlier_months > 0
+      and recent - earlier >= $concerns_rising_threshold
+)
+
+select * from final

@@ -1,0 +1,27 @@
+-- Impact: council-funded residents or people as a share of all, in the latest return of the last
+-- 3 months, reach $council_funded_share_threshold. Points are the share times the points.
+with latest as (
+    select r.location_id, r.period, r.people_council, r.people
+    from stage_locations as l
+    join stage_returns as r using (location_id)
+    where r.months_ago between 1 and 3 and r.people > 0 and r.people_council is not null
+    qualify row_number() over (partition by r.location_id order by r.period desc) = 1
+),
+
+final as (
+    select
+        location_id,
+        'council_funded_share' as flag,
+        $council_funded_share_domain as domain,
+        $council_funded_share_points * people_council / people as points,
+        round(people_council / people, 6) as value,
+        cast($council_funded_share_threshold as double) as threshold,
+        json_object('period', period, 'council_funded', people_council, 'people', people,
+                    'source', 'provider returns') as evidence,
+        format('{} of {} people ({:.0f}%) are council-funded', people_council, people,
+               100 * people_council / people) as message
+    from latest
+    where round(people_council / people, 6) >= $council_funded_share_threshold
+)
+
+select * from final

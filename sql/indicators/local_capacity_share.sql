@@ -1,0 +1,47 @@
+-- Impact: the location's share of the beds (care homes) or people supported (home care) of its kind
+-- in its local authority reaches $local_capacity_share_threshold. Points grow up to
+-- $local_capacity_share_full_at.
+with latest_people as (
+    select location_id, people
+    from stage_returns
+    where kind = 'home_care' and months_ago between 1 and 3 and people > 0
+    qualify row_number() over (partition by location_id order by period desc) = 1
+),
+
+sized as (
+    select
+        l.location_id,
+        l.service_kind,
+        l.local_authority,
+        case when l.service_kind = 'care_home' then l.beds else p.people end as size
+    from stage_locations as l
+    left join latest_people as p using (location_id)
+),
+
+shared as (
+    select
+        *,
+        sum(size) over (partition by service_kind, local_authority) as market_size,
+        count(*) over (partition by service_kind, local_authority) as market_locations
+    from sized
+    where size > 0
+),
+
+final as (
+    select
+        location_id,
+        'local_capacity_share' as flag,
+        $local_capacity_share_domain as domain,
+        $local_capacity_share_points * least(1.0, size / market_size / $local_capacity_share_full_at) as points,
+        round(size / market_size, 6) as value,
+        cast($local_capacity_share_threshold as double) as threshold,
+        json_object('size', size, 'market_size', market_size, 'market_locations', market_locations,
+                    'local_authority', local_authority, 'service_kind', service_kind,
+                    'source', 'cqc_locations beds; home_care_returns people') as evidence,
+        format('{:.1f}% of the {} capacity in {}', 100 * size / market_size,
+               replace(service_kind, '_', ' '), local_authority) as message
+    from shared
+    where round(size / market_size, 6) >= $local_capacity_share_threshold
+)
+
+select * from final

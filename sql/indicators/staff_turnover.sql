@@ -1,0 +1,32 @@
+-- Sustainability: leavers over the returns of the last 12 months, annualised, as a share of average
+-- staff employed reach $staff_turnover_threshold. Needs at least 3 returns.
+with windowed as (
+    select
+        r.location_id,
+        sum(r.leavers) as leavers,
+        avg(r.staff_employed) as staff,
+        count(*) as months
+    from stage_locations as l
+    join stage_returns as r using (location_id)
+    where r.months_ago between 1 and 12 and r.leavers is not null and r.staff_employed is not null
+    group by r.location_id
+),
+
+final as (
+    select
+        location_id,
+        'staff_turnover' as flag,
+        $staff_turnover_domain as domain,
+        $staff_turnover_points as points,
+        round(leavers * 12.0 / months / staff, 6) as value,
+        cast($staff_turnover_threshold as double) as threshold,
+        json_object('leavers', leavers, 'months', months, 'average_staff', staff,
+                    'source', 'provider returns') as evidence,
+        format('{} leavers in {} months: annual turnover {:.0f}% of {:.0f} staff', leavers, months,
+               100 * leavers * 12.0 / months / staff, staff) as message
+    from windowed
+    where months >= 3 and staff > 0
+      and round(leavers * 12.0 / months / staff, 6) >= $staff_turnover_threshold
+)
+
+select * from final

@@ -1,0 +1,45 @@
+-- Likelihood, impact and computed RAG for every location scored at the as-of date: each score is
+-- the sum of its flags' stored points (stage_scaled_flags), so it decomposes exactly into them.
+-- RAG comes from the likelihood band x impact band matrix in thresholds.toml.
+-- Grain: one row per location.
+with totals as (
+    select
+        location_id,
+        round(coalesce(sum(points) filter (where domain <> 'impact'), 0), 2) as likelihood,
+        round(coalesce(sum(points) filter (where domain = 'impact'), 0), 2) as impact,
+        list(flag order by points desc, flag) as flags
+    from stage_scaled_flags
+    group by location_id
+),
+
+scored as (
+    select
+        l.location_id,
+        coalesce(t.likelihood, 0) as likelihood,
+        coalesce(t.impact, 0) as impact,
+        coalesce(t.flags, cast([] as varchar[])) as flags
+    from stage_locations as l
+    left join totals as t using (location_id)
+),
+
+banded as (
+    select
+        *,
+        case when likelihood >= $likelihood_red then 2 when likelihood >= $likelihood_amber then 1 else 0 end
+            as likelihood_band,
+        case when impact >= $impact_high then 2 when impact >= $impact_medium then 1 else 0 end
+            as impact_band
+    from scored
+),
+
+final as (
+    select
+        location_id,
+        likelihood,
+        impact,
+        $rag_matrix[likelihood_band * 3 + impact_band + 1] as computed_rag,
+        flags
+    from banded
+)
+
+select * from final

@@ -1,0 +1,46 @@
+-- Locations scored at $as_of: care homes and home-care services registered on that date, with the
+-- register facts the indicators need. Grain: one row per location.
+with register as (
+    select
+        location_id,
+        provider_id,
+        service_kind,
+        beds,
+        coalesce(local_authority, 'unknown') as local_authority,
+        registration_date,
+        deregistration_date,
+        registration_status,
+        has_registered_manager,
+        snapshot_date,
+        coalesce(service_types, []) as service_types,
+        coalesce(specialisms, []) as specialisms
+    from main.cqc_locations
+    where service_kind in ('care_home', 'home_care')
+),
+
+registered_at_as_of as (
+    select *
+    from register
+    where coalesce(registration_date, date '1900-01-01') <= $as_of
+      and (deregistration_date is null or deregistration_date > $as_of)
+      -- deregistered with no date recorded: gone from the snapshot date on
+      and not (registration_status = 'Deregistered' and deregistration_date is null
+               and snapshot_date <= $as_of)
+),
+
+final as (
+    select
+        location_id,
+        provider_id,
+        service_kind,
+        beds,
+        local_authority,
+        registration_date,
+        has_registered_manager,
+        snapshot_date,
+        len(list_filter(service_types, lambda s: lower(s) like '%with nursing%')) > 0 as nursing,
+        len(list_filter(specialisms, lambda s: lower(s) like '%dementia%')) > 0 as dementia
+    from registered_at_as_of
+)
+
+select * from final

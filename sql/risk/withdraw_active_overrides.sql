@@ -1,0 +1,4 @@
+-- A new override replaces the location's active one: withdraw it, saying who did.
+update rag_overrides
+set withdrawn_by = $by, withdrawn_at = current_timestamp
+where location_id = $location_id and withdrawn_at is null

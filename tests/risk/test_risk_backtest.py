@@ -1,0 +1,86 @@
+"""Backtest metrics on hand-made histories with known answers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import polars as pl
+import pytest
+
+from conftest import HandMade, month
+from market_oversight import store
+from market_oversight.cli import main
+from market_oversight.errors import RiskError
+from market_oversight.risk.metrics import median, precision_at_top, roc_auc
+
+
+def test_roc_auc_counts_ordered_pairs_and_half_ties() -> None:
+    # positives 0.9, 0.4; negatives 0.5, 0.1, 0.4: pairs won 3 + 1 + half a tie = 4.5 of 6
+    assert roc_auc([0.9, 0.4, 0.5, 0.1, 0.4], [True, True, False, False, False]) == pytest.approx(0.75)
+    assert roc_auc([1, 2, 3], [False, True, True]) == 1.0
+    assert roc_auc([3, 2, 1], [False, True, True]) == 0.0
+    assert roc_auc([1, 2], [True, True]) is None
+
+
+def test_precision_at_top_per_date_rounded_up() -> None:
+    frame = pl.DataFrame({
+        "as_of": [1] * 10 + [2] * 10,
+        "location_id": [f"l{i}" for i in range(10)] * 2,
+        "score": list(range(10)) * 2,
+        "label": [False] * 9 + [True] + [False] * 10,
+    })
+    assert precision_at_top(frame, 0.1) == 0.5  # top 1 of each date: one hit in two
+    assert precision_at_top(frame, 0.15) == 0.25  # top 2 (rounded up) of each
+
+
+def test_median() -> None:
+    assert median([3, 1, 2]) == 2 and median([4, 1, 2, 3]) == 2.5 and median([]) is None
+
+
+def history(wh: HandMade) -> None:
+    """Ten homes, returns 2024-01 to 2025-12. Homes 0-2 run at 60% occupancy and each is deregistered
+    in a month when it had been red or amber for some months; homes 3-9 are full and never close."""
+    for i in range(10):
+        wh.location(f"h{i}", provider_id=f"p{i}", rated=date(2023, 6, 1),
+                    deregistered=date(2025, 3 + 2 * i, 1) if i < 3 else None)
+        for back in range(1, 25):
+            period = month(date(2026, 1, 1), back)
+            wh.care_home_return(f"h{i}", period, occupied_beds=24 if i < 3 else 39,
+                                agency_hours=1200.0 if i < 3 else 0.0)
+    wh.add("placement_suspensions", location_id="h3", imposed_on=date(2025, 9, 1), reason="x",
+           imposed_by="ann")
+
+
+def test_backtest_on_observed_events(wh: HandMade, capsys) -> None:
+    history(wh)
+    wh.build()
+    assert main(["backtest", "--db", str(wh.path), "--json", "--horizon-months", "6"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    # replayed monthly from 6 months after the first returns to 6 months before the last data
+    assert out["first_as_of"] == "2024-07-15" and out["as_of_dates"] >= 6
+    assert out["events_by_type"] == {"closure": 3, "suspension": 1}
+    # h0-h2 score higher than the others at every date; only h3's suspension is missed
+    assert 0.8 < out["roc_auc"] < 1.0
+    assert out["events_warned"] == 3 and out["events_replayed"] == 4
+    # each closure is on the 1st; the earliest as-of date within 6 months before it is the 15th, 5.5 months earlier
+    assert out["median_lead_months"] == round((date(2025, 3, 1) - date(2024, 9, 15)).days / 30.4375, 2)
+    low = next(i for i in out["indicators"] if i["flag"] == "low_occupancy")
+    assert low["raised"] > 0 and low["precision"] > out["base_rate"]
+
+
+def test_backtest_against_demo_truth_needs_the_demo(wh: HandMade) -> None:
+    history(wh)
+    wh.build()
+    assert main(["backtest", "--db", str(wh.path), "--events", "demo_truth"]) == 2
+    with store.warehouse(wh.path, publish=False) as con:
+        con.execute("create schema demo_truth")
+        con.execute("create table demo_truth.events as select 'h9' as location_id, "
+                    "date '2025-01-01' as event_date, 'downgrade' as event_type")
+    from market_oversight.risk.backtest import BacktestOptions, run_backtest
+    from market_oversight.risk.thresholds import load_thresholds
+    out = run_backtest(wh.path, load_thresholds(), BacktestOptions(events="demo_truth"))
+    assert out["events_by_type"] == {"downgrade": 1} and out["positives"] == 6
+    assert out["roc_auc"] == 0.0 or out["roc_auc"] < 0.5  # h9 is one of the healthiest homes
+    with pytest.raises(RiskError, match="unknown event source"):
+        run_backtest(wh.path, load_thresholds(), BacktestOptions(events="rumour"))
