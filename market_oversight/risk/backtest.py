@@ -70,8 +70,7 @@ def run_backtest(db: Path, thresholds: Thresholds, options: BacktestOptions,
 
 def _load_events(con: duckdb.DuckDBPyConnection, source: str) -> None:
     if source == "demo_truth":
-        found = con.execute("select count(*) from information_schema.tables "
-                            "where table_schema = 'demo_truth' and table_name = 'events'").fetchone()[0]
+        found = con.execute("select count(*) from demo_truth.events").fetchone()[0]
         if not found:
             raise RiskError("this warehouse has no demo_truth.events (only the demo writes it); "
                             "use --events observed for a council's own history")

@@ -74,9 +74,8 @@ def test_backtest_against_demo_truth_needs_the_demo(wh: HandMade) -> None:
     wh.build()
     assert main(["backtest", "--db", str(wh.path), "--events", "demo_truth"]) == 2
     with store.warehouse(wh.path, publish=False) as con:
-        con.execute("create schema demo_truth")
-        con.execute("create table demo_truth.events as select 'h9' as location_id, "
-                    "date '2025-01-01' as event_date, 'downgrade' as event_type")
+        con.execute("insert into demo_truth.events (location_id, event_date, event_type) "
+                    "values ('h9', date '2025-01-01', 'downgrade')")
     from market_oversight.risk.backtest import BacktestOptions, run_backtest
     from market_oversight.risk.thresholds import load_thresholds
     out = run_backtest(wh.path, load_thresholds(), BacktestOptions(events="demo_truth"))
