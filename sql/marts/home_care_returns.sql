@@ -1,0 +1,50 @@
+-- The current version of each home-care monthly return, with derived rates.
+with current_returns as (
+    select *
+    from main.home_care_returns
+    where superseded_at is null
+),
+
+versions as (
+    select location_id, period, count(*) as versions, min(b.started_at) as first_received_at
+    from main.home_care_returns as r
+    left join main.ingest_batches as b using (batch_id)
+    group by location_id, period
+),
+
+final as (
+    select
+        r.location_id,
+        l.provider_id,
+        l.location_name,
+        r.period,
+        r.people_council,
+        r.people_nhs,
+        r.people_self_funded,
+        coalesce(r.people_council, 0) + coalesce(r.people_nhs, 0)
+            + coalesce(r.people_self_funded, 0) as people_supported,
+        r.hours_delivered,
+        r.agency_hours,
+        r.agency_hours / nullif(r.hours_delivered, 0) as agency_share,
+        r.care_workers_employed,
+        r.vacancies,
+        r.leavers,
+        r.packages_handed_back,
+        r.packages_handed_back_pct,
+        r.can_take_more_hours,
+        r.extra_hours_available,
+        r.missed_visits,
+        r.late_visits,
+        r.safeguarding_concerns,
+        r.complaints,
+        r.submitted_at,
+        v.first_received_at,
+        v.versions,
+        r.batch_id,
+        r.row_number
+    from current_returns as r
+    left join versions as v using (location_id, period)
+    left join main.cqc_locations as l using (location_id)
+)
+
+select * from final
