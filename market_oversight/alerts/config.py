@@ -99,6 +99,9 @@ def _route(raw: Any, index: int) -> Route:
 def alert_settings(settings: Settings) -> AlertSettings:
     section = settings.section("alerts")
     smtp = dict(section.get("smtp", {}))
+    if "password" in smtp:
+        raise ConfigError(f"{settings.source}: [alerts.smtp] password must not be in a file; "
+                          f"set ${PASSWORD_ENV} in the environment instead")
     routes = tuple(_route(r, i) for i, r in enumerate(section.get("routes", [])))
     recipients = _addresses(section.get("recipients", []), "[alerts] recipients")
     if not recipients and not routes:
