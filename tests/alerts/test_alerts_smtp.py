@@ -9,6 +9,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from market_oversight import store
 from market_oversight.alerts.changes import IsoWeek, week_changes
@@ -157,3 +158,71 @@ def test_dry_run_writes_eml_and_sends_nothing(demo_db: Path, tmp_path: Path, smt
 def test_dry_run_needs_an_outbox(demo_db: Path, config_file: Path, capsys) -> None:
     assert _run(demo_db, config_file, "--dry-run") == 2
     assert "--outbox" in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_login_uses_the_password_from_the_environment(demo_db: Path, tmp_path: Path, monkeypatch) -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.alerts.conftest import Inbox
+
+    logins: list[tuple[str, str]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login.decode(), auth_data.password.decode()))
+        return AuthResult(success=auth_data.password == b"s3cret from env")
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=authenticator,
+                            auth_required=True, auth_require_tls=False)
+    controller.start()
+    try:
+        config = write_config(tmp_path / "auth.toml", controller.port)
+        config.write_text(config.read_text().replace('timeout_seconds = 5', 'timeout_seconds = 5\nusername = "robot"'))
+        monkeypatch.setenv("MARKET_OVERSIGHT_SMTP_PASSWORD", "wrong")
+        assert _run(demo_db, config) == 2 and inbox.messages == [] and _log(demo_db) == []
+        monkeypatch.setenv("MARKET_OVERSIGHT_SMTP_PASSWORD", "s3cret from env")
+        assert _run(demo_db, config) == 0
+    finally:
+        controller.stop()
+    assert logins == [("robot", "wrong"), ("robot", "s3cret from env")]
+    assert len(inbox.messages) == 2
+
+
+def test_starttls_then_login(demo_db: Path, tmp_path: Path, monkeypatch) -> None:
+    """STARTTLS with certificate checking (a self-signed certificate the client is told to trust),
+    then AUTH over the encrypted session."""
+    import ssl
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.alerts.conftest import Inbox
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), tls_context=server_tls,
+                            require_starttls=True, auth_required=True,
+                            authenticator=lambda *a: AuthResult(success=a[4].password == b"pw"))
+    controller.start()
+    try:
+        config = write_config(tmp_path / "tls.toml", controller.port)
+        config.write_text(config.read_text().replace(
+            "timeout_seconds = 5", 'timeout_seconds = 5\nstarttls = true\nusername = "robot"'))
+        monkeypatch.setenv("MARKET_OVERSIGHT_SMTP_PASSWORD", "pw")
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "nothing-trusted.pem"))
+        assert _run(demo_db, config) == 2            # an untrusted certificate is refused
+        assert inbox.messages == [] and _log(demo_db) == []
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        assert _run(demo_db, config) == 0
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 2
