@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import IntEnum
@@ -105,7 +106,7 @@ class WeekChanges:
     items: tuple[Item, ...]
     notes: tuple[str, ...] = field(default=())   # caveats, e.g. a source not available yet
 
-    def for_route(self, wanted) -> WeekChanges:
+    def for_route(self, wanted: Callable[[Item], bool]) -> WeekChanges:
         return replace(self, items=tuple(i for i in self.items if wanted(i)))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 from market_oversight import store
@@ -25,9 +27,6 @@ def run_week(db: Path, week: IsoWeek, settings: AlertSettings, *,
         png = rag_trend_png(rag_trend(con, week.end), str(week)) if changes.items else None
         outcome = deliver(con, changes, settings, png, outbox=outbox)
     if outbox is not None:
-        from email import policy
-        from email.parser import BytesParser
-
         for path in outcome.written:
             msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
             write_preview(outbox, path.stem, msg)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from email import policy
 from email.message import EmailMessage
@@ -143,11 +144,13 @@ def test_week_without_changes_sends_all_clear_or_nothing(demo_db: Path, tmp_path
 
 
 def test_dry_run_writes_eml_and_sends_nothing(demo_db: Path, tmp_path: Path, smtp_server,
-                                              config_file: Path) -> None:
+                                              config_file: Path, capsys) -> None:
     inbox, _ = smtp_server
     outbox = tmp_path / "outbox"
-    assert _run(demo_db, config_file, "--dry-run", "--outbox", str(outbox)) == 0
+    assert _run(demo_db, config_file, "--dry-run", "--outbox", str(outbox), "--json") == 0
+    report = json.loads(capsys.readouterr().out)
     emls = sorted(outbox.glob("*.eml"))
+    assert sorted(report["written"]) == [str(p) for p in emls] and report["sent"] == []
     assert [p.name for p in emls] == [f"{WEEK}_{HOME_CARE}.eml", f"{WEEK}_{QA}.eml"]
     assert _parse(emls[1].read_bytes())["To"] == QA
     preview = (outbox / f"{WEEK}_{QA}.html").read_text(encoding="utf-8")
