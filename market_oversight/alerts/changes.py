@@ -158,7 +158,7 @@ def _evidence_line(raw: str | None) -> str:
 def _flag_details(flags: list[dict[str, Any]]) -> tuple[str, ...]:
     lines = []
     for f in flags:
-        lines.append(f"New flag {f['flag']} (+{f['points']:g} {f['domain']}): {f['message']}")
+        lines.append(f"New flag {f['flag'].replace('_', ' ')} (+{f['points']:g} {f['domain']}): {f['message']}")
         lines.append(_evidence_line(f["evidence"]))
     return tuple(lines)
 

@@ -83,3 +83,14 @@ def test_password_only_from_environment(tmp_path: Path, monkeypatch: pytest.Monk
         s.smtp.password()
     monkeypatch.setenv(PASSWORD_ENV, "from-env")
     assert s.smtp.password() == "from-env"
+
+
+def test_docs_cover_every_option_of_the_command() -> None:
+    from market_oversight.cli import build_parser
+    from market_oversight.paths import PROJECT_ROOT
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    options = {o for a in sub.choices["alerts"]._actions for o in a.option_strings if o.startswith("--")}
+    doc = (PROJECT_ROOT / "docs" / "alerts.md").read_text(encoding="utf-8")
+    assert {"--week", "--dry-run", "--outbox", "--config"} <= options
+    assert [o for o in sorted(options - {"--help"}) if o not in doc] == []
