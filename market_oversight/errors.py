@@ -60,3 +60,7 @@ class AlertError(MarketOversightError):
 
 class AlertDeliveryError(AlertError):
     """The SMTP server refused an alert or could not be reached; nothing undelivered was marked sent."""
+
+
+class ContractError(MarketOversightError):
+    """A data contract cannot be read or evaluated as written."""
