@@ -192,11 +192,11 @@ def _returns_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> li
     items = []
     for r in _rows(con, "missing_returns", params):
         kind = "care-home" if r["service_kind"] == "care_home" else "home-care"
-        received = (f"received late on {r['received_at']:%d %b %Y}" if r["received_at"]
-                    else "not received")
+        later = f" (it arrived later, on {r['received_at']:%d %b %Y})" if r["received_at"] else ""
         items.append(Item("returns", Urgency.REVIEW, r["location_id"], r["due_date"] + timedelta(days=1),
                           f"Monthly {kind} return for {r['period']:%B %Y} missing",
-                          (f"Due {r['due_date']:%d %b %Y}; {received}",)))
+                          (f"Due {r['due_date']:%d %b %Y}; not received by "
+                           f"{params['week_end']:%d %b %Y}{later}",)))
     return items
 
 

@@ -150,3 +150,23 @@ def test_suspension_lifted_is_information(demo_db: Path) -> None:
     lifted = [i for i in items if i.kind == "suspension"]
     assert [(i.location_id, i.urgency, i.headline) for i in lifted] == [
         ("1-8000000104", Urgency.INFO, "Placement suspension lifted")]
+
+
+def test_returns_reported_in_the_week_they_became_missing(demo_source: Path) -> None:
+    """June 2026 returns were due on 14 July: the week of 13-19 July reports each one not received by
+    19 July (including those that came later), and the next week does not repeat them."""
+    week, next_week = IsoWeek.parse("2026-W29"), IsoWeek.parse("2026-W30")
+    with store.warehouse(demo_source, publish=False) as con:
+        items = week_changes(con, week).items
+        later = week_changes(con, next_week).items
+        rows = con.execute("select location_id, service_kind, received_at from mart.expected_returns "
+                           "where period = date '2026-06-01'").fetchall()
+    expected = {loc for loc, _, received in rows if received is None or received.date() > week.end}
+    late_but_in_time_for_the_week = {loc for loc, _, received in rows
+                                     if received is not None and date(2026, 7, 14) < received.date() <= week.end}
+    missing = [i for i in items if i.kind == "returns"]
+    assert expected and {i.location_id for i in missing} == expected
+    assert not late_but_in_time_for_the_week & {i.location_id for i in missing}
+    assert all(i.event_date == date(2026, 7, 15) and i.urgency == Urgency.REVIEW for i in missing)
+    assert any("arrived later" in i.details[0] for i in missing)
+    assert not [i for i in later if i.kind == "returns"]
