@@ -28,6 +28,11 @@ def profile_url(base_url: str, location_id: str) -> str:
     return f"{base_url}/{PROFILE_PATH}?location={quote(location_id, safe='')}"
 
 
+def _web_link(url: str | None) -> bool:
+    """Only http(s) links from the data become links (never javascript: or data:)."""
+    return bool(url) and url.lower().startswith(("https://", "http://"))
+
+
 def counts(changes: WeekChanges) -> Counter[Urgency]:
     return Counter(i.urgency for i in changes.items)
 
@@ -72,7 +77,7 @@ def text_body(changes: WeekChanges, settings: AlertSettings) -> str:
                 lines.append(f"  {_place(item)} · {item.event_date:%d %b %Y}")
                 lines += [f"  - {d}" for d in item.details]
                 lines.append(f"  Open: {profile_url(settings.base_url, item.location_id)}")
-                if item.link:
+                if _web_link(item.link):
                     lines.append(f"  CQC report: {item.link}")
                 lines.append("")
     lines += [f"Note: {n}" for n in changes.notes]
@@ -85,7 +90,7 @@ def text_body(changes: WeekChanges, settings: AlertSettings) -> str:
 def _summary_html(changes: WeekChanges) -> str:
     c = counts(changes)
     cells = "".join(
-        f'<td align="center" style="{FONT}padding:8px 12px;background:{COLOURS[u]};color:#ffffff;'
+        f'<td align="center" bgcolor="{COLOURS[u]}" style="{FONT}padding:8px 12px;background:{COLOURS[u]};color:#ffffff;'
         f'font-size:14px;font-weight:bold;">{c[u]}<br><span style="font-size:11px;font-weight:normal;">'
         f'{escape(u.label)}</span></td><td width="8" style="font-size:1px;">&nbsp;</td>'
         for u in Urgency)
@@ -104,9 +109,10 @@ def _item_html(item: Item, settings: AlertSettings) -> str:
     details = "".join(f'<div style="{FONT}font-size:12px;color:#444444;padding-top:3px;">{escape(d)}</div>'
                       for d in item.details)
     report = (f' &nbsp;|&nbsp; <a href="{escape(item.link)}" style="color:#1d5fa7;">CQC report</a>'
-              if item.link else "")
+              if _web_link(item.link) else "")
     return (
-        f'<tr><td width="5" style="background:{COLOURS[item.urgency]};font-size:1px;">&nbsp;</td>'
+        f'<tr><td width="5" bgcolor="{COLOURS[item.urgency]}" style="background:{COLOURS[item.urgency]};'
+        f'font-size:1px;">&nbsp;</td>'
         f'<td style="{FONT}padding:8px 10px;border-bottom:1px solid #e3e6ea;">'
         f'<div style="font-size:14px;font-weight:bold;"><a href="{escape(url)}" style="color:#1d5fa7;'
         f'text-decoration:none;">{escape(item.location_name or item.location_id)}</a></div>'
