@@ -54,5 +54,13 @@ class RiskError(MarketOversightError):
     """A risk request cannot be done as asked (bad override, unknown event source, no scores)."""
 
 
+class AlertError(MarketOversightError):
+    """A weekly alert cannot be worked out or written as asked (bad week, no recipients)."""
+
+
+class AlertDeliveryError(AlertError):
+    """The SMTP server refused an alert or could not be reached; nothing undelivered was marked sent."""
+
+
 class ContractError(MarketOversightError):
     """A data contract cannot be read or evaluated as written."""
