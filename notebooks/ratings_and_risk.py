@@ -228,14 +228,17 @@ def _(BacktestOptions, Path, RiskError, con, load_thresholds, mo, path, replay_m
     if last_data is None:
         backtest_error = "no monthly returns in this snapshot yet"
     else:
-        # first replayed date: the 15th, replay_months + horizon - 1 months before the last returns
-        _months = last_data.year * 12 + last_data.month - 1 - (replay_months + 6 - 1)
-        _start = last_data.replace(year=_months // 12, month=_months % 12 + 1, day=15)
+        # the 15th of each month, the last one six months (the horizon) before the latest returns
+        def _fifteenth(months_back):
+            _m = last_data.year * 12 + last_data.month - 1 - months_back
+            return last_data.replace(year=_m // 12, month=_m % 12 + 1, day=15)
+
+        _start, _end = _fifteenth(6 + replay_months - 1), _fifteenth(6)
         with tempfile.TemporaryDirectory(prefix="backtest-") as _folder:
             _scratch = scratch_copy(path, Path(_folder))
             try:
                 backtest = run_backtest(_scratch, load_thresholds(),
-                                        BacktestOptions(horizon_months=6, events=events, start=_start))
+                                        BacktestOptions(horizon_months=6, events=events, start=_start, end=_end))
             except RiskError as exc:
                 backtest_error = str(exc)
     mo.stop(backtest is None, mo.md(f"_No backtest: {backtest_error}._"))
