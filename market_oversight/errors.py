@@ -60,3 +60,7 @@ class PermissionDenied(MarketOversightError):
 
 class RiskError(MarketOversightError):
     """A risk request cannot be done as asked (bad override, unknown event source, no scores)."""
+
+
+class ContractError(MarketOversightError):
+    """A data contract cannot be read or evaluated as written."""
