@@ -19,6 +19,14 @@ class WarehouseBusy(WarehouseError):
     """Another process holds the warehouse file for writing."""
 
 
+class MartDocsError(MarketOversightError):
+    """A mart view, its YAML description and the generated data dictionary disagree."""
+
+
+class SnapshotError(MarketOversightError):
+    """The analysts' read-only snapshot cannot be published or found."""
+
+
 class SourceError(MarketOversightError):
     """An input source cannot be read or is not a recognised dataset."""
 
