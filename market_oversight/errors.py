@@ -52,3 +52,15 @@ class PermissionDenied(MarketOversightError):
 
 class RiskError(MarketOversightError):
     """A risk request cannot be done as asked (bad override, unknown event source, no scores)."""
+
+
+class UploadRefused(MarketOversightError):
+    """An uploaded file is too large, of a type we do not take, or an unsafe spreadsheet."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: upload refused: {reason}")
+        self.name, self.reason = name, reason
+
+
+class AuditTampered(MarketOversightError):
+    """The audit log's hash chain does not hold: a row was changed, removed or slipped in."""
