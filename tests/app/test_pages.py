@@ -116,6 +116,11 @@ def test_profile_of_an_unknown_location_says_how_to_find_one(app_env: Path) -> N
     assert not at.exception
     assert "There is no location with ID '1-000'" in at.error[0].value
     assert "looks like 1-123456789" in at.error[0].value
+    # And typing a real ID opens that location
+    location_id, name = read(app_env, "select location_id, location_name from mart.locations limit 1")[0]
+    at.text_input(key="profile-location").input(location_id).run()
+    assert_clean(at)
+    assert at.title[0].value == f"What do we know about {name}?"
 
 
 def _first_unsuspended_home(db: Path) -> tuple[str, str]:
