@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from market_oversight import fmt
-from market_oversight.errors import NotFound
+from market_oversight.errors import NotFound, PermissionDenied
 from market_oversight.pages import casework_panel, common
 from market_oversight.queries import filters, profile
 
@@ -205,6 +205,11 @@ else:
 
 # ---- casework ------------------------------------------------------------------------------------
 st.header("What has the council done about it?")
-casework_panel.show(common.current_user(), location_id, place["location_name"])
+try:
+    user = common.current_user()
+except PermissionDenied as exc:
+    common.show_error(exc)
+else:
+    casework_panel.show(user, location_id, place["location_name"])
 
 common.cqc_attribution(common.load(filters.data_as_of))
