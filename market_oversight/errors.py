@@ -64,3 +64,7 @@ class UploadRefused(MarketOversightError):
 
 class AuditTampered(MarketOversightError):
     """The audit log's hash chain does not hold: a row was changed, removed or slipped in."""
+
+
+class SignInRefused(MarketOversightError):
+    """The identity provider signed someone in, but gave no e-mail address to know them by."""

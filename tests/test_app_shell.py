@@ -12,6 +12,7 @@ def test_overview_lists_locations_from_the_published_copy(db_path: Path, monkeyp
                     "local_authority, registration_status, snapshot_date, batch_id) values "
                     "('1-1', 'p1', 'Rose House', 'care_home', 'Oldham', 'Registered', date '2025-03-01', 'b')")
     monkeypatch.setenv("MARKET_OVERSIGHT_DB", str(db_path))
+    monkeypatch.setenv("MARKET_OVERSIGHT_DEMO", "1")
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=30).run()
     assert not at.exception
     assert at.title[0].value == "Market overview"
