@@ -68,3 +68,7 @@ class AuditTampered(MarketOversightError):
 
 class SignInRefused(MarketOversightError):
     """The identity provider signed someone in, but gave no e-mail address to know them by."""
+
+
+class StorageError(WarehouseError):
+    """The disk is full, or a file or folder of the warehouse cannot be written."""
