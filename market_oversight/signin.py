@@ -19,9 +19,7 @@ from market_oversight.errors import SignInRefused
 from market_oversight.roles import Role, User, role_for
 
 DEMO_ENV = "MARKET_OVERSIGHT_DEMO"
-DEMO_USER = User(email="demo@kingsmere.example", name="Demo user (Kingsmere)", role=Role.ADMINISTRATOR)
-DEMO_NOTICE = ("Demo: fictional data for the made-up council of Kingsmere. Nobody signed in; "
-               "everyone is the demo administrator.")
+DEMO_USER = User(email="demo@kingsmere.example", name="Demo user", role=Role.ADMINISTRATOR)
 
 # Claims that carry the e-mail address: Entra ID puts it in `email` only when the account has a
 # mailbox attribute, and always gives `preferred_username` (the user principal name).

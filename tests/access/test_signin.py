@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,10 @@ from streamlit.testing.v1 import AppTest
 from market_oversight import audit, signin, store
 from market_oversight.config import Settings
 from market_oversight.errors import SignInRefused
+from market_oversight.pages import common
 from market_oversight.paths import PROJECT_ROOT
 from market_oversight.roles import Role
+from tests.conftest import TEST_AUTH, signed_in
 
 SETTINGS = Settings({"access": {"administrators": ["ada@council.example"],
                                 "contract_managers": ["b6d1c2f0-group-contracts"],
@@ -78,9 +81,7 @@ def test_without_sign_in_set_up_the_app_shows_no_page(published: Path) -> None:
 
 def test_not_signed_in_shows_the_sign_in_page_only(published: Path) -> None:
     at = _app()
-    at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback",
-                          "cookie_secret": "x" * 32, "client_id": "c", "client_secret": "s",
-                          "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}
+    at.secrets["auth"] = dict(TEST_AUTH)
     at.run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Care Market Oversight"]
@@ -88,9 +89,38 @@ def test_not_signed_in_shows_the_sign_in_page_only(published: Path) -> None:
     assert not at.dataframe and not at.metric
 
 
-def test_the_demo_says_so_on_the_page(published: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _page_paths() -> list[str]:
+    text = (PROJECT_ROOT / "app.py").read_text(encoding="utf-8")
+    return re.findall(r'st\.Page\("([^"]+)"', text)
+
+
+def test_the_demo_says_so_on_every_page(published: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MARKET_OVERSIGHT_DEMO", "1")
     at = _app().run()
+    paths = _page_paths()
+    assert len(paths) >= 5
+    for path in paths:
+        at.switch_page(path).run()
+        assert not at.exception, path
+        assert any(common.DEMO_BANNER in i.value for i in at.info), path
+        assert not any(b.label == "Sign out" for b in at.sidebar.button)
+
+
+def test_signed_in_the_pages_run_without_the_demo_banner(published: Path) -> None:
+    at = signed_in(_app(), "ada@council.example", "Ada").run()
+    assert not at.exception and not at.error
+    assert not any(common.DEMO_BANNER in i.value for i in at.info)
+    assert "Signed in as Ada (ada@council.example), viewer" in at.sidebar.caption[0].value
+    assert [r[3] for r in audit.recent(published)] == ["sign_in"]
+    at.run()  # the next run in the same session: no second sign-in row
+    assert len(audit.recent(published)) == 1
+
+
+def test_an_account_without_an_address_sees_why_and_no_page(published: Path) -> None:
+    at = _app()
+    signed_in(at)
+    at.user = {"is_logged_in": True, "name": "Service account", "sub": "svc", "iss": "x", "iat": 1}
+    at.run()
     assert not at.exception
-    assert at.warning[0].value == signin.DEMO_NOTICE
-    assert at.title[0].value == "Market overview"
+    assert "no e-mail address" in at.error[0].value
+    assert [r[3] for r in audit.recent(published)] == ["sign_in_refused"]
