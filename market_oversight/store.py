@@ -11,6 +11,7 @@ import errno
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -276,11 +277,36 @@ def current_serving_copy(db: Path) -> Path:
     return path if path.exists() else db
 
 
+_CASEWORK_LOCKS: dict[Path, threading.RLock] = {}
+_CASEWORK_LOCKS_GUARD = threading.Lock()
+
+
+def _casework_lock(path: Path) -> threading.RLock:
+    with _CASEWORK_LOCKS_GUARD:
+        return _CASEWORK_LOCKS.setdefault(path.resolve(), threading.RLock())
+
+
 @contextmanager
 def casework(db: Path, *, wait_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short read-write connection to the casework file beside `db`, waiting while another
-    process holds it (writes there take milliseconds, so the wait is short)."""
+    process holds it (writes there take milliseconds, so the wait is short).
+
+    Within one process (the app serves every user from one), uses of the file take turns: two
+    overlapping transactions would both claim the next place in the audit chain and one would fail
+    on commit, so the second user waits milliseconds instead of seeing an error."""
     path = casework_path(db)
+    lock = _casework_lock(path)
+    if not lock.acquire(timeout=wait_seconds):
+        raise WarehouseBusy(f"{path} is busy with other users' changes; try again shortly")
+    try:
+        with _casework_connection(path, wait_seconds) as con:
+            yield con
+    finally:
+        lock.release()
+
+
+@contextmanager
+def _casework_connection(path: Path, wait_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
     deadline = time.monotonic() + wait_seconds
     while True:
         try:

@@ -42,8 +42,19 @@ def db_path() -> Path:
     return resolve_db(os.environ.get("MARKET_OVERSIGHT_DB"))
 
 
+_PINNED_COPY = "market_oversight_serving_copy"
+
+
+def pin_serving_copy() -> str:
+    """Choose the newest published copy for this whole run, so that every query on a page reads
+    one state even when a job publishes a newer copy half-way through the page (`run` calls it)."""
+    copy = str(store.current_serving_copy(db_path()))
+    st.session_state[_PINNED_COPY] = copy
+    return copy
+
+
 def serving_copy() -> str:
-    return str(store.current_serving_copy(db_path()))
+    return st.session_state.get(_PINNED_COPY) or pin_serving_copy()
 
 
 @st.cache_resource(max_entries=2)
@@ -191,6 +202,7 @@ def run(pages: list[st.Page], profile: st.Page) -> None:
     """Route, and run the chosen page inside the one error boundary: our named errors are shown as
     their message; anything else as a plain message with a reference, the traceback only in the log.
     A link with `?location=` to any page opens the provider profile (the alert e-mails' links)."""
+    pin_serving_copy()
     page = st.navigation(pages)
     location = st.query_params.get("location")
     if location and page.url_path != profile.url_path:
