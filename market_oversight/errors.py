@@ -84,3 +84,7 @@ class SignInRefused(MarketOversightError):
 
 class StorageError(WarehouseError):
     """The disk is full, or a file or folder of the warehouse cannot be written."""
+
+
+class ContractError(MarketOversightError):
+    """A data contract cannot be read or evaluated as written."""
