@@ -96,3 +96,12 @@ class UploadRefused(MarketOversightError):
 
 class AuditTampered(MarketOversightError):
     """The audit log's hash chain does not hold: a row was changed, removed or slipped in."""
+
+
+class SignInRefused(MarketOversightError):
+    """The identity provider signed someone in, but gave no e-mail address to know them by."""
+
+
+class StorageError(WarehouseError):
+    """The disk is full, or a file or folder of the warehouse cannot be written."""
+
