@@ -5,5 +5,7 @@ import streamlit as st
 st.set_page_config(page_title="Care Market Oversight", layout="wide")
 pages = [
     st.Page("market_oversight/pages/overview.py", title="Market overview", default=True),
+    st.Page("market_oversight/pages/accessibility.py", title="Accessibility statement",
+            url_path="accessibility"),
 ]
 st.navigation(pages).run()
