@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from market_oversight import accessibility
@@ -10,13 +11,18 @@ from market_oversight.paths import PROJECT_ROOT
 PAGE = PROJECT_ROOT / "market_oversight" / "pages" / "accessibility.py"
 
 
+def _statement() -> AppTest:
+    st.cache_resource.clear()  # the app reads its settings once per process; each test has its own
+    return AppTest.from_file(str(PAGE), default_timeout=30).run()
+
+
 def _headers(at: AppTest) -> list[str]:
     return [h.value for h in at.header]
 
 
 def test_statement_has_the_sections_the_regulations_ask_for(monkeypatch) -> None:
     monkeypatch.delenv("MARKET_OVERSIGHT_CONFIG", raising=False)
-    at = AppTest.from_file(str(PAGE), default_timeout=30).run()
+    at = _statement()
     assert not at.exception
     assert at.title[0].value == "Accessibility statement for Care Market Oversight"
     for heading in ("How accessible this tool is", "Reporting accessibility problems with this tool",
@@ -33,7 +39,7 @@ def test_statement_names_the_councils_own_contact(tmp_path: Path, monkeypatch) -
     config = tmp_path / "council.toml"
     config.write_text('[accessibility]\ncontact = "accessibility@kingsmere.example"\n', encoding="utf-8")
     monkeypatch.setenv("MARKET_OVERSIGHT_CONFIG", str(config))
-    at = AppTest.from_file(str(PAGE), default_timeout=30).run()
+    at = _statement()
     text = " ".join(m.value for m in at.markdown)
     assert "contact accessibility@kingsmere.example." in text
     assert accessibility.DEFAULT_CONTACT not in text

@@ -1,9 +1,9 @@
 import streamlit as st
 
 from market_oversight import accessibility as a11y
-from market_oversight.config import load_settings
+from market_oversight.pages.common import page_header, settings
 
-st.title("Accessibility statement for Care Market Oversight")
+page_header("Accessibility statement for Care Market Oversight")
 st.write(
     "This statement applies to Care Market Oversight, the council's tool for watching the local "
     "care market. We want as many people as possible to be able to use it. You should be able to:"
@@ -24,7 +24,7 @@ else:
     st.write("We know of no part of this tool that fails the standard.")
 
 st.header("Reporting accessibility problems with this tool")
-contact = a11y.contact(load_settings().section("accessibility"))
+contact = a11y.contact(settings().section("accessibility"))
 st.write(
     f"If you find a problem that is not listed on this page, or you think we are not meeting the "
     f"accessibility requirements, contact {contact}. Say which page you were on, what you were "

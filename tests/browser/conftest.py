@@ -23,6 +23,7 @@ from market_oversight.paths import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 DESKTOP = {"width": 1280, "height": 720}
+EARLIER_SCORE = "2026-10-06"  # three weeks before the demo's latest score
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +54,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, browser_env: dict[str, str
     db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
     env = dict(browser_env, MARKET_OVERSIGHT_DB=str(db))
     _command("demo", "--db", str(db), env=env)
+    _command("score", "--db", str(db), "--as-of", EARLIER_SCORE, env=env)  # so some are "new this week"
     _command("score", "--db", str(db), env=env)
     return db
 
