@@ -76,3 +76,7 @@ class UploadRefused(MarketOversightError):
 
 class AuditTampered(MarketOversightError):
     """The audit log's hash chain does not hold: a row was changed, removed or slipped in."""
+
+
+class ContractError(MarketOversightError):
+    """A data contract cannot be read or evaluated as written."""

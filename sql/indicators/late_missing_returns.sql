@@ -15,7 +15,7 @@ due_months as (
 due as (
     select
         period,
-        cast(period + interval 1 month + to_days(cast($due_day - 1 as integer)) as date) as due_date
+        return_due_date(period, $due_day) as due_date   -- the one definition (migration 011)
     from due_months
 ),
 
