@@ -104,4 +104,3 @@ class SignInRefused(MarketOversightError):
 
 class StorageError(WarehouseError):
     """The disk is full, or a file or folder of the warehouse cannot be written."""
-
