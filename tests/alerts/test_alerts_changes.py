@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from market_oversight import store
+from market_oversight import fmt, store
 from market_oversight.alerts.changes import IsoWeek, Urgency, _report_item, week_changes
 from market_oversight.errors import AlertError
 
@@ -107,7 +107,7 @@ def test_entering_red_or_amber_against_the_score_before(demo_source: Path) -> No
     assert expected and {i.location_id for i in risk} == expected
     for item in risk:
         assert (item.urgency == Urgency.ACT) == (now[item.location_id] == "red")
-        assert f"was {before.get(item.location_id, 'not scored')}" in item.headline
+        assert f"was {fmt.rag(before.get(item.location_id))}" in item.headline
     flagged = [i for i in items if i.kind == "flags"]
     assert flagged and all(d.startswith(("New flag", "Evidence:")) for i in flagged for d in i.details)
     assert not {i.location_id for i in flagged} & expected   # a location's flags sit under its RAG item
