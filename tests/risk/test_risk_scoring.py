@@ -131,3 +131,22 @@ def test_score_command_prints_json_and_rebuilds_monthly(wh: HandMade, capsys) ->
     # and without a date it scores the latest data date (the newest return submission here)
     assert main(["score", "--db", str(wh.path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["as_of"] == "2026-03-05"
+
+
+def test_score_command_publishes_the_analysts_snapshot(wh: HandMade, capsys) -> None:
+    from market_oversight.analyst import latest_snapshot
+
+    busy_market(wh)
+    wh.build()
+    assert main(["score", "--db", str(wh.path), "--as-of", AS_OF.isoformat()]) == 0
+    assert "analysts' snapshot:" in capsys.readouterr().out
+    with store.warehouse(latest_snapshot(wh.path), read_only=True) as con:  # the copy holds the scores
+        assert con.execute("select count(*) from risk_scores where as_of = $d", {"d": AS_OF}).fetchone()[0] == 6
+
+
+def test_score_command_can_skip_the_snapshot(wh: HandMade, capsys) -> None:
+    busy_market(wh)
+    wh.build()
+    assert main(["score", "--db", str(wh.path), "--as-of", AS_OF.isoformat(), "--no-snapshot"]) == 0
+    assert "analysts' snapshot" not in capsys.readouterr().out
+    assert not list(wh.path.parent.glob("*.snapshots/market-*.duckdb"))
