@@ -152,3 +152,30 @@ def test_fee_rates_and_benchmarks_marts(db, tmp_path):
     assert _query(db, "select financial_year, amount from mart.benchmarks "
                       "where benchmark = 'homecare_association_minimum' order by 1") == [
         ("2024/25", 28.53), ("2025/26", 32.14)]
+
+
+def test_returns_marts_are_documented_column_by_column(db):
+    import yaml
+
+    for name in ("care_home_returns", "home_care_returns", "fee_rates", "benchmarks", "expected_returns",
+                 "ingest_batches", "quarantine"):
+        doc = yaml.safe_load((SQL_DIR / "marts" / f"{name}.yml").read_text(encoding="utf-8"))
+        columns = [c for (c,) in _query(db, "select column_name from information_schema.columns "
+                                            "where table_schema = 'mart' and table_name = $n "
+                                            "order by ordinal_position", {"n": name})]
+        assert doc["name"] == name and doc["grain"] and doc["description"]
+        assert columns == list(doc["columns"]), name
+        assert all(str(text).strip() for text in doc["columns"].values())
+
+
+def test_docs_list_every_accepted_header_and_command():
+    from market_oversight.contracts import all_contracts
+    from market_oversight.paths import PROJECT_ROOT
+
+    doc = (PROJECT_ROOT / "docs" / "returns.md").read_text(encoding="utf-8")
+    for c in all_contracts():
+        for col in c.columns.values():
+            for header in (col.name, *col.headers):
+                assert f"`{header}`" in doc, f"{c.dataset}.{col.name}: header {header} not in docs/returns.md"
+    for command in ("ingest returns", "ingest fees", "ingest benchmarks", "quarantine export"):
+        assert command in doc
