@@ -8,7 +8,7 @@ with months as (
 
 located as (
     select location_id, registration_date, deregistration_date
-    from mart.locations
+    from mart.register
     where ($local_authority is null or local_authority = $local_authority)
       and ($icb_name is null or icb_name = $icb_name)
       and ($service_kind is null or service_kind = $service_kind)
