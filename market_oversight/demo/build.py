@@ -30,6 +30,7 @@ class DemoSummary:
     assessments: int = 0
     seconds: float = 0.0
     not_imported: list[str] = field(default_factory=list)  # importers not installed yet
+    judge: str | None = None                                # who judged the returns' data contracts
 
     def lines(self) -> list[str]:
         out = [f"demo market '{self.scale}' (seed {self.seed}): {self.locations} locations, "
@@ -39,6 +40,9 @@ class DemoSummary:
                f"casework: {self.suspensions} placement suspensions, {self.assessments} quality assessments",
                f"hidden truth: {self.truth_months} location-months, {self.truth_events} events",
                f"took {self.seconds:.1f} s"]
+        if self.judge == "sql":
+            out.append("data contracts checked by their SQL compilation; `demo --judge gx` has Great "
+                       "Expectations judge each file too (about 3 s a file)")
         out += [f"warning: {what} is not available in this build; its files were written but not imported"
                 for what in self.not_imported]
         return out
@@ -53,20 +57,22 @@ def _importer(module: str, name: str):
         return None
 
 
-def import_sources(db: Path, sources: Sources, summary: DemoSummary) -> None:
+def import_sources(db: Path, sources: Sources, summary: DemoSummary, judge: str = "sql") -> None:
     """Every source through the same code paths a council's own files take, in arrival order."""
     ingest_cqc = _importer("market_oversight.ingest.cqc", "ingest_cqc")
-    ingest_file = _importer("market_oversight.ingest.tabular", "ingest_file")
+    ingest_files = _importer("market_oversight.ingest.tabular", "ingest_files")
     results = []
     if ingest_cqc is None:
         summary.not_imported.append("market_oversight.ingest.cqc")
     else:
         results.append(ingest_cqc(db, str(sources.register), local_authority=None, api_key=None,
                                   progress=False))
-    if ingest_file is None:
+    if ingest_files is None:
         summary.not_imported.append("market_oversight.ingest.tabular")
     else:
-        results += [ingest_file(db, f.kind, f.path) for f in sources.files]
+        # One open of the warehouse for every file (each file still its own transaction).
+        results += ingest_files(db, [(f.kind, f.path) for f in sources.files], judge=judge)
+        summary.judge = judge
     for r in results:
         summary.statuses[r.status] += 1
         summary.rows_read += r.rows_read
@@ -101,7 +107,7 @@ def write_casework(db: Path, market: Market, summary: DemoSummary) -> None:
 
 
 def build_demo(db: Path, *, seed: int = 1, scale: str = "local",
-               files_dir: Path | None = None) -> DemoSummary:
+               files_dir: Path | None = None, judge: str = "sql") -> DemoSummary:
     """Generate the demo market, write its source files (into `files_dir` when given, else a
     temporary folder), import them, and record casework and the hidden truth."""
     started = time.perf_counter()
@@ -114,7 +120,7 @@ def build_demo(db: Path, *, seed: int = 1, scale: str = "local",
         # Casework first: every warehouse open mirrors it, so imports and scores then see it.
         if market.scale.with_casework:
             write_casework(db, market, summary)
-        import_sources(db, sources, summary)
+        import_sources(db, sources, summary, judge)
     write_truth(db, market, summary)
     summary.seconds = time.perf_counter() - started
     return summary

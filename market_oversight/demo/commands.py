@@ -24,13 +24,18 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
                            "national: about 30,000 services, 150 councils, 10 years")
     demo.add_argument("--files", metavar="DIR", type=Path,
                       help="also keep the source files in DIR (a filled-in template of each)")
+    demo.add_argument("--judge", choices=("sql", "gx", "auto"), default="sql",
+                      help="who judges each returns, fees and benchmarks file against its data contract: "
+                           "sql (the contract's SQL compilation; default, fast), gx (Great Expectations "
+                           "too, about 3 s a file), auto (GX up to [contracts] gx_max_rows rows)")
     demo.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     from market_oversight.demo.build import build_demo
 
-    summary = build_demo(resolve_db(args.db), seed=args.seed, scale=args.scale, files_dir=args.files)
+    summary = build_demo(resolve_db(args.db), seed=args.seed, scale=args.scale, files_dir=args.files,
+                         judge=args.judge)
     for line in summary.lines():
         print(line)
     return 0

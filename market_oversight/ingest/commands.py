@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from market_oversight.paths import resolve_db
 
@@ -30,7 +31,23 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
                              epilog=f"Example: market-oversight ingest {name} {name}_2026-10.csv --json")
         p.add_argument("file", help="CSV or XLSX file")
         p.add_argument("--json", action="store_true", help="print one JSON object with the batch result")
+        p.add_argument("--config", metavar="PATH", help="council configuration file (else $MARKET_OVERSIGHT_CONFIG)")
+        p.add_argument("--judge", choices=("gx", "sql", "auto"),
+                       help="who judges the data contract: gx (Great Expectations), sql (the SQL check "
+                            "alone), auto (GX up to [contracts] gx_max_rows rows; the default)")
         p.set_defaults(func=_run_file, kind=name)
+
+    quarantine = sub.add_parser("quarantine", help="rows set aside at load, to send back for correction")
+    acts = quarantine.add_subparsers(dest="action", required=True, metavar="ACTION")
+    export = acts.add_parser(
+        "export", parents=[common], help="write one provider's quarantined rows to a CSV or XLSX file",
+        description="Every quarantined row of the provider's locations, as read, with the file, row "
+                    "number, rules broken and a plain message for each: ready to send back.",
+        epilog="Example: market-oversight quarantine export --provider 1-101641521 --out corrections.xlsx",
+    )
+    export.add_argument("--provider", required=True, metavar="ID", help="CQC provider ID")
+    export.add_argument("--out", required=True, metavar="FILE", help="CSV or XLSX file to write")
+    export.set_defaults(func=_run_quarantine_export)
 
 
 def _print(result, as_json: bool) -> int:
@@ -47,7 +64,17 @@ def _run_cqc(args: argparse.Namespace) -> int:
 
 
 def _run_file(args: argparse.Namespace) -> int:
-    from market_oversight.ingest.tabular import ingest_file
+    from market_oversight.config import load_settings
+    from market_oversight.ingest.tabular import IngestOptions, ingest_file
 
-    result = ingest_file(resolve_db(args.db), args.kind, args.file)
+    options = IngestOptions.from_settings(load_settings(args.config), judge=args.judge)
+    result = ingest_file(resolve_db(args.db), args.kind, args.file, options=options)
     return _print(result, args.json)
+
+
+def _run_quarantine_export(args: argparse.Namespace) -> int:
+    from market_oversight.ingest.quarantine import export_provider
+
+    rows = export_provider(resolve_db(args.db), args.provider, Path(args.out))
+    print(f"{rows} quarantined rows of provider {args.provider} written to {args.out}")
+    return 0

@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from market_oversight import export, fmt, roles, store
+from market_oversight import export, fmt, roles, signin, store
 from market_oversight.config import Settings, load_settings
 from market_oversight.errors import MarketOversightError, PermissionDenied
 from market_oversight.paths import resolve_db
@@ -28,8 +28,8 @@ from market_oversight.queries.filters import MarketFilter
 log = logging.getLogger("market_oversight.app")
 T = TypeVar("T")
 
-DEMO_ENV = "MARKET_OVERSIGHT_DEMO"
-DEMO_USER = roles.User(email="demo@kingsmere.example", name="Demo user", role=roles.Role.ADMINISTRATOR)
+DEMO_ENV = signin.DEMO_ENV
+DEMO_USER = signin.DEMO_USER
 DEMO_BANNER = ("Demo data: fictional council Kingsmere. Every provider, place, figure and rating here "
                "is invented; do not use it to make decisions.")
 ANY = "All"
@@ -42,8 +42,19 @@ def db_path() -> Path:
     return resolve_db(os.environ.get("MARKET_OVERSIGHT_DB"))
 
 
+_PINNED_COPY = "market_oversight_serving_copy"
+
+
+def pin_serving_copy() -> str:
+    """Choose the newest published copy for this whole run, so that every query on a page reads
+    one state even when a job publishes a newer copy half-way through the page (`run` calls it)."""
+    copy = str(store.current_serving_copy(db_path()))
+    st.session_state[_PINNED_COPY] = copy
+    return copy
+
+
 def serving_copy() -> str:
-    return str(store.current_serving_copy(db_path()))
+    return st.session_state.get(_PINNED_COPY) or pin_serving_copy()
 
 
 @st.cache_resource(max_entries=2)
@@ -73,7 +84,7 @@ def load(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 # ---- who is using the app ------------------------------------------------------------------------
 
 def is_demo() -> bool:
-    return os.environ.get(DEMO_ENV) == "1"
+    return signin.demo_mode()
 
 
 @st.cache_resource(max_entries=1)
@@ -85,14 +96,10 @@ def current_user() -> roles.User:
     """The signed-in user and their role; in demo mode, the demo administrator."""
     if is_demo():
         return DEMO_USER
-    user = st.user
-    if not user.get("is_logged_in", False):
+    if not st.user.get("is_logged_in", False):
         raise PermissionDenied("You are not signed in. Sign in with your council account to use "
                                "Care Market Oversight.")
-    email = str(user.get("email") or "")
-    groups = tuple(str(g) for g in (user.get("groups") or ()))
-    role = roles.role_for(settings(), email, groups)
-    return roles.User(email=email, name=str(user.get("name") or email), role=role, groups=groups)
+    return signin.user_from_claims(settings(), st.user.to_dict())
 
 
 # ---- page furniture ------------------------------------------------------------------------------
@@ -198,6 +205,7 @@ def run(pages: list[st.Page], profile: st.Page) -> None:
     """Route, and run the chosen page inside the one error boundary: our named errors are shown as
     their message; anything else as a plain message with a reference, the traceback only in the log.
     A link with `?location=` to any page opens the provider profile (the alert e-mails' links)."""
+    pin_serving_copy()
     page = st.navigation(pages)
     location = st.query_params.get("location")
     if location and page.url_path != profile.url_path:

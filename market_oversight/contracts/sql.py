@@ -1,0 +1,165 @@
+"""A contract compiled into SQL: the typed staging of a file's text, and ONE set-based query that
+finds, for every row, each rule it breaks with a plain message.
+
+Identifiers come only from the contract files (our own, fixed column names); every value (patterns,
+limits, allowed sets, messages) is a bound parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from market_oversight.contracts.model import REFERENCES, Contract, Rule
+
+_IDENT_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+_SEP = "\x1f"   # joins a pair of values for the pair-allowed check
+
+
+def _ident(name: str) -> str:
+    if not name or not set(name) <= _IDENT_OK:
+        raise ValueError(f"not a contract identifier: {name!r}")
+    return name
+
+
+def _typed(kind: str, t: str) -> str:
+    """SQL reading the trimmed text `t` as a value of the contract type (null when unreadable)."""
+    num = f"replace(replace(replace(replace({t}, ',', ''), '£', ''), '%', ''), ' ', '')"
+    dmy = f"try_strptime({t}, ['%d/%m/%Y', '%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%Y-%m-%d', " \
+          f"'%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%d %H:%M:%S.%f'])"
+    return {
+        "text": t,
+        "category": f"lower(regexp_replace({t}, '[\\s-]+', '_', 'g'))",
+        "integer": f"try_cast({num} as double)",
+        "decimal": f"try_cast({num} as double)",
+        "percent": f"try_cast({num} as double)",
+        "money": f"try_cast({num} as double)",
+        "boolean": f"case when lower({t}) in ('yes', 'y', 'true', '1') then true "
+                   f"when lower({t}) in ('no', 'n', 'false', '0') then false end",
+        "month": f"cast(date_trunc('month', coalesce(try_strptime({t}, ['%Y-%m', '%m/%Y']), {dmy})) as date)",
+        "date": f"cast({dmy} as date)",
+        "timestamp": f"cast({dmy} as timestamp)",
+        "financial_year": t,
+    }[kind]
+
+
+def typed_select(contract: Contract, present: set[str]) -> str:
+    """SELECT over `stage_raw` (`file_no`, `row_number`, and `raw_<name>` for the columns the files
+    have) giving `file_no`, `row_number`, `<name>__text` (trimmed, blank as null) and `<name>`
+    (typed) for every contract column, plus the derived columns cross-field rules read."""
+    texts, typed = [], []
+    for col in contract.columns.values():
+        n = _ident(col.name)
+        texts.append(f"nullif(trim(raw_{n}), '') as {n}__text" if n in present
+                     else f"cast(null as varchar) as {n}__text")
+        typed.append(f"{_typed(col.type, n + '__text')} as {n}")
+    derived = []
+    for rule in contract.rules():
+        if rule.kind == "at_most" and rule.value:          # a sum at most a column
+            derived.append(" + ".join(_ident(p) for p in rule.value) + f" as {_ident(rule.columns[0])}")
+        elif rule.kind == "one_of":
+            derived.append(f"coalesce({', '.join(_ident(p) for p in rule.value)}) as {_ident(rule.columns[0])}")
+    return (
+        "with texts as (\n    select file_no, row_number,\n        " + ",\n        ".join(texts)
+        + "\n    from stage_raw\n),\n\ntyped as (\n    select *,\n        " + ",\n        ".join(typed)
+        + "\n    from texts\n)\n\nselect *" + ("".join(f",\n    {d}" for d in derived))
+        + "\nfrom typed"
+    )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What 'in the future' means for this load."""
+    month: date                 # the latest month a return may be for (the current month)
+    day: date                   # the latest date
+    moment: datetime            # the latest date and time
+
+    @classmethod
+    def at(cls, today: date) -> Limits:
+        return cls(today.replace(day=1), today,
+                   datetime.combine(today + timedelta(days=1), time()) - timedelta(microseconds=1))
+
+    def for_type(self, kind: str) -> date | datetime:
+        return {"month": self.month, "date": self.day, "timestamp": self.moment}[kind]
+
+
+def _condition(contract: Contract, rule: Rule, p: str) -> tuple[str, Any]:
+    """(SQL true when a row breaks the rule, the value bound as $p if any)."""
+    c = [_ident(x) for x in rule.columns]
+    k = rule.kind
+    if k == "required":
+        return f"{c[0]} is null", None
+    if k == "type":
+        return f"{c[0]}__text is not null and not regexp_full_match({c[0]}__text, ${p})", rule.value
+    if k == "min":
+        return f"{c[0]} < ${p}", rule.value
+    if k == "min_exclusive":
+        return f"{c[0]} <= ${p}", rule.value
+    if k == "max":
+        return f"{c[0]} > ${p}", rule.value
+    if k == "allowed":
+        return f"{c[0]} is not null and not list_contains(${p}, {c[0]})", rule.value
+    if k == "not_in_future":
+        return f"{c[0]} > ${p}", None           # bound per load: see limit_params
+    if k == "in_register":
+        table, key = REFERENCES[rule.value]     # identifiers from the fixed map
+        return f"{c[0]} is not null and {c[0]} not in (select {key} from main.{table})", None
+    if k == "key_unique":
+        cols = ", ".join(c)
+        all_null = " and ".join(f"{x} is null" for x in c)
+        return f"count(*) over (partition by file_no, {cols}) > 1 and not ({all_null})", None
+    if k == "at_most":
+        return f"{c[0]} > {c[1]}", None
+    if k == "one_of":
+        return f"{c[0]} is null", None
+    if k == "pair_allowed":
+        return (f"{c[0]} is not null and {c[1]} is not null "
+                f"and not list_contains(${p}, {c[0]} || chr(31) || {c[1]})",
+                [a + _SEP + b for a, b in rule.value])
+    raise ValueError(f"unknown rule kind {k}")
+
+
+def _message_args(rule: Rule) -> str:
+    c = [_ident(x) for x in rule.columns]
+    if rule.kind in ("required", "key_unique", "one_of"):
+        return ""
+    if rule.kind == "at_most":
+        first = f"regexp_replace(cast({c[0]} as varchar), '\\.0$', '')" if rule.value else f"{c[0]}__text"
+        return f", {first}, {c[1]}__text"
+    if rule.kind == "pair_allowed":
+        return f", {c[0]}, {c[1]}"
+    if rule.kind == "in_register":
+        return f", {c[0]}"
+    return f", {c[0]}__text"
+
+
+def check_query(contract: Contract, limits: Limits, *, keep_text: bool = True) -> tuple[str, dict[str, Any]]:
+    """One query over the typed rows (`typed_select`, as CTE `stage_typed`): every typed column,
+    plus `rules` (names of the rules each row breaks) and `messages` (one plain message per rule
+    broken, with the value as typed). Without `keep_text` the text columns are left out (except
+    the IDs the quarantine keeps), which halves what a big file holds in memory."""
+    params: dict[str, Any] = {}
+    flags, names, messages = [], [], []
+    for i, rule in enumerate(contract.rules()):
+        cond, value = _condition(contract, rule, f"v{i}")
+        if rule.kind == "not_in_future":
+            value = limits.for_type(rule.value)
+        if f"$v{i}" in cond:
+            params[f"v{i}"] = value
+        params[f"r{i}"], params[f"m{i}"] = rule.name, rule.message
+        flags.append(f"coalesce({cond}, false) as broke_{i}")
+        names.append(f"case when broke_{i} then $r{i} end")
+        messages.append(f"case when broke_{i} then format($m{i}{_message_args(rule)}) end")
+    dropped = [f"broke_{i}" for i in range(len(flags))]
+    if not keep_text:
+        dropped += [f"{_ident(c)}__text" for c in contract.columns if c not in ("location_id", "provider_id")]
+    text = (
+        "with flagged as (\n    select *,\n        " + ",\n        ".join(flags)
+        + "\n    from stage_typed\n)\n\n"
+        "select * exclude (" + ", ".join(dropped) + "),\n"
+        "    list_filter([" + ", ".join(names) + "], lambda x: x is not null) as rules,\n"
+        "    list_filter([" + ", ".join(messages) + "], lambda x: x is not null) as messages\n"
+        "from flagged"
+    )
+    return text, params

@@ -1,0 +1,309 @@
+"""`market-oversight ingest returns|fees|benchmarks FILE`: provider returns, fee rates and benchmarks.
+
+Each file is read as text (`tabular_read`), recognised by its columns, typed, and checked against
+its data contract, compiled twice from the one definition: one set-based SQL query finds every row
+breaking each rule (`contracts.sql`), and Great Expectations judges the load (`contracts.gx`; its
+result per rule is stored with the batch beside the query's count). Rows breaking any rule are
+quarantined whole, with every rule and a plain message; the others are loaded, a resubmission
+superseding the earlier version. All in one transaction: a failure or a kill leaves the warehouse
+as it was.
+
+Several files can be loaded together (`ingest_files`, the demo's path): each is still its own
+batch with its own counts, checked as if alone, but the SQL is planned once per dataset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from market_oversight import store
+from market_oversight.config import Settings
+from market_oversight.contracts import Contract, contracts_for
+from market_oversight.contracts import sql as contract_sql
+from market_oversight.contracts.model import REFERENCES
+from market_oversight.errors import ConfigError, SourceError
+from market_oversight.ingest import batch, tabular_read
+from market_oversight.ingest.batch import LoadResult
+
+COMMANDS = ("returns", "fees", "benchmarks")
+JUDGES = ("gx", "sql", "auto")
+DEFAULT_DUE_DAY = 14
+DEFAULT_GX_MAX_ROWS = 250_000
+RETURNS = ("care_home_returns", "home_care_returns")
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """From the [contracts] and [returns] sections of the settings.
+
+    judge: `gx` has Great Expectations judge every file; `sql` records the SQL check's counts as
+    the result (GX is not run); `auto` runs GX on files of up to gx_max_rows rows and the SQL check
+    alone above that (GX on pandas costs seconds per file and more per million rows; docs/returns.md)."""
+    judge: str = "auto"
+    gx_max_rows: int = DEFAULT_GX_MAX_ROWS
+    due_day: int = DEFAULT_DUE_DAY
+    today: date | None = None          # 'the future' starts after this day (default: today)
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None, **overrides: Any) -> IngestOptions:
+        contracts = settings.section("contracts") if settings else {}
+        returns = settings.section("returns") if settings else {}
+        values = {"judge": str(contracts.get("judge", "auto")),
+                  "gx_max_rows": int(contracts.get("gx_max_rows", DEFAULT_GX_MAX_ROWS)),
+                  "due_day": int(returns.get("due_day_of_following_month", DEFAULT_DUE_DAY))}
+        values |= {k: v for k, v in overrides.items() if v is not None}
+        opts = cls(**values)
+        if opts.judge not in JUDGES:
+            raise ConfigError(f"[contracts] judge must be one of {', '.join(JUDGES)}, not {opts.judge!r}")
+        if not 1 <= opts.due_day <= 28:
+            raise ConfigError("[returns] due_day_of_following_month must be between 1 and 28")
+        return opts
+
+
+def ingest_file(db: Path, kind: str, path: str | Path, *, settings: Settings | None = None,
+                options: IngestOptions | None = None) -> LoadResult:
+    """Load one returns, fees or benchmarks file. Raises a SourceError subclass, loading nothing,
+    when the file cannot be read, is not a recognised dataset, or lacks required columns."""
+    return ingest_files(db, [(kind, Path(path))], settings=settings, options=options)[0]
+
+
+def ingest_files(db: Path, files: Sequence[tuple[str, Path]], *, settings: Settings | None = None,
+                 options: IngestOptions | None = None, judge: str | None = None) -> list[LoadResult]:
+    """Load files in the order given, with one open of the warehouse and one transaction."""
+    opts = options or IngestOptions.from_settings(settings, judge=judge)
+    with store.warehouse(db) as con:
+        return load_files(con, [(k, Path(p)) for k, p in files], opts)
+
+
+@dataclass
+class _File:
+    no: int
+    path: Path
+    scanned: tabular_read.Scan
+    rec: tabular_read.Recognised
+    started: datetime
+    result: LoadResult | None = None
+    validation: dict[str, Any] | None = None
+
+    @property
+    def table(self) -> str:
+        return f"stage_file_{self.no}"
+
+
+def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]],
+               opts: IngestOptions) -> list[LoadResult]:
+    results: list[LoadResult | None] = [None] * len(files)
+    staged: list[_File] = []
+    repeats: dict[int, int] = {}             # position -> earlier position in this call, same bytes
+    try:
+        by_hash: dict[str, int] = {}
+        scans = []
+        for kind, path in files:
+            if kind not in COMMANDS:
+                raise SourceError(f"unknown dataset kind {kind!r}; expected one of {', '.join(COMMANDS)}")
+            if not path.is_file():
+                raise SourceError("no such file", source=str(path))
+            scans.append(tabular_read.scan(path))
+        earlier = _previous(con, [s.content_hash for s in scans])
+        for i, ((kind, path), scanned) in enumerate(zip(files, scans)):
+            started = datetime.now()
+            datasets = {c.dataset for c in contracts_for(kind)}
+            results[i] = next((r for r in earlier.get(scanned.content_hash, []) if r.dataset in datasets), None)
+            if results[i] is None and scanned.content_hash in by_hash:
+                repeats[i] = by_hash[scanned.content_hash]
+            if results[i] is not None or i in repeats:
+                continue
+            by_hash[scanned.content_hash] = i
+            f = _File(i, path, scanned, None, started)  # type: ignore[arg-type]
+            f.rec = tabular_read.stage(con, path, kind, scanned, f.table)
+            staged.append(f)
+        limits = contract_sql.Limits.at(opts.today or date.today())
+        groups: dict[str, list[_File]] = {}
+        for f in staged:
+            groups.setdefault(f.rec.contract.dataset, []).append(f)
+        with store.transaction(con):
+            for dataset, group in groups.items():
+                _load_group(con, group[0].rec.contract, group, limits, opts)
+        for f in staged:
+            results[f.no] = f.result
+        for i, j in repeats.items():
+            r = results[j]
+            results[i] = LoadResult(r.dataset, r.batch_id, "already_loaded", r.rows_read, r.rows_loaded,
+                                    r.rows_quarantined, "the same content was loaded before")
+        return [r for r in results if r is not None]
+    finally:
+        for f in staged:
+            con.execute(f"drop table if exists {f.table}")   # names we made
+        for t in ("stage_checked", "staged_quarantine", "staged_batches"):
+            con.execute(f"drop table if exists {t}")
+        for v in ("stage_raw", "stage_loaded"):
+            con.execute(f"drop view if exists {v}")
+
+
+def _previous(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, list[LoadResult]]:
+    """Earlier successful loads of any of these contents, by content hash."""
+    found: dict[str, list[LoadResult]] = {}
+    for h, dataset, batch_id, read, loaded, quarantined in con.execute(
+            store.sql("ingest/previous_loads"), {"hashes": hashes}).fetchall():
+        found.setdefault(h, []).append(LoadResult(dataset, batch_id, "already_loaded", read, loaded,
+                                                  quarantined, "the same content was loaded before"))
+    return found
+
+
+def _raw_view(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File]) -> set[str]:
+    """View `stage_raw` over the group's staged files: file number, row number and every contract
+    column (null where a file lacks it), blank rows and trailing totals rows left out."""
+    present: set[str] = set()
+    parts = []
+    for f in group:
+        have = set(f.rec.columns.values())
+        present |= have
+        cols = ", ".join(f"raw_{c}" if c in have else f"cast(null as varchar) as raw_{c}"
+                         for c in contract.columns)   # contract identifiers
+        where = f"not ({f.rec.blank_expr})"
+        if f.rec.totals_row is not None:
+            con.execute(f"delete from {f.table} where {f.rec.row_expr} = $n", {"n": f.rec.totals_row})
+        # file numbers are our own loop indices, not values from any file
+        parts.append(f"select {f.no} as file_no, cast({f.rec.row_expr} as integer) as row_number, "
+                     f"{cols} from {f.table} where {where}")
+    con.execute("create or replace temp view stage_raw as\n" + "\nunion all\n".join(parts))
+    return present
+
+
+def _load_group(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File],
+                limits: contract_sql.Limits, opts: IngestOptions) -> None:
+    present = _raw_view(con, contract, group)
+    typed = contract_sql.typed_select(contract, present)
+    keep_text = opts.judge != "sql"
+    check, params = contract_sql.check_query(contract, limits, keep_text=keep_text)
+    con.execute("create or replace temp table stage_checked as\nwith stage_typed as (\n" + typed
+                + "\n),\n" + check.removeprefix("with "), params)
+    counts = {n: (read, bad) for n, read, bad in con.execute(
+        "select file_no, count(*), count(*) filter (where len(rules) > 0) from stage_checked group by file_no"
+    ).fetchall()}
+    broken: dict[int, dict[str, int]] = {}
+    for n, rule, k in con.execute(
+            "select file_no, r, count(*) from (select file_no, unnest(rules) as r from stage_checked "
+            "where len(rules) > 0) group by all").fetchall():
+        broken.setdefault(n, {})[rule] = k
+    known = _known_ids(con, contract) if opts.judge != "sql" else {}
+    for f in group:
+        rows_read, bad = counts.get(f.no, (0, 0))
+        if rows_read == 0:
+            raise SourceError("has a header but no data rows", source=str(f.path))
+        f.validation = _judge(con, contract, f, limits, rows_read, broken.get(f.no, {}), opts, known)
+        loaded = rows_read - bad
+        f.result = LoadResult(contract.dataset, batch.new_batch_id(), "loaded" if loaded else "rejected",
+                              rows_read, loaded, bad, _message(f, loaded))
+    _store(con, contract, group, opts)
+
+
+def _known_ids(con: duckdb.DuckDBPyConnection, contract: Contract) -> dict[str, list[str]]:
+    wanted = {r.value for r in contract.rules() if r.kind == "in_register"}
+    return {name: [k for (k,) in con.execute(f"select {key} from main.{table}").fetchall()]
+            for name, (table, key) in REFERENCES.items() if name in wanted}   # fixed identifiers
+
+
+def _judge(con: duckdb.DuckDBPyConnection, contract: Contract, f: _File, limits: contract_sql.Limits,
+           rows: int, sql_counts: dict[str, int], opts: IngestOptions,
+           known: dict[str, list[str]]) -> dict[str, Any]:
+    use_gx = opts.judge == "gx" or (opts.judge == "auto" and rows <= opts.gx_max_rows)
+    if not use_gx:
+        reason = ("judge 'sql' configured" if opts.judge == "sql" else
+                  f"{rows} rows, above [contracts] gx_max_rows = {opts.gx_max_rows} under judge 'auto'")
+        return {"judge": "sql", "success": not sql_counts, "reason": reason,
+                "rules": {r.name: {"success": not sql_counts.get(r.name),
+                                   "unexpected_count": sql_counts.get(r.name, 0),
+                                   "sql_unexpected_count": sql_counts.get(r.name, 0)}
+                          for r in contract.rules()}}
+    from market_oversight.contracts import gx
+
+    columns = ", ".join(gx.frame_columns(contract))   # contract identifiers
+    frame = con.execute(f"select {columns} from stage_checked where file_no = $n order by row_number",
+                        {"n": f.no}).df()
+    judgement = gx.judge(contract, frame, limits, known)
+    out = {r.rule: {"success": r.success, "unexpected_count": r.unexpected_count,
+                    "sql_unexpected_count": sql_counts.get(r.rule, 0)} for r in judgement.results}
+    disagree = [r for r, v in out.items() if v["unexpected_count"] != v["sql_unexpected_count"]]
+    return {"judge": "gx", "gx_version": judgement.gx_version, "success": judgement.success,
+            "rules": out, "disagreements": disagree}
+
+
+def _message(f: _File, loaded: int) -> str | None:
+    notes = []
+    if not loaded:
+        notes.append("no row could be loaded; see the quarantine")
+    if f.rec.totals_row is not None:
+        notes.append(f"row {f.rec.totals_row} is a totals row and was skipped")
+    if f.rec.ignored:
+        notes.append("columns not in the contract are kept only with quarantined rows: "
+                     + ", ".join(f.rec.ignored))
+    if f.validation and f.validation.get("disagreements"):
+        notes.append("Great Expectations and the SQL check disagree on "
+                     + ", ".join(f.validation["disagreements"]))
+    return "; ".join(notes) or None
+
+
+def _store(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File],
+           opts: IngestOptions) -> None:
+    dataset = contract.dataset
+    loaded_at = datetime.now()
+    snapshots = dict(con.execute(store.sql(f"ingest/snapshot_{dataset}")).fetchall())
+    for f in group:
+        batch.record_batch(con, f.result, source=str(f.path), content_hash=f.scanned.content_hash,
+                           started_at=f.started, snapshot_date=snapshots.get(f.no),
+                           validation=f.validation)
+    con.execute("create or replace temp table staged_batches as "
+                "select unnest($files) as file_no, unnest($batches) as batch_id",
+                {"files": [f.no for f in group], "batches": [f.result.batch_id for f in group]})
+    con.execute("create or replace temp view stage_loaded as select c.*, b.batch_id "
+                "from stage_checked as c join staged_batches as b using (file_no) where len(c.rules) = 0")
+    if dataset in RETURNS:
+        con.execute("update returns_calendar set due_day_of_following_month = $d, set_at = $t",
+                    {"d": opts.due_day, "t": loaded_at})
+    for step in (f"ingest/supersede_{dataset}", f"ingest/insert_{dataset}"):  # our dataset names
+        text = store.sql(step)
+        con.execute(text, {"loaded_at": loaded_at} if "$loaded_at" in text else {})
+    _store_quarantine(con, contract, group)
+    _store_results(con, dataset, group)
+
+
+def _store_quarantine(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File]) -> None:
+    """Quarantined rows whole, as read: every column of the file under its own header."""
+    cols = contract.columns
+    location = "c.location_id__text" if "location_id" in cols else "cast(null as varchar)"
+    provider = "c.provider_id__text" if "provider_id" in cols else "cast(null as varchar)"
+    con.execute("create or replace temp table staged_quarantine (batch_id varchar, dataset varchar, "
+                "row_number integer, location_id varchar, provider_id varchar, raw varchar, "
+                "rules varchar[], messages varchar[])")
+    for f in group:
+        if not f.result.rows_quarantined:
+            continue
+        params: dict[str, Any] = {"batch_id": f.result.batch_id, "dataset": contract.dataset, "n": f.no}
+        pairs = []
+        for i, (header, name) in enumerate(zip(f.rec.headers, f.rec.names)):
+            params[f"h{i}"] = header or f"column {i + 1}"
+            pairs.append(f"$h{i}, r.{name}")           # staged names we made
+        con.execute(
+            "insert into staged_quarantine\n"
+            "select $batch_id, $dataset, c.row_number,\n"
+            f"    {location}, {provider}, cast(json_object({', '.join(pairs)}) as varchar), c.rules, c.messages\n"
+            f"from stage_checked as c\njoin {f.table} as r on cast(r.{f.rec.row_expr.strip('()')} as integer) = c.row_number\n"
+            "where c.file_no = $n and len(c.rules) > 0", params)
+    con.execute(store.sql("ingest/quarantine_insert"))
+
+
+def _store_results(con: duckdb.DuckDBPyConnection, dataset: str, group: list[_File]) -> None:
+    cols: dict[str, list[Any]] = {k: [] for k in ("batch", "rule", "engine", "success", "n", "sql_n")}
+    for f in group:
+        for rule, v in f.validation["rules"].items():
+            for k, x in zip(cols, (f.result.batch_id, rule, f.validation["judge"], v["success"],
+                                   v["unexpected_count"], v["sql_unexpected_count"])):
+                cols[k].append(x)
+    con.execute(store.sql("ingest/contract_results_insert"), {"dataset": dataset, **cols})
