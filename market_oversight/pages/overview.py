@@ -17,16 +17,19 @@ common.page_header(
     "kind of service you choose.",
 )
 market = common.market_filters("overview")
-as_of = common.load(filters.data_as_of)
-if as_of is None:
+cqc_as_of = common.load(filters.data_as_of)
+if cqc_as_of is None:
     st.warning("No CQC data is loaded yet. Ask the data team to run an import, or upload a CQC file "
                "on the Uploads page.")
     st.stop()
+# The figures describe the newest date the data reaches: the register's, or the latest score's
+# (returns can run past the last CQC import).
+as_of = max(d for d in (cqc_as_of, common.load(filters.scored_on)) if d is not None)
 
 # ---- headline figures ----------------------------------------------------------------------------
 st.header("Headline figures")
 figures = common.load(overview.headline, market, as_of)
-st.caption(f"Compared with a month earlier ({fmt.long_date(overview.month_before(as_of))}).")
+st.caption(f"On {fmt.long_date(as_of)}, compared with a month earlier ({fmt.long_date(overview.month_before(as_of))}).")
 cols = st.columns(6)
 h = figures
 cols[0].metric("Active locations", fmt.count(h["locations"].now),
@@ -166,4 +169,4 @@ else:
     common.chart(figure, summary + " Bars show the median paid; red ticks the benchmarks.", fee_table,
                  "fees against benchmarks", key="fees")
 
-common.cqc_attribution(as_of)
+common.cqc_attribution(cqc_as_of)
