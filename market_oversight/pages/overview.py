@@ -39,7 +39,7 @@ cols[1].metric("Registered beds", fmt.count(h["beds"].now, "bed"), fmt.change(h[
 cols[2].metric("Care-home occupancy", fmt.percent(h["occupancy_rate"].now),
                fmt.change(h["occupancy_rate"].change, as_percent_points=True) if h["occupancy_rate"].now
                is not None else None, delta_color="off",
-               help="Occupied beds as a share of beds in the latest month of returns.")
+               help="Occupied beds as a share of beds in the latest month of returns, against the month before.")
 cols[3].metric("Rated Good or Outstanding", fmt.percent(h["good_or_better_share"].now),
                fmt.change(h["good_or_better_share"].change, as_percent_points=True), delta_color="off",
                help="Share of rated locations whose latest overall CQC rating is Good or Outstanding.")
@@ -49,6 +49,9 @@ cols[5].metric(fmt.rag("amber"), fmt.count(h["amber"].now, "location"), fmt.chan
                delta_color="inverse")
 if h["occupancy_rate"].now is None:
     st.caption("No returns loaded yet, so occupancy is not known.")
+else:
+    st.caption(f"Occupancy from the returns for {fmt.month(h['occupancy_month'].now)}, against "
+               f"{fmt.month(h['occupancy_month'].month_ago)}.")
 if h["scored_on"].now is None:
     st.caption("No risk scores yet: run `market-oversight score` to score every location.")
 else:

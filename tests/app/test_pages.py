@@ -28,6 +28,9 @@ def test_overview_headline_counts_match_the_warehouse(app_env: Path) -> None:
     assert metrics["Active locations"] == f"{active:,}"
     assert metrics["▲ Red"] == fmt.count(red, "location")
     assert metrics["◆ Amber"] == fmt.count(amber, "location")
+    latest_month = read(app_env, "select max(period) from mart.care_home_returns")[0][0]
+    assert metrics["Care-home occupancy"].endswith("%")
+    assert f"Occupancy from the returns for {fmt.month(latest_month)}" in texts(at)
     body = texts(at)
     assert common.DEMO_BANNER in body
     assert ATTRIBUTION in body
