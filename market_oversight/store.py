@@ -277,13 +277,16 @@ def current_serving_copy(db: Path) -> Path:
     return path if path.exists() else db
 
 
-_CASEWORK_LOCKS: dict[Path, threading.RLock] = {}
+_CASEWORK_LOCKS: dict[tuple[Path, str], threading.RLock] = {}
 _CASEWORK_LOCKS_GUARD = threading.Lock()
 
 
-def _casework_lock(path: Path) -> threading.RLock:
+def _casework_lock(path: Path, purpose: str) -> threading.RLock:
+    """One lock per casework file and purpose in this process: `write` for write transactions,
+    `open` for opening and closing connections (DuckDB's cache of open files is not safe against
+    two threads opening, or one opening while another closes the last connection, at once)."""
     with _CASEWORK_LOCKS_GUARD:
-        return _CASEWORK_LOCKS.setdefault(path.resolve(), threading.RLock())
+        return _CASEWORK_LOCKS.setdefault((path.resolve(), purpose), threading.RLock())
 
 
 @contextmanager
@@ -297,7 +300,7 @@ def casework(db: Path, *, wait_seconds: float = 10.0, writing: bool = True,
     commit, so the second user waits a moment instead of seeing an error. Readers (`writing=False`)
     do not queue: DuckDB gives each its own snapshot."""
     path = casework_path(db)
-    lock = _casework_lock(path) if writing else None
+    lock = _casework_lock(path, "write") if writing else None
     if lock is not None and not lock.acquire(timeout=turn_seconds):
         raise WarehouseBusy(f"{path} is busy with other users' changes; try again shortly")
     try:
@@ -310,10 +313,15 @@ def casework(db: Path, *, wait_seconds: float = 10.0, writing: bool = True,
 
 @contextmanager
 def _casework_connection(path: Path, wait_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    opening = _casework_lock(path, "open")
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            con = _open(path, read_only=False)
+            with opening:
+                con = _open(path, read_only=False)
+                if not _up_to_date(con, "casework"):
+                    with _writing(path, "this change was not saved"):
+                        _migrate(con, path, "casework")
             break
         except WarehouseBusy:
             if time.monotonic() > deadline:
@@ -321,11 +329,10 @@ def _casework_connection(path: Path, wait_seconds: float) -> Iterator[duckdb.Duc
             time.sleep(0.05)
     try:
         with _writing(path, "this change was not saved"):
-            if not _up_to_date(con, "casework"):
-                _migrate(con, path, "casework")
             yield con
     finally:
-        con.close()
+        with opening:
+            con.close()
 
 
 def _up_to_date(con: duckdb.DuckDBPyConnection, kind: str) -> bool:

@@ -22,6 +22,7 @@ def test_notes_saved_at_once_by_several_users_are_all_kept_in_one_chain(db_path:
         for i in range(4):
             try:
                 casework.add_note(db_path, MANAGER, "1-1", f"note {n}-{i}")
+                casework.location_casework(db_path, "1-1")  # others read as they save
             except Exception as exc:  # any failure a user would see
                 errors.append(f"{type(exc).__name__}: {exc}")
 
