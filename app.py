@@ -21,5 +21,7 @@ pages = [
             icon=":material/fact_check:"),
     st.Page("market_oversight/pages/uploads.py", title="Uploads", url_path="uploads",
             icon=":material/upload_file:"),
+    st.Page("market_oversight/pages/accessibility.py", title="Accessibility statement",
+            url_path="accessibility", icon=":material/accessibility:"),
 ]
 run(pages, profile)

@@ -12,16 +12,19 @@ from datetime import date, datetime
 
 from market_oversight.vocab import RAG, RATINGS
 
-# Dark, colour-blind-safe tones (all at least 4.5:1 against white, so text in them is readable too).
-RAG_COLOURS = {"red": "#B2182B", "amber": "#8A4B00", "green": "#1B6E3A"}
+# Colour-blind-safe tones, at least 4.5:1 against white so text in them is readable too. Chosen to
+# differ in lightness as well as hue, so that each pair stays at least 10 CIEDE2000 apart as seen with
+# protanopia, deuteranopia and tritanopia (tests/test_palette.py; the earlier #B2182B / #8A4B00 were
+# 4.2 apart for deuteranopes).
+RAG_COLOURS = {"red": "#8F0D25", "amber": "#B35906", "green": "#1A8259"}
 RAG_SHAPES = {"red": "▲", "amber": "◆", "green": "●"}
 # Vega-Lite point shapes matching the characters above, for charts.
 RAG_CHART_SHAPES = {"red": "triangle-up", "amber": "diamond", "green": "circle"}
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
 
 RATING_COLOURS = {
-    "Outstanding": "#1D4E89", "Good": "#1B6E3A", "Requires improvement": "#8A4B00",
-    "Inadequate": "#B2182B", "Not rated": "#505a5f",
+    "Outstanding": "#1D4E89", "Good": RAG_COLOURS["green"], "Requires improvement": RAG_COLOURS["amber"],
+    "Inadequate": RAG_COLOURS["red"], "Not rated": "#505a5f",
 }
 RATING_SHAPES = {
     "Outstanding": "★", "Good": "●", "Requires improvement": "◆", "Inadequate": "▲", "Not rated": "○",
@@ -44,6 +47,10 @@ BENCHMARK_LABELS = {
     "council_usual_rate": "Council usual rate",
     "fair_cost_of_care_median": "Fair Cost of Care median",
     "homecare_association_minimum": "Homecare Association minimum price",
+}
+DATASET_LABELS = {
+    "cqc_register": "CQC register and ratings", "care_home_returns": "Care-home returns",
+    "home_care_returns": "Home-care returns", "fee_rates": "Fee rates", "benchmarks": "Benchmarks",
 }
 MISSING = "Not known"
 
@@ -140,6 +147,10 @@ def care_category(value: str | None) -> str:
 
 def benchmark(value: str | None) -> str:
     return BENCHMARK_LABELS.get(value or "", value or MISSING)
+
+
+def dataset(value: str | None) -> str:
+    return DATASET_LABELS.get(value or "", (value or MISSING).replace("_", " ").capitalize())
 
 
 def label(name: str) -> str:

@@ -31,19 +31,22 @@ UPLOAD_LOADED = "upload_loaded"
 
 
 def run_ingest(db: Path, user: User, kind: str, saved: Path,
-               on_progress: Callable[[float, str], None] | None = None) -> LoadResult:
+               on_progress: Callable[[float, str], None] | None = None,
+               file_name: str | None = None) -> LoadResult:
     """Load the saved file through the ingest command and return its batch result.
 
-    Raises UploadError with the command's own one-line message when the file is refused."""
+    Raises UploadError with the command's own one-line message (naming the file as uploaded,
+    `file_name`, not where it was kept) when the file is refused."""
+    file_name = file_name or saved.name
     roles.require(user, Permission.UPLOAD)
     if kind not in KINDS:
         raise UploadError(f"Choose what the file holds: one of {', '.join(KINDS)}")
     command = [sys.executable, "-m", "market_oversight", "ingest", KINDS[kind][0],
                str(saved), "--db", str(db), "--json"]
     result = _run(command, on_progress)
-    load = _parse(result, saved.name)
+    load = _parse(result, file_name, str(saved))
     audit.record_event(db, user.email, UPLOAD_LOADED, load.batch_id, {
-        "kind": kind, "file": saved.name, "status": load.status, "rows_read": load.rows_read,
+        "kind": kind, "file": file_name, "saved_as": saved.name, "status": load.status, "rows_read": load.rows_read,
         "rows_loaded": load.rows_loaded, "rows_quarantined": load.rows_quarantined})
     return load
 
@@ -69,7 +72,7 @@ def _run(command: list[str], on_progress: Callable[[float, str], None] | None
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
-def _parse(result: subprocess.CompletedProcess, file_name: str) -> LoadResult:
+def _parse(result: subprocess.CompletedProcess, file_name: str, saved: str) -> LoadResult:
     for line in reversed(result.stdout.strip().splitlines()):
         try:
             data = json.loads(line)
@@ -77,7 +80,7 @@ def _parse(result: subprocess.CompletedProcess, file_name: str) -> LoadResult:
             continue
         if isinstance(data, dict) and "batch_id" in data:
             return LoadResult(**data)
-    message = _error_line(result.stderr)
+    message = _error_line(result.stderr).replace(f"{saved}: ", "").replace(saved, file_name)
     if "in use by another process" in message:
         raise UploadError("Another load is running on the warehouse. Wait a minute, then upload the file again.")
     raise UploadError(f"{file_name} was not loaded: {message or 'the load stopped without a message'}. "

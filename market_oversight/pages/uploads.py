@@ -29,7 +29,8 @@ if file is not None and st.button("Load the file", type="primary", key="upload-g
     try:
         saved = uploads.receive_upload(common.db_path(), user, file.name, file.getvalue(), limits)
         result = upload_ingest.run_ingest(common.db_path(), user, kind, saved,
-                                          on_progress=lambda share, text: progress.progress(share, text=text))
+                                          on_progress=lambda share, text: progress.progress(share, text=text),
+                                          file_name=file.name)
     except MarketOversightError as exc:
         progress.empty()
         common.show_error(exc)

@@ -53,8 +53,10 @@ if ranked.height:
         tooltip=[alt.Tooltip("location_name:N", title="Location"), "RAG:N", "New:N",
                  alt.Tooltip("likelihood:Q", title="Likelihood"), alt.Tooltip("impact:Q", title="Impact")],
     ).add_params(pick)
+    # The rings repeat the table's "New this week" column, so screen readers skip them (aria=False);
+    # left in, an empty ring layer is an unlabelled image to them (axe-core svg-img-alt).
     rings = base.transform_filter("datum.new_this_week").mark_point(
-        size=380, color="#0b0c0c", strokeWidth=2, filled=False).encode(x="likelihood:Q", y="impact:Q")
+        size=380, color="#0b0c0c", strokeWidth=2, filled=False, aria=False).encode(x="likelihood:Q", y="impact:Q")
     summary = watchlist.summary(ranked)
     if ranked.height > CHART_MAX_POINTS:
         summary += f" The chart shows the {CHART_MAX_POINTS:,} highest ranked; the table lists all."

@@ -24,8 +24,8 @@ final as (
         l.icb_name,
         l.service_kind,
         count(*) as locations,
-        sum(l.beds) as registered_beds,
-        sum(r.occupied_beds) as occupied_beds,
+        cast(sum(l.beds) as bigint) as registered_beds,
+        cast(sum(r.occupied_beds) as bigint) as occupied_beds,
         sum(r.occupied_beds) / nullif(sum(r.return_beds), 0) as occupancy_rate
     from located as l
     left join returned as r using (location_id)
