@@ -36,6 +36,7 @@ if file is not None and st.button("Load the file", type="primary", key="upload-g
         common.show_error(exc)
         st.stop()
     st.session_state["upload-result"] = result
+    common.pin_serving_copy()  # the load published a newer copy: read the rows set aside from it
 
 result = st.session_state.get("upload-result")
 if result is not None:

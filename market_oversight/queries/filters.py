@@ -35,7 +35,7 @@ def mart_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 def data_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
     """The newest CQC snapshot date in the warehouse (None when empty)."""
-    return con.execute("select max(snapshot_date) from mart.locations").fetchall()[0][0]
+    return con.execute("select max(snapshot_date) from mart.register").fetchall()[0][0]
 
 
 def scored_on(con: duckdb.DuckDBPyConnection) -> date | None:
