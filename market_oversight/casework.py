@@ -177,7 +177,7 @@ class LocationCasework:
 
 
 def location_casework(db: Path, location_id: str, *, today: date | None = None) -> LocationCasework:
-    with store.casework(db) as con:
+    with store.casework(db, writing=False) as con:
         return LocationCasework(
             notes=store.frame(con, store.sql("queries/casework_notes"),
                               {"location_id": location_id, "limit": 500}),
@@ -195,7 +195,7 @@ def location_casework(db: Path, location_id: str, *, today: date | None = None) 
 def market_casework(db: Path, *, today: date | None = None, limit: int = 200) -> LocationCasework:
     """Casework across every location: open actions, recent notes and visits, all suspensions,
     overrides."""
-    with store.casework(db) as con:
+    with store.casework(db, writing=False) as con:
         return LocationCasework(
             notes=store.frame(con, store.sql("queries/casework_notes"), {"location_id": None, "limit": limit}),
             actions=store.frame(con, store.sql("queries/casework_actions"),

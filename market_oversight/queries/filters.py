@@ -28,6 +28,8 @@ def choices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def mart_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    # fetchall, not fetchone: duckdb 2.0 keeps a half-read result open on the cursor, and the
+    # caller's next query on it would fail ("connection has an unfinished result").
     return bool(con.execute(sql("queries/mart_exists"), {"name": name}).fetchall()[0][0])
 
 
