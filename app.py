@@ -1,10 +1,12 @@
-"""Care Market Oversight app: routing only; each page lives in market_oversight/pages/."""
+"""Care Market Oversight app: the sign-in gate, then routing; each page lives in market_oversight/pages/."""
 
 import streamlit as st
 
 from market_oversight.pages.common import run
+from market_oversight.pages.gate import require_user
 
 st.set_page_config(page_title="Care Market Oversight", layout="wide")
+require_user()  # not signed in: the sign-in page only, and no page below runs
 profile = st.Page("market_oversight/pages/profile.py", title="Provider profile", url_path="profile",
                   icon=":material/home_health:")
 pages = [

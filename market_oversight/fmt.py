@@ -48,6 +48,10 @@ BENCHMARK_LABELS = {
     "fair_cost_of_care_median": "Fair Cost of Care median",
     "homecare_association_minimum": "Homecare Association minimum price",
 }
+DATASET_LABELS = {
+    "cqc_register": "CQC register and ratings", "care_home_returns": "Care-home returns",
+    "home_care_returns": "Home-care returns", "fee_rates": "Fee rates", "benchmarks": "Benchmarks",
+}
 MISSING = "Not known"
 
 
@@ -143,6 +147,10 @@ def care_category(value: str | None) -> str:
 
 def benchmark(value: str | None) -> str:
     return BENCHMARK_LABELS.get(value or "", value or MISSING)
+
+
+def dataset(value: str | None) -> str:
+    return DATASET_LABELS.get(value or "", (value or MISSING).replace("_", " ").capitalize())
 
 
 def label(name: str) -> str:

@@ -4,6 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 from market_oversight import store
 from market_oversight.paths import PROJECT_ROOT
+from tests.conftest import signed_in
 
 
 def test_overview_counts_locations_from_the_published_copy(db_path: Path, monkeypatch) -> None:
@@ -15,7 +16,7 @@ def test_overview_counts_locations_from_the_published_copy(db_path: Path, monkey
     monkeypatch.setenv("MARKET_OVERSIGHT_DB", str(db_path))
     monkeypatch.delenv("MARKET_OVERSIGHT_DEMO", raising=False)
     # When the app opens on its default page
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=30).run()
+    at = signed_in(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=30)).run()
     # Then the overview counts it, with the CQC attribution and its date, and no demo banner
     assert not at.exception and not at.error
     assert at.title[0].value == "How is the care market doing?"

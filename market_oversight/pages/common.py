@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from market_oversight import export, fmt, roles, store
+from market_oversight import export, fmt, roles, signin, store
 from market_oversight.config import Settings, load_settings
 from market_oversight.errors import MarketOversightError, PermissionDenied
 from market_oversight.paths import resolve_db
@@ -28,8 +28,8 @@ from market_oversight.queries.filters import MarketFilter
 log = logging.getLogger("market_oversight.app")
 T = TypeVar("T")
 
-DEMO_ENV = "MARKET_OVERSIGHT_DEMO"
-DEMO_USER = roles.User(email="demo@kingsmere.example", name="Demo user", role=roles.Role.ADMINISTRATOR)
+DEMO_ENV = signin.DEMO_ENV
+DEMO_USER = signin.DEMO_USER
 DEMO_BANNER = ("Demo data: fictional council Kingsmere. Every provider, place, figure and rating here "
                "is invented; do not use it to make decisions.")
 ANY = "All"
@@ -42,8 +42,19 @@ def db_path() -> Path:
     return resolve_db(os.environ.get("MARKET_OVERSIGHT_DB"))
 
 
+_PINNED_COPY = "market_oversight_serving_copy"
+
+
+def pin_serving_copy() -> str:
+    """Choose the newest published copy for this whole run, so that every query on a page reads
+    one state even when a job publishes a newer copy half-way through the page (`run` calls it)."""
+    copy = str(store.current_serving_copy(db_path()))
+    st.session_state[_PINNED_COPY] = copy
+    return copy
+
+
 def serving_copy() -> str:
-    return str(store.current_serving_copy(db_path()))
+    return st.session_state.get(_PINNED_COPY) or pin_serving_copy()
 
 
 @st.cache_resource(max_entries=2)
@@ -73,7 +84,7 @@ def load(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 # ---- who is using the app ------------------------------------------------------------------------
 
 def is_demo() -> bool:
-    return os.environ.get(DEMO_ENV) == "1"
+    return signin.demo_mode()
 
 
 @st.cache_resource(max_entries=1)
@@ -85,14 +96,10 @@ def current_user() -> roles.User:
     """The signed-in user and their role; in demo mode, the demo administrator."""
     if is_demo():
         return DEMO_USER
-    user = st.user
-    if not user.get("is_logged_in", False):
+    if not st.user.get("is_logged_in", False):
         raise PermissionDenied("You are not signed in. Sign in with your council account to use "
                                "Care Market Oversight.")
-    email = str(user.get("email") or "")
-    groups = tuple(str(g) for g in (user.get("groups") or ()))
-    role = roles.role_for(settings(), email, groups)
-    return roles.User(email=email, name=str(user.get("name") or email), role=role, groups=groups)
+    return signin.user_from_claims(settings(), st.user.to_dict())
 
 
 # ---- page furniture ------------------------------------------------------------------------------
@@ -139,11 +146,12 @@ def _unique(df: pl.DataFrame, column: str) -> list[str]:
 def downloads(df: pl.DataFrame, name: str, *, key: str, xlsx: bool = True) -> None:
     """CSV (and XLSX) downloads of a table, with cells made safe for spreadsheets."""
     columns = st.columns(2 if xlsx else 1)
-    columns[0].download_button(f"Download {name} (CSV)", export.to_csv(df), file_name=f"{_slug(name)}.csv",
-                               mime="text/csv", key=f"{key}-csv")
+    # Files are made when asked for (a callable), not on every run of the page.
+    columns[0].download_button(f"Download {name} (CSV)", lambda: export.to_csv(df), file_name=f"{_slug(name)}.csv",
+                               mime="text/csv", key=f"{key}-csv", on_click="ignore")
     if xlsx:
         columns[1].download_button(
-            f"Download {name} (XLSX)", export.to_xlsx(df), file_name=f"{_slug(name)}.xlsx",
+            f"Download {name} (XLSX)", lambda: export.to_xlsx(df), file_name=f"{_slug(name)}.xlsx", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx")
 
 
@@ -151,15 +159,17 @@ def _slug(name: str) -> str:
     return "-".join(name.lower().split())
 
 
-def chart(figure: alt.Chart | alt.LayerChart, summary: str, data: pl.DataFrame, name: str, *,
+def chart(figure: alt.Chart | alt.LayerChart, summary: str, data: pl.DataFrame | None, name: str, *,
           key: str, on_select: str = "ignore", selection_mode: str | None = None) -> Any:
     """A chart with its text alternative: a one-sentence summary above it, and its data as a table
-    with a download beside it."""
+    with a download beside it (data=None when the page shows the same data as a table already)."""
     st.write(summary)
     kwargs: dict[str, Any] = {"key": key}
     if on_select != "ignore":
         kwargs.update(on_select=on_select, selection_mode=selection_mode)
     event = st.altair_chart(figure, width="stretch", **kwargs)
+    if data is None:
+        return event
     with st.expander(f"{name}: the data in this chart as a table"):
         st.dataframe(data, hide_index=True, width="stretch")
         downloads(data, name, key=f"{key}-data", xlsx=False)
@@ -195,6 +205,7 @@ def run(pages: list[st.Page], profile: st.Page) -> None:
     """Route, and run the chosen page inside the one error boundary: our named errors are shown as
     their message; anything else as a plain message with a reference, the traceback only in the log.
     A link with `?location=` to any page opens the provider profile (the alert e-mails' links)."""
+    pin_serving_copy()
     page = st.navigation(pages)
     location = st.query_params.get("location")
     if location and page.url_path != profile.url_path:

@@ -26,7 +26,7 @@ st.write(f"{fmt.plural(batches.height, 'load')} listed (newest first): {rejected
          f"{fmt.count(quarantined_total, 'row')} quarantined in all.")
 st.dataframe(batches.select(
     pl.col("started_at").map_elements(fmt.date_time, return_dtype=pl.String).alias("Loaded"),
-    pl.col("dataset").str.replace_all("_", " ").str.to_titlecase().alias("Dataset"),
+    pl.col("dataset").map_elements(fmt.dataset, return_dtype=pl.String).alias("Dataset"),
     pl.col("source").str.split("/").list.last().alias("File"),
     pl.col("status").str.to_titlecase().alias("Status"),
     pl.col("rows_read").alias("Rows read"), pl.col("rows_loaded").alias("Rows loaded"),

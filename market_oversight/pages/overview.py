@@ -7,6 +7,7 @@ import streamlit as st
 from market_oversight import fmt
 from market_oversight.pages import common
 from market_oversight.queries import filters, overview
+from market_oversight.queries.watchlist import RAG_WORDS
 
 MAP_MAX_GREEN = 5000  # beyond this many points the map shows red and amber only
 
@@ -89,8 +90,8 @@ if points.is_empty():
 else:
     shown = points if points.height <= MAP_MAX_GREEN else points.filter(pl.col("rag") != "green")
     shown = shown.with_columns(
-        pl.col("rag").map_elements(fmt.rag, return_dtype=pl.String).alias("RAG"),
-        pl.col("latest_overall_rating").map_elements(fmt.rating, return_dtype=pl.String).alias("Rating"),
+        pl.col("rag").replace_strict(RAG_WORDS, default="Not scored").alias("RAG"),
+        pl.col("service_kind").replace_strict(fmt.SERVICE_KIND_LABELS, default=fmt.MISSING).alias("Kind of service"),
     )
     counts = {r: points.filter(pl.col("rag") == r).height for r in ("red", "amber", "green")}
     summary = (f"{fmt.plural(points.height, 'location')} on the map: {counts['red']} red, "
@@ -101,10 +102,10 @@ else:
         longitude="longitude:Q", latitude="latitude:Q",
         color=alt.Color("RAG:N", scale=common.rag_scale(), title="RAG"),
         shape=alt.Shape("RAG:N", scale=common.rag_shape_scale(), title="RAG"),
-        tooltip=[alt.Tooltip("location_name:N", title="Location"), "RAG:N", "Rating:N"],
+        tooltip=[alt.Tooltip("location_name:N", title="Location"), "RAG:N", "Kind of service:N"],
     ).project("mercator").properties(height=420)
     common.chart(figure, summary,
-                 shown.select(pl.col("location_name").alias("Location"), "RAG", "Rating",
+                 shown.select(pl.col("location_name").alias("Location"), "RAG", "Kind of service",
                               pl.col("location_id").alias("CQC location ID")),
                  "locations on the map", key="map")
 

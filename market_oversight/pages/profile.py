@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from market_oversight import fmt
-from market_oversight.errors import NotFound
+from market_oversight.errors import NotFound, PermissionDenied
 from market_oversight.pages import casework_panel, common
 from market_oversight.queries import filters, profile
 
@@ -22,20 +22,28 @@ RETURN_MEASURES = {
 PERCENT_MEASURES = {"occupancy_rate", "agency_share"}
 
 location_id = (st.query_params.get("location") or "").strip()
-typed = st.text_input("CQC location ID", value=location_id, key="profile-location",
-                      help=profile.LOCATION_ID_HELP, placeholder="1-123456789")
-if typed.strip() != location_id:
-    st.query_params["location"] = typed.strip()
-    location_id = typed.strip()
+
+
+def choose_location() -> None:
+    """The location box, after the heading; a new ID re-opens the page on that location."""
+    typed = st.text_input("CQC location ID", value=location_id, key="profile-location",
+                          help=profile.LOCATION_ID_HELP, placeholder="1-123456789")
+    if typed.strip() != location_id:
+        st.query_params["location"] = typed.strip()
+        st.rerun()
+
+
 if not location_id:
     common.page_header("What do we know about a provider?",
-                       "Enter a CQC location ID above, or open a location from the watchlist.")
+                       "Enter a CQC location ID, or open a location from the watchlist.")
+    choose_location()
     st.stop()
 try:
     place = common.load(profile.location, location_id)
 except NotFound as exc:
     common.page_header("What do we know about a provider?")
     common.show_error(exc)
+    choose_location()
     st.stop()
 
 common.page_header(
@@ -43,9 +51,11 @@ common.page_header(
     f"{fmt.service_kind(place['service_kind'])} in {place['local_authority'] or 'an unknown area'}, run by "
     f"{place['provider_name'] or place['provider_id']}. CQC location ID {place['location_id']}.",
 )
+with st.expander("Open another location"):
+    choose_location()
 
 # ---- at a glance ---------------------------------------------------------------------------------
-cols = st.columns(5)
+cols = st.columns([1, 1, 1, 2, 1])
 cols[0].metric("RAG", fmt.rag(place["rag"]),
                help="The computed RAG, or a contract manager's override where one is in force.")
 cols[1].metric("Likelihood of failure", fmt.count(place["likelihood"]) + " of 100" if place["likelihood"] is not None
@@ -195,6 +205,11 @@ else:
 
 # ---- casework ------------------------------------------------------------------------------------
 st.header("What has the council done about it?")
-casework_panel.show(common.current_user(), location_id, place["location_name"])
+try:
+    user = common.current_user()
+except PermissionDenied as exc:
+    common.show_error(exc)
+else:
+    casework_panel.show(user, location_id, place["location_name"])
 
 common.cqc_attribution(common.load(filters.data_as_of))

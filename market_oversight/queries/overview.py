@@ -54,10 +54,10 @@ def _headline_row(con: duckdb.DuckDBPyConnection, market: MarketFilter, as_of: d
 
 
 def ratings_mix(con: duckdb.DuckDBPyConnection, market: MarketFilter, as_of: date,
-                months: int = 24) -> pl.DataFrame:
-    """Active locations per overall rating at each of the last `months` month ends."""
+                quarters: int = 9) -> pl.DataFrame:
+    """Active locations per overall rating on `as_of` and quarterly before it (two years by default)."""
     return frame(con, sql("queries/overview_ratings_mix"),
-                 {"as_of": as_of, "months": months, **market.params()})
+                 {"as_of": as_of, "quarters": quarters, **market.params()})
 
 
 def map_points(con: duckdb.DuckDBPyConnection, market: MarketFilter) -> pl.DataFrame:

@@ -116,6 +116,11 @@ def test_profile_of_an_unknown_location_says_how_to_find_one(app_env: Path) -> N
     assert not at.exception
     assert "There is no location with ID '1-000'" in at.error[0].value
     assert "looks like 1-123456789" in at.error[0].value
+    # And typing a real ID opens that location
+    location_id, name = read(app_env, "select location_id, location_name from mart.locations limit 1")[0]
+    at.text_input(key="profile-location").input(location_id).run()
+    assert_clean(at)
+    assert at.title[0].value == f"What do we know about {name}?"
 
 
 def _first_unsuspended_home(db: Path) -> tuple[str, str]:
@@ -226,3 +231,15 @@ def test_an_unexpected_failure_shows_a_plain_message_not_a_traceback(app_env: Pa
     assert not at.exception
     assert "Sorry, this page could not be shown" in at.error[0].value
     assert "boom" not in at.error[0].value and "Traceback" not in at.error[0].value
+
+
+def test_outside_demo_mode_casework_needs_a_signed_in_user(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MARKET_OVERSIGHT_DEMO")
+    location_id = read(app_env, "select location_id from mart.locations limit 1")[0][0]
+    at = open_page(location=location_id)
+    assert not at.exception
+    assert common.DEMO_BANNER not in texts(at)
+    assert [e.value for e in at.error] == [
+        "You are not signed in. Sign in with your council account to use Care Market Oversight."]
+    assert not [b for b in at.button if b.label == "Save note"]
+    assert ATTRIBUTION in texts(at)
