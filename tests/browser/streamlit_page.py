@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page
 
+from market_oversight.accessibility import KNOWN_ISSUES, KnownIssue
 from market_oversight.paths import PROJECT_ROOT
 
 OUTPUT = PROJECT_ROOT / "test-output"
@@ -19,20 +19,6 @@ AXE_REPORTS = OUTPUT / "axe"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: the Public Sector Bodies Accessibility Regulations' bar.
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-@dataclass(frozen=True)
-class StreamlitViolation:
-    """A violation that Streamlit's own markup causes and that a page cannot fix, with the upstream
-    report. Each is listed in docs/accessibility.md; matching is by rule and the element's selector."""
-
-    rule: str
-    selector: str  # a regular expression searched in the axe target of the offending element
-    upstream: str
-
-
-# Filled from what the checks found; see docs/accessibility.md, "Known issues".
-STREAMLIT_VIOLATIONS: tuple[StreamlitViolation, ...] = ()
 
 
 def settle(page: Page, *, timeout: float = 30_000) -> None:
@@ -73,8 +59,9 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     return path
 
 
-def _is_streamlits(rule: str, target: str) -> StreamlitViolation | None:
-    return next((k for k in STREAMLIT_VIOLATIONS if k.rule == rule and re.search(k.selector, target)), None)
+def _is_streamlits(rule: str, target: str) -> KnownIssue | None:
+    """The known Streamlit issue (market_oversight.accessibility) that explains this violation."""
+    return next((k for k in KNOWN_ISSUES if k.axe_rule == rule and re.search(k.selector, target)), None)
 
 
 def axe_check(page: Page, name: str) -> tuple[list[str], list[str]]:

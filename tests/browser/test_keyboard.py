@@ -35,7 +35,7 @@ def test_watchlist_to_provider_to_note_by_keyboard_alone(page: Page, red_locatio
     settle(page)
 
     # When the user tabs to the note box, types the note, tabs to Save and presses Enter
-    box = page.get_by_label("Add a note")
+    box = page.get_by_role("textbox", name="Add a note")
     tab_to(page, box)
     assert focus_is_visible(page), "the note box shows no focus"
     page.keyboard.type(note)
@@ -46,5 +46,5 @@ def test_watchlist_to_provider_to_note_by_keyboard_alone(page: Page, red_locatio
 
     # Then the note is saved and shown
     expect(page.get_by_text("Note saved.")).to_be_visible()
-    expect(page.get_by_text(note)).to_be_visible()
+    expect(page.get_by_test_id("stText").filter(has_text=note)).to_be_visible()
     screenshot(page, "keyboard-journey-note-saved", full_page=False)
