@@ -1,7 +1,10 @@
 import marimo
 
 __generated_with = "0.25.2"
-app = marimo.App(width="medium", app_title="Fee analysis: fees against benchmarks, and the cost of an uplift")
+app = marimo.App(
+    width="medium",
+    app_title="Fee analysis: fees against benchmarks, and the cost of an uplift",
+)
 
 
 @app.cell
@@ -200,7 +203,7 @@ def _(as_of, fee_gaps, mo, pl):
         .sort("care_category", "benchmark")
     )
     mo.vstack([mo.md(f"## Fees against benchmarks, as at {as_of:%d %B %Y}"), fees_vs_benchmarks])
-    return (fees_vs_benchmarks,)
+    return
 
 
 @app.cell
@@ -243,7 +246,7 @@ def _(as_of, fee_gaps, pl):
         .sort("benchmark")
     )
     uplift_totals
-    return uplift_all, uplift_at_risk, uplift_totals
+    return uplift_all, uplift_at_risk
 
 
 @app.cell
@@ -271,7 +274,7 @@ def _(as_of, fee_gaps, mo, pl):
         mo.md(f"### Providers most below the council's usual rate, as at {as_of:%d %B %Y}"),
         uplift_by_provider.head(15),
     ])
-    return (uplift_by_provider,)
+    return
 
 
 @app.cell
