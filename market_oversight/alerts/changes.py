@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from market_oversight import store
+from market_oversight import fmt, store
 from market_oversight.errors import AlertError
 from market_oversight.vocab import RATING_RANK
 
@@ -169,7 +169,7 @@ def _risk_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[
         flags.setdefault(f["location_id"], []).append(f)
     items = []
     for r in _rows(con, "risk_entered", params):
-        before = r["previous_rag"] or "not scored"
+        before = fmt.rag(r["previous_rag"])
         details = [f"Likelihood {r['likelihood']:g}, impact {r['impact']:g} "
                    f"(score of {r['as_of']:%d %b %Y}; before: {before})"]
         if r["override_rag"]:
@@ -177,14 +177,14 @@ def _risk_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[
         details.extend(_flag_details(flags.pop(r["location_id"], [])))
         urgency = Urgency.ACT if r["rag"] == "red" else Urgency.REVIEW
         items.append(Item("risk", urgency, r["location_id"], r["as_of"],
-                          f"Risk now {r['rag'].upper()} (was {before})", tuple(details)))
+                          f"Risk now {fmt.rag(r['rag'])} (was {before})", tuple(details)))
     rag_now = {r["location_id"]: r["rag"] for r in _rows(con, "rag_in_week", params)}
     for location_id, fl in flags.items():
         rag = rag_now.get(location_id, "green")
         urgency = Urgency.REVIEW if rag in ("red", "amber") else Urgency.INFO
         noun = "flag" if len(fl) == 1 else "flags"
         items.append(Item("flags", urgency, location_id, fl[0]["as_of"],
-                          f"{len(fl)} new risk {noun} (RAG {rag})", _flag_details(fl)))
+                          f"{len(fl)} new risk {noun} (now {fmt.rag(rag)})", _flag_details(fl)))
     return items
 
 

@@ -12,6 +12,7 @@ import polars as pl
 import vl_convert
 
 from market_oversight import store
+from market_oversight.fmt import RAG_COLOURS
 
 
 def rag_trend(con: duckdb.DuckDBPyConnection, week_end: date) -> pl.DataFrame:
@@ -31,7 +32,7 @@ def rag_trend_png(trend: pl.DataFrame, week_label: str) -> bytes | None:
             x=alt.X("score date:O", sort=None, title=None, axis=alt.Axis(labelAngle=-40)),
             y=alt.Y("locations:Q", title="locations", stack="zero"),
             color=alt.Color("RAG:N", scale=alt.Scale(domain=["Red", "Amber"],
-                                                      range=["#c0392b", "#e69a00"]),
+                                                      range=[RAG_COLOURS["red"], RAG_COLOURS["amber"]]),
                             legend=alt.Legend(orient="top", title=None)),
             order=alt.Order("RAG:N", sort="descending"),
         )

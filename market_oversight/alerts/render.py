@@ -13,9 +13,11 @@ from urllib.parse import quote
 
 from market_oversight.alerts.changes import KINDS, Item, Urgency, WeekChanges
 from market_oversight.alerts.config import AlertSettings
+from market_oversight.fmt import RAG_COLOURS
 
 PROFILE_PATH = "profile"  # the app's provider page (url_path of the profile page)
-COLOURS = {Urgency.ACT: "#c0392b", Urgency.REVIEW: "#e69a00", Urgency.INFO: "#5b7083"}
+# The app's RAG colours (contrast-checked against white in tests/test_palette.py), and its grey.
+COLOURS = {Urgency.ACT: RAG_COLOURS["red"], Urgency.REVIEW: RAG_COLOURS["amber"], Urgency.INFO: "#505a5f"}
 FONT = "font-family:Arial,Helvetica,sans-serif;"
 SERVICE_KIND_LABELS = {"care_home": "care home", "home_care": "home care", "other": "other service"}
 
@@ -26,6 +28,11 @@ def escape(value: object) -> str:
 
 def profile_url(base_url: str, location_id: str) -> str:
     return f"{base_url}/{PROFILE_PATH}?location={quote(location_id, safe='')}"
+
+
+def _web_link(url: str | None) -> bool:
+    """Only http(s) links from the data become links (never javascript: or data:)."""
+    return bool(url) and url.lower().startswith(("https://", "http://"))
 
 
 def counts(changes: WeekChanges) -> Counter[Urgency]:
@@ -72,7 +79,7 @@ def text_body(changes: WeekChanges, settings: AlertSettings) -> str:
                 lines.append(f"  {_place(item)} · {item.event_date:%d %b %Y}")
                 lines += [f"  - {d}" for d in item.details]
                 lines.append(f"  Open: {profile_url(settings.base_url, item.location_id)}")
-                if item.link:
+                if _web_link(item.link):
                     lines.append(f"  CQC report: {item.link}")
                 lines.append("")
     lines += [f"Note: {n}" for n in changes.notes]
@@ -85,7 +92,7 @@ def text_body(changes: WeekChanges, settings: AlertSettings) -> str:
 def _summary_html(changes: WeekChanges) -> str:
     c = counts(changes)
     cells = "".join(
-        f'<td align="center" style="{FONT}padding:8px 12px;background:{COLOURS[u]};color:#ffffff;'
+        f'<td align="center" bgcolor="{COLOURS[u]}" style="{FONT}padding:8px 12px;background:{COLOURS[u]};color:#ffffff;'
         f'font-size:14px;font-weight:bold;">{c[u]}<br><span style="font-size:11px;font-weight:normal;">'
         f'{escape(u.label)}</span></td><td width="8" style="font-size:1px;">&nbsp;</td>'
         for u in Urgency)
@@ -104,9 +111,10 @@ def _item_html(item: Item, settings: AlertSettings) -> str:
     details = "".join(f'<div style="{FONT}font-size:12px;color:#444444;padding-top:3px;">{escape(d)}</div>'
                       for d in item.details)
     report = (f' &nbsp;|&nbsp; <a href="{escape(item.link)}" style="color:#1d5fa7;">CQC report</a>'
-              if item.link else "")
+              if _web_link(item.link) else "")
     return (
-        f'<tr><td width="5" style="background:{COLOURS[item.urgency]};font-size:1px;">&nbsp;</td>'
+        f'<tr><td width="5" bgcolor="{COLOURS[item.urgency]}" style="background:{COLOURS[item.urgency]};'
+        f'font-size:1px;">&nbsp;</td>'
         f'<td style="{FONT}padding:8px 10px;border-bottom:1px solid #e3e6ea;">'
         f'<div style="font-size:14px;font-weight:bold;"><a href="{escape(url)}" style="color:#1d5fa7;'
         f'text-decoration:none;">{escape(item.location_name or item.location_id)}</a></div>'

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from market_oversight import store
+from market_oversight import fmt, store
 from market_oversight.alerts.changes import IsoWeek, Urgency, _report_item, week_changes
 from market_oversight.errors import AlertError
 
@@ -107,7 +107,7 @@ def test_entering_red_or_amber_against_the_score_before(demo_source: Path) -> No
     assert expected and {i.location_id for i in risk} == expected
     for item in risk:
         assert (item.urgency == Urgency.ACT) == (now[item.location_id] == "red")
-        assert f"was {before.get(item.location_id, 'not scored')}" in item.headline
+        assert f"was {fmt.rag(before.get(item.location_id))}" in item.headline
     flagged = [i for i in items if i.kind == "flags"]
     assert flagged and all(d.startswith(("New flag", "Evidence:")) for i in flagged for d in i.details)
     assert not {i.location_id for i in flagged} & expected   # a location's flags sit under its RAG item
@@ -170,3 +170,13 @@ def test_returns_reported_in_the_week_they_became_missing(demo_source: Path) -> 
     assert all(i.event_date == date(2026, 7, 15) and i.urgency == Urgency.REVIEW for i in missing)
     assert any("arrived later" in i.details[0] for i in missing)
     assert not [i for i in later if i.kind == "returns"]
+
+
+def test_edges_of_the_demo_history(demo_source: Path) -> None:
+    """Before anything happened (the earliest registration is in 2010), the first month of the demo, and after its data ends: no errors,
+    and only changes dated in the week."""
+    with store.warehouse(demo_source, publish=False) as con:
+        assert week_changes(con, IsoWeek.parse("2009-W10")).items == ()
+        for text in ("2021-W45", "2021-W48", "2026-W48"):
+            week = IsoWeek.parse(text)
+            assert all(week.start <= i.event_date <= week.end for i in week_changes(con, week).items)
