@@ -219,7 +219,7 @@ def _(as_of, mo):
 
 
 @app.cell
-def _(as_of, fee_gaps, pl):
+def _(as_of, fee_gaps, mo, pl):
     def uplift(frame: pl.DataFrame) -> pl.DataFrame:
         return (
             frame.filter(pl.col("below_benchmark"))
@@ -235,17 +235,22 @@ def _(as_of, fee_gaps, pl):
     uplift_all = uplift(fee_gaps)
     uplift_at_risk = uplift(fee_gaps.filter(pl.col("at_risk")))
     uplift_totals = (
-        pl.concat([
-            uplift_all.group_by("benchmark").agg(pl.col("yearly_cost").sum()).with_columns(
-                pl.lit("all providers").alias("providers")),
-            uplift_at_risk.group_by("benchmark").agg(pl.col("yearly_cost").sum()).with_columns(
-                pl.lit("red or amber").alias("providers")),
-        ])
-        .pivot(on="providers", index="benchmark", values="yearly_cost")
-        .with_columns(pl.lit(as_of).alias("as_of"))
+        uplift_all.group_by("benchmark")
+        .agg(pl.col("yearly_cost").sum().alias("all providers"))
+        .join(
+            uplift_at_risk.group_by("benchmark").agg(pl.col("yearly_cost").sum().alias("red or amber")),
+            on="benchmark",
+            how="left",
+        )
+        .with_columns(pl.col("red or amber").fill_null(0.0), pl.lit(as_of).alias("as_of"))
         .sort("benchmark")
     )
-    uplift_totals
+    _scored = fee_gaps["rag"].ne("not scored").any()
+    mo.vstack([
+        uplift_totals,
+        mo.md("" if _scored else "_No risk scores in this snapshot: run `market-oversight score` "
+              "for the red-or-amber figures._"),
+    ])
     return uplift_all, uplift_at_risk
 
 
