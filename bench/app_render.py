@@ -42,7 +42,7 @@ def build(folder: Path, scale: str) -> Path:
 def top_location(db: Path) -> str:
     with duckdb.connect(str(store.current_serving_copy(db)), read_only=True) as con:
         return con.execute("select location_id from mart.risk_current "
-                           "order by likelihood * impact desc, location_id limit 1").fetchone()[0]
+                           "order by likelihood * impact desc, location_id limit 1").fetchall()[0][0]
 
 
 def render(page: str, query: dict[str, str]) -> float:
@@ -89,9 +89,9 @@ def main() -> None:
         local = args.local or build(Path(tmp), "local")
         national = args.national or build(Path(tmp), "national")
         with duckdb.connect(str(store.current_serving_copy(national)), read_only=True) as con:
-            national_size = con.execute("select count(*) from mart.risk_current").fetchone()[0]
+            national_size = con.execute("select count(*) from mart.risk_current").fetchall()[0][0]
         with duckdb.connect(str(store.current_serving_copy(local)), read_only=True) as con:
-            local_size = con.execute("select count(*) from mart.risk_current").fetchone()[0]
+            local_size = con.execute("select count(*) from mart.risk_current").fetchall()[0][0]
         times = measure({"local": local, "national": national}, args.repeat)
         local_times, national_times = times["local"], times["national"]
     ratios = {page: round(national_times[page] / local_times[page], 2) for page in local_times}

@@ -208,7 +208,7 @@ def run(users: int, load_count: int, workdir: Path, *, settle_seconds: float = 1
     tally, stop, loading, load_seconds = Tally(), threading.Event(), threading.Event(), []
     threads = [threading.Thread(target=user, args=(n, db, serving, locations, tally, stop, loading))
                for n in range(users)]
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     for t in threads:
         t.start()
     loader = threading.Thread(target=loads, args=(db, load_count, workdir, tally, loading, load_seconds))
@@ -247,6 +247,8 @@ def run(users: int, load_count: int, workdir: Path, *, settle_seconds: float = 1
         "median_page_seconds": round(statistics.median([s for s, _ in every]), 3) if every else None,
         "slowest_by_page": {p: round(max(t), 3) for p, t in sorted(tally.page_seconds.items())},
         "cpus": os.cpu_count(),
+        # Other work on the machine slows every page; the load average says how busy it was.
+        "load_average_start_end": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }
 
 

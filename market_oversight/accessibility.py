@@ -25,8 +25,30 @@ class KnownIssue:
     axe_rule: str = ""    # the axe-core rule that reports it, where axe can see it
     selector: str = ""    # regular expression matched against the offending element's axe target
 
+    @property
+    def upstream_url(self) -> str:
+        repo, _, number = self.upstream.partition("#")
+        return f"https://github.com/{repo}/issues/{number}" if number else ""
 
-KNOWN_ISSUES: tuple[KnownIssue, ...] = ()
+
+KNOWN_ISSUES: tuple[KnownIssue, ...] = (
+    KnownIssue(
+        summary="The menu in a table's column headings (sort, hide or pin a column) cannot be reached "
+                "with the keyboard.",
+        criterion="2.1.1 Keyboard",
+        workaround="Tables are already sorted in the order the page explains, and every table can be "
+                   "downloaded as a CSV or Excel file to sort and filter there.",
+        upstream="streamlit/streamlit#13332",
+    ),
+    KnownIssue(
+        summary="On the watchlist, choosing a point on the likelihood-by-impact chart to open that "
+                "location works with a mouse only.",
+        criterion="2.1.1 Keyboard",
+        workaround="Use the \"Open a location's profile\" box under the chart, or the Open profile link "
+                   "in the table; both work with the keyboard.",
+        upstream="streamlit/streamlit#13347",
+    ),
+)
 
 HOW_TESTED = (
     "Every page of the demonstration council is checked automatically with axe-core (WCAG 2.2 A "

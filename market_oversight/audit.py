@@ -73,7 +73,7 @@ class ChainReport:
 
 def verify_chain(db: Path) -> ChainReport:
     """Recompute every row's hash and link; the first break is reported, not raised."""
-    with store.casework(db) as con:
+    with store.casework(db, writing=False) as con:
         rows = con.execute(store.sql("audit/chain")).fetchall()
     prev, expected_seq = GENESIS, 1
     chained = [r for r in rows if r[0] is not None]
@@ -96,5 +96,5 @@ def verify_chain(db: Path) -> ChainReport:
 
 def recent(db: Path, limit: int = 200) -> list[tuple]:
     """The newest rows, newest first: (seq, logged_at, actor, action, target, detail)."""
-    with store.casework(db) as con:
+    with store.casework(db, writing=False) as con:
         return con.execute(store.sql("audit/recent"), {"limit": limit}).fetchall()

@@ -13,6 +13,7 @@ import polars as pl
 from openpyxl import Workbook
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_RISKY = r"^[=+\-@\t\r]"
 
 
 def safe_text(value: str | None) -> str | None:
@@ -21,16 +22,19 @@ def safe_text(value: str | None) -> str | None:
     return value
 
 
+def _safe(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr.str.contains(_RISKY)).then(pl.lit("'") + expr).otherwise(expr)
+
+
 def safe_frame(df: pl.DataFrame) -> pl.DataFrame:
     """Every text cell made safe; nested values (lists, structs) written out as text first."""
     out = []
     for name, dtype in df.schema.items():
         col = pl.col(name)
         if dtype == pl.String:
-            out.append(col.map_elements(safe_text, return_dtype=pl.String))
+            out.append(_safe(col).alias(name))
         elif isinstance(dtype, pl.List):
-            out.append(col.list.eval(pl.element().cast(pl.String)).list.join("; ")
-                       .map_elements(safe_text, return_dtype=pl.String))
+            out.append(_safe(col.list.eval(pl.element().cast(pl.String)).list.join("; ")).alias(name))
         elif isinstance(dtype, (pl.Struct, pl.Object)) or dtype == pl.Null:
             out.append(col.cast(pl.String))
         else:

@@ -277,40 +277,51 @@ def current_serving_copy(db: Path) -> Path:
     return path if path.exists() else db
 
 
-_CASEWORK_LOCKS: dict[Path, threading.RLock] = {}
+_CASEWORK_LOCKS: dict[tuple[Path, str], threading.RLock] = {}
 _CASEWORK_LOCKS_GUARD = threading.Lock()
 
 
-def _casework_lock(path: Path) -> threading.RLock:
+def _casework_lock(path: Path, purpose: str) -> threading.RLock:
+    """One lock per casework file and purpose in this process: `write` for write transactions,
+    `open` for opening and closing connections (DuckDB's cache of open files is not safe against
+    two threads opening, or one opening while another closes the last connection, at once)."""
     with _CASEWORK_LOCKS_GUARD:
-        return _CASEWORK_LOCKS.setdefault(path.resolve(), threading.RLock())
+        return _CASEWORK_LOCKS.setdefault((path.resolve(), purpose), threading.RLock())
 
 
 @contextmanager
-def casework(db: Path, *, wait_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def casework(db: Path, *, wait_seconds: float = 10.0, writing: bool = True,
+             turn_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short read-write connection to the casework file beside `db`, waiting while another
     process holds it (writes there take milliseconds, so the wait is short).
 
-    Within one process (the app serves every user from one), uses of the file take turns: two
-    overlapping transactions would both claim the next place in the audit chain and one would fail
-    on commit, so the second user waits milliseconds instead of seeing an error."""
+    Within one process (the app serves every user from one), writes take turns: two overlapping
+    write transactions would both claim the next place in the audit chain and one would fail on
+    commit, so the second user waits a moment instead of seeing an error. Readers (`writing=False`)
+    do not queue: DuckDB gives each its own snapshot."""
     path = casework_path(db)
-    lock = _casework_lock(path)
-    if not lock.acquire(timeout=wait_seconds):
+    lock = _casework_lock(path, "write") if writing else None
+    if lock is not None and not lock.acquire(timeout=turn_seconds):
         raise WarehouseBusy(f"{path} is busy with other users' changes; try again shortly")
     try:
         with _casework_connection(path, wait_seconds) as con:
             yield con
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
 
 
 @contextmanager
 def _casework_connection(path: Path, wait_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    opening = _casework_lock(path, "open")
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            con = _open(path, read_only=False)
+            with opening:
+                con = _open(path, read_only=False)
+                if not _up_to_date(con, "casework"):
+                    with _writing(path, "this change was not saved"):
+                        _migrate(con, path, "casework")
             break
         except WarehouseBusy:
             if time.monotonic() > deadline:
@@ -318,10 +329,25 @@ def _casework_connection(path: Path, wait_seconds: float) -> Iterator[duckdb.Duc
             time.sleep(0.05)
     try:
         with _writing(path, "this change was not saved"):
-            _migrate(con, path, "casework")
             yield con
     finally:
-        con.close()
+        with opening:
+            con.close()
+
+
+def _up_to_date(con: duckdb.DuckDBPyConnection, kind: str) -> bool:
+    """One cheap query instead of the catalogue look-ups of `_migrate`, for the common case of a
+    file already at this program's newest version (every open of the casework file asks)."""
+    try:
+        newest = con.execute("select max(version) from meta.schema_version").fetchall()[0][0]
+    except duckdb.Error:  # no such table yet (DuckDB may report it as a failed replacement scan)
+        return False
+    return newest == _newest_known(kind)
+
+
+@cache
+def _newest_known(kind: str) -> int:
+    return max((v for v, _, _ in migrations(kind)), default=0)
 
 
 @contextmanager

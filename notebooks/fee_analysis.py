@@ -1,7 +1,10 @@
 import marimo
 
 __generated_with = "0.25.2"
-app = marimo.App(width="medium", app_title="Fee analysis: fees against benchmarks, and the cost of an uplift")
+app = marimo.App(
+    width="medium",
+    app_title="Fee analysis: fees against benchmarks, and the cost of an uplift",
+)
 
 
 @app.cell
@@ -200,7 +203,7 @@ def _(as_of, fee_gaps, mo, pl):
         .sort("care_category", "benchmark")
     )
     mo.vstack([mo.md(f"## Fees against benchmarks, as at {as_of:%d %B %Y}"), fees_vs_benchmarks])
-    return (fees_vs_benchmarks,)
+    return
 
 
 @app.cell
@@ -216,7 +219,7 @@ def _(as_of, mo):
 
 
 @app.cell
-def _(as_of, fee_gaps, pl):
+def _(as_of, fee_gaps, mo, pl):
     def uplift(frame: pl.DataFrame) -> pl.DataFrame:
         return (
             frame.filter(pl.col("below_benchmark"))
@@ -232,18 +235,23 @@ def _(as_of, fee_gaps, pl):
     uplift_all = uplift(fee_gaps)
     uplift_at_risk = uplift(fee_gaps.filter(pl.col("at_risk")))
     uplift_totals = (
-        pl.concat([
-            uplift_all.group_by("benchmark").agg(pl.col("yearly_cost").sum()).with_columns(
-                pl.lit("all providers").alias("providers")),
-            uplift_at_risk.group_by("benchmark").agg(pl.col("yearly_cost").sum()).with_columns(
-                pl.lit("red or amber").alias("providers")),
-        ])
-        .pivot(on="providers", index="benchmark", values="yearly_cost")
-        .with_columns(pl.lit(as_of).alias("as_of"))
+        uplift_all.group_by("benchmark")
+        .agg(pl.col("yearly_cost").sum().alias("all providers"))
+        .join(
+            uplift_at_risk.group_by("benchmark").agg(pl.col("yearly_cost").sum().alias("red or amber")),
+            on="benchmark",
+            how="left",
+        )
+        .with_columns(pl.col("red or amber").fill_null(0.0), pl.lit(as_of).alias("as_of"))
         .sort("benchmark")
     )
-    uplift_totals
-    return uplift_all, uplift_at_risk, uplift_totals
+    _scored = fee_gaps["rag"].ne("not scored").any()
+    mo.vstack([
+        uplift_totals,
+        mo.md("" if _scored else "_No risk scores in this snapshot: run `market-oversight score` "
+              "for the red-or-amber figures._"),
+    ])
+    return uplift_all, uplift_at_risk
 
 
 @app.cell
@@ -271,7 +279,7 @@ def _(as_of, fee_gaps, mo, pl):
         mo.md(f"### Providers most below the council's usual rate, as at {as_of:%d %B %Y}"),
         uplift_by_provider.head(15),
     ])
-    return (uplift_by_provider,)
+    return
 
 
 @app.cell

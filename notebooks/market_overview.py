@@ -1,7 +1,10 @@
 import marimo
 
 __generated_with = "0.25.2"
-app = marimo.App(width="medium", app_title="Market overview (Market Position Statement)")
+app = marimo.App(
+    width="medium",
+    app_title="Market overview (Market Position Statement)",
+)
 
 
 @app.cell
@@ -34,7 +37,9 @@ def _(mo, open_snapshot, snapshot_path):
 
 @app.cell
 def _(mo):
-    mo.md("""## Capacity now: active services and registered beds, by area and kind""")
+    mo.md("""
+    ## Capacity now: active services and registered beds, by area and kind
+    """)
     return
 
 
@@ -57,12 +62,14 @@ def _(con, mo):
         """,
         engine=con,
     )
-    return (capacity,)
+    return
 
 
 @app.cell
 def _(mo):
-    mo.md("""## Quality: latest overall CQC rating, by kind of service and area""")
+    mo.md("""
+    ## Quality: latest overall CQC rating, by kind of service and area
+    """)
     return
 
 
@@ -116,7 +123,9 @@ def _(alt, mo, ratings_by_area):
 
 @app.cell
 def _(mo):
-    mo.md("""## Occupancy of care homes: the last 12 months of returns, by area""")
+    mo.md("""
+    ## Occupancy of care homes: the last 12 months of returns, by area
+    """)
     return
 
 
@@ -175,12 +184,14 @@ def _(alt, mo, occupancy_by_month):
         .properties(width=640, height=260)
     )
     mo.vstack([mo.md(f"Last 12 months to {last_month:%B %Y}:"), occupancy_last_12, occupancy_chart])
-    return (occupancy_last_12,)
+    return
 
 
 @app.cell
 def _(mo):
-    mo.md("""## Home care: people supported and hours delivered by month""")
+    mo.md("""
+    ## Home care: people supported and hours delivered by month
+    """)
     return
 
 
@@ -223,7 +234,9 @@ def _(alt, home_care_by_month, mo):
 
 @app.cell
 def _(mo):
-    mo.md("""## Change over time: services and beds registered at each year end""")
+    mo.md("""
+    ## Change over time: services and beds registered at each year end
+    """)
     return
 
 
@@ -311,7 +324,7 @@ def _(con, mo):
         """,
         engine=con,
     )
-    return (rating_mix_by_year,)
+    return
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 import marimo
 
 __generated_with = "0.25.2"
-app = marimo.App(width="medium", app_title="Ratings and risk: rating movements and the risk backtest")
+app = marimo.App(
+    width="medium",
+    app_title="Ratings and risk: rating movements and the risk backtest",
+)
 
 
 @app.cell
@@ -20,8 +23,22 @@ def _():
     from market_oversight.risk.thresholds import load_thresholds
     from market_oversight.vocab import RATING_RANK
 
-    return (BacktestOptions, Path, RATING_RANK, RiskError, alt, load_thresholds, mo, open_snapshot, os, pl,
-            run_backtest, scratch_copy, snapshot_path, tempfile)
+    return (
+        BacktestOptions,
+        Path,
+        RATING_RANK,
+        RiskError,
+        alt,
+        load_thresholds,
+        mo,
+        open_snapshot,
+        os,
+        pl,
+        run_backtest,
+        scratch_copy,
+        snapshot_path,
+        tempfile,
+    )
 
 
 @app.cell
@@ -44,7 +61,9 @@ def _(mo, open_snapshot, snapshot_path):
 
 @app.cell
 def _(mo):
-    mo.md("""## Rating movements: each overall rating against the location's previous one""")
+    mo.md("""
+    ## Rating movements: each overall rating against the location's previous one
+    """)
     return
 
 
@@ -106,7 +125,7 @@ def _(RATING_RANK, mo, pl, rating_changes):
         .sort("previous_rating")
     )
     mo.vstack([mo.md("From (rows) to (columns), all years:"), transition_matrix])
-    return movements, movements_by_year, transition_matrix
+    return (movements_by_year,)
 
 
 @app.cell
@@ -129,7 +148,9 @@ def _(alt, movements_by_year):
 
 @app.cell
 def _(mo):
-    mo.md("""## The risk engine now, and over the scored dates""")
+    mo.md("""
+    ## The risk engine now, and over the scored dates
+    """)
     return
 
 
@@ -176,7 +197,7 @@ def _(alt, mo, pl, rag_by_date):
         .properties(width=620, height=220)
     )
     mo.vstack([mo.md(f"As of {latest_as_of:%d %B %Y}:"), rag_now, rag_chart])
-    return latest_as_of, rag_now
+    return
 
 
 @app.cell
@@ -191,7 +212,7 @@ def _(con, mo):
         """,
         engine=con,
     )
-    return (flags_now,)
+    return
 
 
 @app.cell
@@ -213,8 +234,19 @@ def _(mo, os):
 
 
 @app.cell
-def _(BacktestOptions, Path, RiskError, con, load_thresholds, mo, path, replay_months, run_backtest,
-      scratch_copy, tempfile):
+def _(
+    BacktestOptions,
+    Path,
+    RiskError,
+    con,
+    load_thresholds,
+    mo,
+    path,
+    replay_months,
+    run_backtest,
+    scratch_copy,
+    tempfile,
+):
     has_truth = con.execute(
         "select count(*) from information_schema.tables "
         "where table_schema = 'demo_truth' and table_name = 'events'"
@@ -258,7 +290,7 @@ def _(BacktestOptions, Path, RiskError, con, load_thresholds, mo, path, replay_m
     mo.vstack([mo.md("### Backtest results"), mo.ui.table([{"measure": k, "value": str(v)}
                                                             for k, v in backtest_summary.items()],
                                                            selection=None)])
-    return backtest, backtest_summary
+    return (backtest,)
 
 
 @app.cell
@@ -280,7 +312,7 @@ def _(alt, backtest, mo, pl):
         .properties(width=560, height=alt.Step(16))
     )
     mo.vstack([lift_chart, drop_chart, indicators])
-    return (indicators,)
+    return
 
 
 if __name__ == "__main__":

@@ -33,6 +33,9 @@ def test_statement_has_the_sections_the_regulations_ask_for(monkeypatch) -> None
     assert accessibility.DEFAULT_CONTACT in text
     assert "keyboard only" in text
     assert accessibility.STATEMENT_PREPARED in text
+    assert "partially compliant" in text
+    for issue in accessibility.KNOWN_ISSUES:
+        assert issue.summary in text and issue.upstream_url in text
 
 
 def test_statement_names_the_councils_own_contact(tmp_path: Path, monkeypatch) -> None:

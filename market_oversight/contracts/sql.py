@@ -44,7 +44,8 @@ def _typed(kind: str, t: str) -> str:
     }[kind]
 
 
-def typed_select(contract: Contract, present: set[str]) -> str:
+def typed_select(contract: Contract, present: set[str], source: str = "stage_raw",
+                 carry: tuple[str, ...] = ()) -> str:
     """SELECT over `stage_raw` (`file_no`, `row_number`, and `raw_<name>` for the columns the files
     have) giving `file_no`, `row_number`, `<name>__text` (trimmed, blank as null) and `<name>`
     (typed) for every contract column, plus the derived columns cross-field rules read."""
@@ -61,8 +62,8 @@ def typed_select(contract: Contract, present: set[str]) -> str:
         elif rule.kind == "one_of":
             derived.append(f"coalesce({', '.join(_ident(p) for p in rule.value)}) as {_ident(rule.columns[0])}")
     return (
-        "with texts as (\n    select file_no, row_number,\n        " + ",\n        ".join(texts)
-        + "\n    from stage_raw\n),\n\ntyped as (\n    select *,\n        " + ",\n        ".join(typed)
+        "with texts as (\n    select file_no, row_number,\n        " + "".join(f"{_ident(c)}, " for c in carry) + ",\n        ".join(texts)
+        + f"\n    from {_ident(source)}\n),\n\ntyped as (\n    select *,\n        " + ",\n        ".join(typed)
         + "\n    from texts\n)\n\nselect *" + ("".join(f",\n    {d}" for d in derived))
         + "\nfrom typed"
     )
@@ -84,6 +85,25 @@ class Limits:
         return {"month": self.month, "date": self.day, "timestamp": self.moment}[kind]
 
 
+_DIGITS = "'0123456789'"
+
+
+def _type_condition(kind: str, t: str, p: str) -> str:
+    """Text given and not matching the type's pattern $p. Exact shortcuts skip the regular
+    expression for the usual cases (a big file has tens of millions of cells): all digits matches
+    every number pattern; digits.digits matches the decimal ones; the boolean pattern is a list."""
+    if kind == "boolean":
+        return f"{t} is not null and lower({t}) not in ('yes', 'no', 'y', 'n', 'true', 'false', '1', '0')"
+    regex = f"not regexp_full_match({t}, ${p})"
+    if kind == "integer":
+        return f"{t} is not null and ltrim({t}, {_DIGITS}) <> '' and {regex}"
+    if kind in ("decimal", "percent", "money"):
+        digits_dot_digits = (f"(ltrim(rtrim({t}, {_DIGITS}), {_DIGITS}) = '.' "
+                             f"and left({t}, 1) <> '.' and right({t}, 1) <> '.')")
+        return f"{t} is not null and ltrim({t}, {_DIGITS}) <> '' and not {digits_dot_digits} and {regex}"
+    return f"{t} is not null and {regex}"
+
+
 def _condition(contract: Contract, rule: Rule, p: str) -> tuple[str, Any]:
     """(SQL true when a row breaks the rule, the value bound as $p if any)."""
     c = [_ident(x) for x in rule.columns]
@@ -91,7 +111,7 @@ def _condition(contract: Contract, rule: Rule, p: str) -> tuple[str, Any]:
     if k == "required":
         return f"{c[0]} is null", None
     if k == "type":
-        return f"{c[0]}__text is not null and not regexp_full_match({c[0]}__text, ${p})", rule.value
+        return _type_condition(contract.columns[c[0]].type, f"{c[0]}__text", p), rule.value
     if k == "min":
         return f"{c[0]} < ${p}", rule.value
     if k == "min_exclusive":
@@ -108,7 +128,7 @@ def _condition(contract: Contract, rule: Rule, p: str) -> tuple[str, Any]:
     if k == "key_unique":
         cols = ", ".join(c)
         all_null = " and ".join(f"{x} is null" for x in c)
-        return f"count(*) over (partition by file_no, {cols}) > 1 and not ({all_null})", None
+        return f"key_count > 1 and not ({all_null})", None
     if k == "at_most":
         return f"{c[0]} > {c[1]}", None
     if k == "one_of":
@@ -134,30 +154,56 @@ def _message_args(rule: Rule) -> str:
     return f", {c[0]}__text"
 
 
-def check_query(contract: Contract, limits: Limits, *, keep_text: bool = True) -> tuple[str, dict[str, Any]]:
-    """One query over the typed rows (`typed_select`, as CTE `stage_typed`): every typed column,
-    plus `rules` (names of the rules each row breaks) and `messages` (one plain message per rule
-    broken, with the value as typed). Without `keep_text` the text columns are left out (except
-    the IDs the quarantine keeps), which halves what a big file holds in memory."""
+def _conditions(contract: Contract, limits: Limits) -> tuple[list[tuple[Rule, str]], dict[str, Any]]:
     params: dict[str, Any] = {}
-    flags, names, messages = [], [], []
+    out = []
     for i, rule in enumerate(contract.rules()):
         cond, value = _condition(contract, rule, f"v{i}")
         if rule.kind == "not_in_future":
             value = limits.for_type(rule.value)
         if f"$v{i}" in cond:
             params[f"v{i}"] = value
+        out.append((rule, f"coalesce({cond}, false)"))
+    return out, params
+
+
+def _key(contract: Contract) -> str:
+    return ", ".join(["file_no", *(_ident(k) for k in contract.key)])
+
+
+def check_query(contract: Contract, limits: Limits, *, keep_text: bool = True) -> tuple[str, dict[str, Any]]:
+    """One query over the typed rows (`typed_select`, as CTE `stage_typed`): every typed column,
+    `key_count` (rows of the same file with the same key) and `broken`, true when the row breaks
+    any rule. Without `keep_text` the text columns are left out (except the IDs the quarantine
+    keeps), which saves memory on big files; `problems_query` finds which rules and why."""
+    conditions, params = _conditions(contract, limits)
+    dropped = []
+    if not keep_text:
+        dropped = [f"{_ident(c)}__text" for c in contract.columns if c not in ("location_id", "provider_id")]
+    text = (
+        "with counted as (\n    select *, count(*) over (partition by " + _key(contract) + ") as key_count\n"
+        "    from stage_typed\n)\n\n"
+        "select *" + (" exclude (" + ", ".join(dropped) + ")" if dropped else "") + ",\n    "
+        + "\n    or ".join(c for _, c in conditions) + " as broken\nfrom counted"
+    )
+    return text, params
+
+
+def problems_query(contract: Contract, limits: Limits) -> tuple[str, dict[str, Any]]:
+    """For the broken rows only (typed again as CTE `stage_typed`, carrying `key_count`): `rules`,
+    the names of the rules each breaks, and `messages`, one plain message per rule with the value
+    as typed."""
+    conditions, params = _conditions(contract, limits)
+    flags, names, messages = [], [], []
+    for i, (rule, cond) in enumerate(conditions):
         params[f"r{i}"], params[f"m{i}"] = rule.name, rule.message
-        flags.append(f"coalesce({cond}, false) as broke_{i}")
+        flags.append(f"{cond} as broke_{i}")
         names.append(f"case when broke_{i} then $r{i} end")
         messages.append(f"case when broke_{i} then format($m{i}{_message_args(rule)}) end")
-    dropped = [f"broke_{i}" for i in range(len(flags))]
-    if not keep_text:
-        dropped += [f"{_ident(c)}__text" for c in contract.columns if c not in ("location_id", "provider_id")]
     text = (
         "with flagged as (\n    select *,\n        " + ",\n        ".join(flags)
         + "\n    from stage_typed\n)\n\n"
-        "select * exclude (" + ", ".join(dropped) + "),\n"
+        "select file_no, row_number,\n"
         "    list_filter([" + ", ".join(names) + "], lambda x: x is not null) as rules,\n"
         "    list_filter([" + ", ".join(messages) + "], lambda x: x is not null) as messages\n"
         "from flagged"

@@ -36,6 +36,7 @@ JUDGES = ("gx", "sql", "auto")
 DEFAULT_DUE_DAY = 14
 DEFAULT_GX_MAX_ROWS = 250_000
 RETURNS = ("care_home_returns", "home_care_returns")
+STAGING_MEMORY = "1GB"      # DuckDB's memory while loading; the rest of a 1.5 GB budget is Python's
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,9 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
                opts: IngestOptions) -> list[LoadResult]:
     results: list[LoadResult | None] = [None] * len(files)
     staged: list[_File] = []
+    # A big file's staging tables may outgrow memory: DuckDB then spills them to disk.
+    con.execute(f"set memory_limit = '{STAGING_MEMORY}'")   # our constant
+    con.execute("set enable_progress_bar = false")
     repeats: dict[int, int] = {}             # position -> earlier position in this call, same bytes
     try:
         by_hash: dict[str, int] = {}
@@ -140,10 +144,11 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
     finally:
         for f in staged:
             con.execute(f"drop table if exists {f.table}")   # names we made
-        for t in ("stage_checked", "staged_quarantine", "staged_batches"):
-            con.execute(f"drop table if exists {t}")
-        for v in ("stage_raw", "stage_loaded"):
+        for v in ("stage_raw", "stage_loaded", "stage_broken_raw"):
             con.execute(f"drop view if exists {v}")
+        for t in ("stage_checked", "stage_problems", "staged_quarantine", "staged_batches"):
+            con.execute(f"drop table if exists {t}")
+        con.execute("reset memory_limit")
 
 
 def _previous(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, list[LoadResult]]:
@@ -179,29 +184,42 @@ def _raw_view(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_F
 def _load_group(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File],
                 limits: contract_sql.Limits, opts: IngestOptions) -> None:
     present = _raw_view(con, contract, group)
-    typed = contract_sql.typed_select(contract, present)
-    keep_text = opts.judge != "sql"
-    check, params = contract_sql.check_query(contract, limits, keep_text=keep_text)
-    con.execute("create or replace temp table stage_checked as\nwith stage_typed as (\n" + typed
-                + "\n),\n" + check.removeprefix("with "), params)
-    counts = {n: (read, bad) for n, read, bad in con.execute(
-        "select file_no, count(*), count(*) filter (where len(rules) > 0) from stage_checked group by file_no"
-    ).fetchall()}
+    counts = dict(con.execute("select file_no, count(*) from stage_raw group by file_no").fetchall())
+    for f in group:
+        if not counts.get(f.no):
+            raise SourceError("has a header but no data rows", source=str(f.path))
+    gx_files = {f.no for f in group if _use_gx(opts, counts[f.no])}
+    # Pass 1, every row: typed values and whether the row breaks any rule.
+    check, params = contract_sql.check_query(contract, limits, keep_text=bool(gx_files))
+    con.execute("create or replace temp table stage_checked as\nwith stage_typed as (\n"
+                + contract_sql.typed_select(contract, present) + "\n),\n" + check.removeprefix("with "),
+                params)
+    # Pass 2, the broken rows only: which rules, and a plain message for each.
+    con.execute("create or replace temp view stage_broken_raw as select r.*, c.key_count "
+                "from stage_raw as r join stage_checked as c using (file_no, row_number) where c.broken")
+    problems, params = contract_sql.problems_query(contract, limits)
+    con.execute("create or replace temp table stage_problems as\nwith stage_typed as (\n"
+                + contract_sql.typed_select(contract, present, "stage_broken_raw", ("key_count",))
+                + "\n),\n" + problems.removeprefix("with "), params)
+    bad = dict(con.execute("select file_no, count(*) from stage_problems group by file_no").fetchall())
     broken: dict[int, dict[str, int]] = {}
     for n, rule, k in con.execute(
-            "select file_no, r, count(*) from (select file_no, unnest(rules) as r from stage_checked "
-            "where len(rules) > 0) group by all").fetchall():
+            "select file_no, r, count(*) from (select file_no, unnest(rules) as r from stage_problems) "
+            "group by all").fetchall():
         broken.setdefault(n, {})[rule] = k
-    known = _known_ids(con, contract) if opts.judge != "sql" else {}
+    known = _known_ids(con, contract) if gx_files else {}
     for f in group:
-        rows_read, bad = counts.get(f.no, (0, 0))
-        if rows_read == 0:
-            raise SourceError("has a header but no data rows", source=str(f.path))
-        f.validation = _judge(con, contract, f, limits, rows_read, broken.get(f.no, {}), opts, known)
-        loaded = rows_read - bad
+        rows_read, quarantined = counts[f.no], bad.get(f.no, 0)
+        f.validation = _judge(con, contract, f, limits, rows_read, broken.get(f.no, {}), opts, known,
+                              f.no in gx_files)
+        loaded = rows_read - quarantined
         f.result = LoadResult(contract.dataset, batch.new_batch_id(), "loaded" if loaded else "rejected",
-                              rows_read, loaded, bad, _message(f, loaded))
+                              rows_read, loaded, quarantined, _message(f, loaded))
     _store(con, contract, group, opts)
+
+
+def _use_gx(opts: IngestOptions, rows: int) -> bool:
+    return opts.judge == "gx" or (opts.judge == "auto" and rows <= opts.gx_max_rows)
 
 
 def _known_ids(con: duckdb.DuckDBPyConnection, contract: Contract) -> dict[str, list[str]]:
@@ -212,8 +230,7 @@ def _known_ids(con: duckdb.DuckDBPyConnection, contract: Contract) -> dict[str, 
 
 def _judge(con: duckdb.DuckDBPyConnection, contract: Contract, f: _File, limits: contract_sql.Limits,
            rows: int, sql_counts: dict[str, int], opts: IngestOptions,
-           known: dict[str, list[str]]) -> dict[str, Any]:
-    use_gx = opts.judge == "gx" or (opts.judge == "auto" and rows <= opts.gx_max_rows)
+           known: dict[str, list[str]], use_gx: bool) -> dict[str, Any]:
     if not use_gx:
         reason = ("judge 'sql' configured" if opts.judge == "sql" else
                   f"{rows} rows, above [contracts] gx_max_rows = {opts.gx_max_rows} under judge 'auto'")
@@ -263,7 +280,7 @@ def _store(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File
                 "select unnest($files) as file_no, unnest($batches) as batch_id",
                 {"files": [f.no for f in group], "batches": [f.result.batch_id for f in group]})
     con.execute("create or replace temp view stage_loaded as select c.*, b.batch_id "
-                "from stage_checked as c join staged_batches as b using (file_no) where len(c.rules) = 0")
+                "from stage_checked as c join staged_batches as b using (file_no) where not c.broken")
     if dataset in RETURNS:
         con.execute("update returns_calendar set due_day_of_following_month = $d, set_at = $t",
                     {"d": opts.due_day, "t": loaded_at})
@@ -292,10 +309,12 @@ def _store_quarantine(con: duckdb.DuckDBPyConnection, contract: Contract, group:
             pairs.append(f"$h{i}, r.{name}")           # staged names we made
         con.execute(
             "insert into staged_quarantine\n"
-            "select $batch_id, $dataset, c.row_number,\n"
-            f"    {location}, {provider}, cast(json_object({', '.join(pairs)}) as varchar), c.rules, c.messages\n"
-            f"from stage_checked as c\njoin {f.table} as r on cast(r.{f.rec.row_expr.strip('()')} as integer) = c.row_number\n"
-            "where c.file_no = $n and len(c.rules) > 0", params)
+            "select $batch_id, $dataset, p.row_number,\n"
+            f"    {location}, {provider}, cast(json_object({', '.join(pairs)}) as varchar), p.rules, p.messages\n"
+            "from stage_problems as p\n"
+            "join stage_checked as c using (file_no, row_number)\n"
+            f"join {f.table} as r on cast(r.{f.rec.row_expr.strip('()')} as integer) = p.row_number\n"
+            "where p.file_no = $n", params)
     con.execute(store.sql("ingest/quarantine_insert"))
 
 

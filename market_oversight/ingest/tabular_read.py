@@ -58,8 +58,8 @@ class Recognised:
 
     @property
     def blank_expr(self) -> str:
-        cells = ", ".join(self.names)   # identifiers we made
-        return f"len(list_filter([{cells}], lambda x: nullif(trim(x), '') is not null)) = 0"
+        cells = ", ".join(f"nullif(trim({n}), '')" for n in self.names)   # identifiers we made
+        return f"coalesce({cells}) is null"
 
 
 def scan(path: Path) -> Scan:

@@ -19,7 +19,7 @@ st.markdown(
 st.header("How accessible this tool is")
 if a11y.KNOWN_ISSUES:
     st.write("We know some parts are not fully accessible:")
-    st.markdown("\n".join(f"- {issue.summary} {issue.workaround}" for issue in a11y.KNOWN_ISSUES))
+    st.markdown("\n".join(f"- {issue.summary}" for issue in a11y.KNOWN_ISSUES))
 else:
     st.write("We know of no part of this tool that fails the standard.")
 
@@ -44,12 +44,11 @@ if a11y.KNOWN_ISSUES:
     st.write(f"This tool is partially compliant with the {a11y.STANDARD}, because of the "
              "non-compliances listed below.")
     st.subheader("Non-accessible content")
-    st.table({
-        "Problem": [issue.summary for issue in a11y.KNOWN_ISSUES],
-        "WCAG 2.2 success criterion": [issue.criterion for issue in a11y.KNOWN_ISSUES],
-        "What to do meanwhile": [issue.workaround for issue in a11y.KNOWN_ISSUES],
-        "Reported to Streamlit": [issue.upstream or "Ours to fix" for issue in a11y.KNOWN_ISSUES],
-    })
+    st.markdown("\n".join(
+        f"- {issue.summary} This fails WCAG 2.2 success criterion {issue.criterion}. {issue.workaround} "
+        + (f"Reported to Streamlit, the software this tool is built with, as "
+           f"[{issue.upstream}]({issue.upstream_url})." if issue.upstream else "We are fixing this.")
+        for issue in a11y.KNOWN_ISSUES))
 else:
     st.write(f"This tool is fully compliant with the {a11y.STANDARD}.")
 

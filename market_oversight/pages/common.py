@@ -146,11 +146,12 @@ def _unique(df: pl.DataFrame, column: str) -> list[str]:
 def downloads(df: pl.DataFrame, name: str, *, key: str, xlsx: bool = True) -> None:
     """CSV (and XLSX) downloads of a table, with cells made safe for spreadsheets."""
     columns = st.columns(2 if xlsx else 1)
-    columns[0].download_button(f"Download {name} (CSV)", export.to_csv(df), file_name=f"{_slug(name)}.csv",
-                               mime="text/csv", key=f"{key}-csv")
+    # Files are made when asked for (a callable), not on every run of the page.
+    columns[0].download_button(f"Download {name} (CSV)", lambda: export.to_csv(df), file_name=f"{_slug(name)}.csv",
+                               mime="text/csv", key=f"{key}-csv", on_click="ignore")
     if xlsx:
         columns[1].download_button(
-            f"Download {name} (XLSX)", export.to_xlsx(df), file_name=f"{_slug(name)}.xlsx",
+            f"Download {name} (XLSX)", lambda: export.to_xlsx(df), file_name=f"{_slug(name)}.xlsx", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx")
 
 
@@ -158,15 +159,17 @@ def _slug(name: str) -> str:
     return "-".join(name.lower().split())
 
 
-def chart(figure: alt.Chart | alt.LayerChart, summary: str, data: pl.DataFrame, name: str, *,
+def chart(figure: alt.Chart | alt.LayerChart, summary: str, data: pl.DataFrame | None, name: str, *,
           key: str, on_select: str = "ignore", selection_mode: str | None = None) -> Any:
     """A chart with its text alternative: a one-sentence summary above it, and its data as a table
-    with a download beside it."""
+    with a download beside it (data=None when the page shows the same data as a table already)."""
     st.write(summary)
     kwargs: dict[str, Any] = {"key": key}
     if on_select != "ignore":
         kwargs.update(on_select=on_select, selection_mode=selection_mode)
     event = st.altair_chart(figure, width="stretch", **kwargs)
+    if data is None:
+        return event
     with st.expander(f"{name}: the data in this chart as a table"):
         st.dataframe(data, hide_index=True, width="stretch")
         downloads(data, name, key=f"{key}-data", xlsx=False)

@@ -47,12 +47,15 @@ results = data_quality.contract_results(chosen["validation"])
 if results.is_empty():
     st.write("This load has no data-contract results recorded.")
 else:
-    failed = results.filter(pl.col("passed") == False).height  # noqa: E712 (polars expression)
+    if verdict := data_quality.contract_verdict(chosen["validation"]):
+        st.write(verdict)
+    failed = results.filter(~pl.col("met").fill_null(True)).height
     st.write(f"{fmt.plural(results.height, 'rule')} checked, {failed} not met.")
-    st.dataframe(results.with_columns(
-        pl.when(pl.col("passed")).then(pl.lit("✓ Met")).when(pl.col("passed") == False)  # noqa: E712
-        .then(pl.lit("✗ Not met")).otherwise(pl.lit("Not known")).alias("passed")).rename(
-        {"rule": "Rule", "passed": "Result", "detail": "Detail"}), hide_index=True, width="stretch")
+    st.dataframe(results.select(
+        pl.col("rule").str.replace(".", ": ", literal=True).str.replace_all("_", " ").alias("Rule"),
+        pl.when(pl.col("met")).then(pl.lit("✓ Met")).when(~pl.col("met")).then(pl.lit("✗ Not met"))
+        .otherwise(pl.lit("Not known")).alias("Result"),
+        pl.col("rows_breaking").alias("Rows breaking it")), hide_index=True, width="stretch")
 
 st.subheader("Rows set aside (quarantined)")
 rows = common.load(data_quality.quarantine, batch_id=batch_id)

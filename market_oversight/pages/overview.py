@@ -7,6 +7,7 @@ import streamlit as st
 from market_oversight import fmt
 from market_oversight.pages import common
 from market_oversight.queries import filters, overview
+from market_oversight.queries.watchlist import RAG_WORDS
 
 MAP_MAX_GREEN = 5000  # beyond this many points the map shows red and amber only
 
@@ -16,16 +17,19 @@ common.page_header(
     "kind of service you choose.",
 )
 market = common.market_filters("overview")
-as_of = common.load(filters.data_as_of)
-if as_of is None:
+cqc_as_of = common.load(filters.data_as_of)
+if cqc_as_of is None:
     st.warning("No CQC data is loaded yet. Ask the data team to run an import, or upload a CQC file "
                "on the Uploads page.")
     st.stop()
+# The figures describe the newest date the data reaches: the register's, or the latest score's
+# (returns can run past the last CQC import).
+as_of = max(d for d in (cqc_as_of, common.load(filters.scored_on)) if d is not None)
 
 # ---- headline figures ----------------------------------------------------------------------------
 st.header("Headline figures")
 figures = common.load(overview.headline, market, as_of)
-st.caption(f"Compared with a month earlier ({fmt.long_date(overview.month_before(as_of))}).")
+st.caption(f"On {fmt.long_date(as_of)}, compared with a month earlier ({fmt.long_date(overview.month_before(as_of))}).")
 cols = st.columns(6)
 h = figures
 cols[0].metric("Active locations", fmt.count(h["locations"].now),
@@ -35,7 +39,7 @@ cols[1].metric("Registered beds", fmt.count(h["beds"].now, "bed"), fmt.change(h[
 cols[2].metric("Care-home occupancy", fmt.percent(h["occupancy_rate"].now),
                fmt.change(h["occupancy_rate"].change, as_percent_points=True) if h["occupancy_rate"].now
                is not None else None, delta_color="off",
-               help="Occupied beds as a share of beds in the latest month of returns.")
+               help="Occupied beds as a share of beds in the latest month of returns, against the month before.")
 cols[3].metric("Rated Good or Outstanding", fmt.percent(h["good_or_better_share"].now),
                fmt.change(h["good_or_better_share"].change, as_percent_points=True), delta_color="off",
                help="Share of rated locations whose latest overall CQC rating is Good or Outstanding.")
@@ -45,6 +49,9 @@ cols[5].metric(fmt.rag("amber"), fmt.count(h["amber"].now, "location"), fmt.chan
                delta_color="inverse")
 if h["occupancy_rate"].now is None:
     st.caption("No returns loaded yet, so occupancy is not known.")
+else:
+    st.caption(f"Occupancy from the returns for {fmt.month(h['occupancy_month'].now)}, against "
+               f"{fmt.month(h['occupancy_month'].month_ago)}.")
 if h["scored_on"].now is None:
     st.caption("No risk scores yet: run `market-oversight score` to score every location.")
 else:
@@ -89,8 +96,8 @@ if points.is_empty():
 else:
     shown = points if points.height <= MAP_MAX_GREEN else points.filter(pl.col("rag") != "green")
     shown = shown.with_columns(
-        pl.col("rag").map_elements(fmt.rag, return_dtype=pl.String).alias("RAG"),
-        pl.col("latest_overall_rating").map_elements(fmt.rating, return_dtype=pl.String).alias("Rating"),
+        pl.col("rag").replace_strict(RAG_WORDS, default="Not scored").alias("RAG"),
+        pl.col("service_kind").replace_strict(fmt.SERVICE_KIND_LABELS, default=fmt.MISSING).alias("Kind of service"),
     )
     counts = {r: points.filter(pl.col("rag") == r).height for r in ("red", "amber", "green")}
     summary = (f"{fmt.plural(points.height, 'location')} on the map: {counts['red']} red, "
@@ -101,10 +108,10 @@ else:
         longitude="longitude:Q", latitude="latitude:Q",
         color=alt.Color("RAG:N", scale=common.rag_scale(), title="RAG"),
         shape=alt.Shape("RAG:N", scale=common.rag_shape_scale(), title="RAG"),
-        tooltip=[alt.Tooltip("location_name:N", title="Location"), "RAG:N", "Rating:N"],
+        tooltip=[alt.Tooltip("location_name:N", title="Location"), "RAG:N", "Kind of service:N"],
     ).project("mercator").properties(height=420)
     common.chart(figure, summary,
-                 shown.select(pl.col("location_name").alias("Location"), "RAG", "Rating",
+                 shown.select(pl.col("location_name").alias("Location"), "RAG", "Kind of service",
                               pl.col("location_id").alias("CQC location ID")),
                  "locations on the map", key="map")
 
@@ -165,4 +172,4 @@ else:
     common.chart(figure, summary + " Bars show the median paid; red ticks the benchmarks.", fee_table,
                  "fees against benchmarks", key="fees")
 
-common.cqc_attribution(as_of)
+common.cqc_attribution(cqc_as_of)

@@ -40,7 +40,7 @@ st.subheader(f"{fmt.plural(ranked.height, 'location')} listed, {new_count} new t
 # ---- chart: likelihood by impact ----------------------------------------------------------------
 if ranked.height:
     plotted = ranked.head(CHART_MAX_POINTS).with_columns(
-        pl.col("rag").map_elements(fmt.rag, return_dtype=pl.String).alias("RAG"),
+        pl.col("rag").replace_strict(watchlist.RAG_WORDS, default="Not scored").alias("RAG"),
         pl.when(pl.col("new_this_week")).then(pl.lit("New this week")).otherwise(pl.lit("")).alias("New"),
     ).select("location_id", "location_name", "likelihood", "impact", "RAG", "New", "new_this_week")
     pick = alt.selection_point(fields=["location_id"], name="pick", on="click")
@@ -61,19 +61,23 @@ if ranked.height:
     if ranked.height > CHART_MAX_POINTS:
         summary += f" The chart shows the {CHART_MAX_POINTS:,} highest ranked; the table lists all."
     event = common.chart((points + rings).properties(height=380), summary + " Black rings mark new this week; "
-                         "click a point to open that location.", table, "watchlist", key="watchlist-chart",
+                         "click a point to open that location. The table below lists the same data.", None,
+                         "watchlist", key="watchlist-chart",
                          on_select="rerun", selection_mode="pick")
     chosen = [p.get("location_id") for p in (event.selection.get("pick") or [])] if event else []
     if chosen and chosen[0]:
         st.switch_page("market_oversight/pages/profile.py", query_params={"location": chosen[0]})
 
 # ---- open a location (keyboard-friendly) ---------------------------------------------------------
+OPEN_CHOICES = 200  # the search box above narrows the list to any location
 if ranked.height:
-    options = ranked.select("location_id", "location_name", "rag").rows()
+    options = ranked.head(OPEN_CHOICES).select("location_id", "location_name", "rag").rows()
     labels = {lid: f"{name} ({fmt.rag(rag)}, {lid})" for lid, name, rag in options}
     choice_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-    choice = choice_col.selectbox("Open a location's profile", list(labels), format_func=labels.get,
-                                  key="watchlist-open")
+    choice = choice_col.selectbox(
+        "Open a location's profile", list(labels), format_func=labels.get, key="watchlist-open",
+        help=f"Lists the {OPEN_CHOICES} highest ranked; search above to find any other." if ranked.height > OPEN_CHOICES
+        else None)
     if button_col.button("Open profile", key="watchlist-open-button", type="primary"):
         st.switch_page("market_oversight/pages/profile.py", query_params={"location": choice})
 

@@ -7,6 +7,7 @@ import json
 import duckdb
 import polars as pl
 
+from market_oversight.ingest.quarantine import as_export
 from market_oversight.queries.filters import mart_exists
 from market_oversight.store import frame, sql
 
@@ -16,32 +17,32 @@ def batches(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pl.DataFrame:
 
 
 def contract_results(validation: str | None) -> pl.DataFrame:
-    """A load's data-contract result (JSON, one entry per rule) as rows: rule, passed, detail."""
-    empty = pl.DataFrame(schema={"rule": pl.String, "passed": pl.Boolean, "detail": pl.String})
+    """A load's data-contract result (JSON: {"judge", "success", "reason", "rules": {rule: {success,
+    unexpected_count}}}) as rows: rule, met, rows breaking it."""
+    empty = pl.DataFrame(schema={"rule": pl.String, "met": pl.Boolean, "rows_breaking": pl.Int64})
     if not validation:
         return empty
     data = json.loads(validation)
-    rules = data.get("results", data) if isinstance(data, dict) else data
-    rows = []
-    if isinstance(rules, dict):
-        for rule, result in rules.items():
-            rows.append(_rule_row(rule, result))
-    elif isinstance(rules, list):
-        for i, result in enumerate(rules, 1):
-            name = result.get("rule") or result.get("expectation") or f"rule {i}" if isinstance(result, dict) else f"rule {i}"
-            rows.append(_rule_row(str(name), result))
-    return pl.DataFrame(rows, schema=empty.schema) if rows else empty
+    rules = data.get("rules") if isinstance(data, dict) else None
+    if not isinstance(rules, dict) or not rules:
+        return empty
+    rows = [{"rule": rule,
+             "met": bool(result.get("success")) if isinstance(result, dict) and "success" in result else None,
+             "rows_breaking": result.get("unexpected_count") if isinstance(result, dict) else None}
+            for rule, result in rules.items()]
+    return pl.DataFrame(rows, schema=empty.schema)
 
 
-def _rule_row(rule: str, result: object) -> dict:
-    if isinstance(result, dict):
-        passed = result.get("success", result.get("passed"))
-        detail = {k: v for k, v in result.items() if k not in ("success", "passed", "rule")}
-        return {"rule": rule, "passed": bool(passed) if passed is not None else None,
-                "detail": json.dumps(detail, default=str) if detail else ""}
-    if isinstance(result, bool):
-        return {"rule": rule, "passed": result, "detail": ""}
-    return {"rule": rule, "passed": None, "detail": json.dumps(result, default=str)}
+def contract_verdict(validation: str | None) -> str | None:
+    """Who judged the load and the overall verdict, in a sentence; None when not recorded."""
+    if not validation:
+        return None
+    data = json.loads(validation)
+    if not isinstance(data, dict) or "success" not in data:
+        return None
+    verdict = "met the data contract" if data["success"] else "did not meet the data contract"
+    judge = {"sql": "the contract's SQL checks", "gx": "Great Expectations"}.get(data.get("judge"), data.get("judge"))
+    return f"The load {verdict} (judged by {judge})."
 
 
 def quarantine(con: duckdb.DuckDBPyConnection, *, batch_id: str | None = None,
@@ -51,15 +52,11 @@ def quarantine(con: duckdb.DuckDBPyConnection, *, batch_id: str | None = None,
 
 
 def quarantine_for_sending(df: pl.DataFrame) -> pl.DataFrame:
-    """Quarantined rows as a provider would read them: the row as sent, and what to correct."""
-    return df.select(
-        pl.col("source").alias("File"),
-        pl.col("row_number").alias("Row"),
-        pl.col("location_id").alias("CQC location ID"),
-        pl.col("location_name").alias("Location"),
-        pl.col("messages").list.join("; ").alias("What to correct"),
-        pl.col("raw").cast(pl.String).alias("Row as received"),
-    )
+    """Quarantined rows as a provider reads them: file, row, what to correct, then the row as sent
+    (the same layout as `market-oversight quarantine export`)."""
+    return as_export(df).rename({"source": "File", "dataset": "Dataset", "row_number": "Row",
+                                 "location_id": "CQC location ID", "rules": "Rules broken",
+                                 "problems": "What to correct"}, strict=False)
 
 
 def returns_by_provider(con: duckdb.DuckDBPyConnection, local_authority: str | None = None

@@ -28,16 +28,18 @@ def choices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def mart_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute(sql("queries/mart_exists"), {"name": name}).fetchone()[0])
+    # fetchall, not fetchone: duckdb 2.0 keeps a half-read result open on the cursor, and the
+    # caller's next query on it would fail ("connection has an unfinished result").
+    return bool(con.execute(sql("queries/mart_exists"), {"name": name}).fetchall()[0][0])
 
 
 def data_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
     """The newest CQC snapshot date in the warehouse (None when empty)."""
-    return con.execute("select max(snapshot_date) from mart.locations").fetchone()[0]
+    return con.execute("select max(snapshot_date) from mart.register").fetchall()[0][0]
 
 
 def scored_on(con: duckdb.DuckDBPyConnection) -> date | None:
-    return con.execute("select max(as_of) from mart.risk_current").fetchone()[0]
+    return con.execute("select max(as_of) from mart.risk_current").fetchall()[0][0]
 
 
 def location_names(con: duckdb.DuckDBPyConnection, location_ids: tuple[str, ...]) -> pl.DataFrame:

@@ -31,6 +31,10 @@ def headline(con: duckdb.DuckDBPyConnection, market: MarketFilter, as_of: date) 
     """Each headline figure at `as_of` and one month before it."""
     now = _headline_row(con, market, as_of)
     before = _headline_row(con, market, month_before(as_of))
+    # Occupancy comes from returns, which lag: compare the latest month returned with the month before it.
+    if now["occupancy_month"] is not None:
+        earlier = _headline_row(con, market, month_before(now["occupancy_month"]))
+        before["occupancy_rate"], before["occupancy_month"] = earlier["occupancy_rate"], earlier["occupancy_month"]
     return {name: Headline(name, now[name], before[name]) for name in HEADLINES} | {
         "scored_on": Headline("scored_on", now["scored_on"], before["scored_on"]),
         "occupancy_month": Headline("occupancy_month", now["occupancy_month"], before["occupancy_month"]),
@@ -54,10 +58,10 @@ def _headline_row(con: duckdb.DuckDBPyConnection, market: MarketFilter, as_of: d
 
 
 def ratings_mix(con: duckdb.DuckDBPyConnection, market: MarketFilter, as_of: date,
-                months: int = 24) -> pl.DataFrame:
-    """Active locations per overall rating at each of the last `months` month ends."""
+                quarters: int = 9) -> pl.DataFrame:
+    """Active locations per overall rating on `as_of` and quarterly before it (two years by default)."""
     return frame(con, sql("queries/overview_ratings_mix"),
-                 {"as_of": as_of, "months": months, **market.params()})
+                 {"as_of": as_of, "quarters": quarters, **market.params()})
 
 
 def map_points(con: duckdb.DuckDBPyConnection, market: MarketFilter) -> pl.DataFrame:

@@ -8,7 +8,10 @@ import polars as pl
 from market_oversight import fmt
 from market_oversight.queries.filters import MarketFilter
 from market_oversight.store import frame, sql
-from market_oversight.vocab import RAG
+from market_oversight.vocab import RAG, RATINGS
+
+RAG_WORDS = {r: fmt.rag(r) for r in RAG}
+RATING_WORDS = {r: fmt.rating(r) for r in RATINGS}
 
 
 def watchlist(con: duckdb.DuckDBPyConnection, market: MarketFilter, *,
@@ -22,20 +25,20 @@ def for_people(df: pl.DataFrame) -> pl.DataFrame:
     """The watchlist as people read it and as it is exported: words, not codes."""
     return df.select(
         pl.int_range(1, pl.len() + 1).alias("Rank"),
-        pl.col("rag").map_elements(fmt.rag, return_dtype=pl.String).alias("RAG"),
+        pl.col("rag").replace_strict(RAG_WORDS, default="Not scored").alias("RAG"),
         pl.when(pl.col("new_this_week")).then(pl.lit("New this week")).otherwise(pl.lit(""))
         .alias("New"),
         pl.col("location_name").alias("Location"),
         pl.col("provider_name").alias("Provider"),
-        pl.col("service_kind").map_elements(fmt.service_kind, return_dtype=pl.String).alias("Service"),
+        pl.col("service_kind").replace_strict(fmt.SERVICE_KIND_LABELS, default=fmt.MISSING).alias("Service"),
         pl.col("local_authority").alias("Local authority"),
         pl.col("likelihood").round(0).alias("Likelihood (0 to 100)"),
         pl.col("impact").round(0).alias("Impact (0 to 100)"),
-        pl.col("latest_overall_rating").map_elements(fmt.rating, return_dtype=pl.String)
+        pl.col("latest_overall_rating").replace_strict(RATING_WORDS, default=fmt.rating(None))
         .alias("CQC overall rating"),
         pl.col("flags").list.eval(pl.element().str.replace_all("_", " ")).list.join("; ").alias("Flags"),
         pl.when(pl.col("override_rag").is_not_null())
-        .then(pl.lit("Overridden from ") + pl.col("computed_rag").map_elements(fmt.rag, return_dtype=pl.String))
+        .then(pl.lit("Overridden from ") + pl.col("computed_rag").replace_strict(RAG_WORDS, default="Not scored"))
         .otherwise(pl.lit("")).alias("Override"),
         pl.col("location_id").alias("CQC location ID"),
     )

@@ -68,7 +68,7 @@ def withdraw_override(db: Path, override_id: str, by: str) -> None:
 
 def overrides(db: Path, location_id: str | None = None) -> list[Override]:
     """Every override (active, expired and withdrawn), newest first, from the casework file."""
-    with store.casework(db) as con:
+    with store.casework(db, writing=False) as con:
         rows = con.execute(
             "select cast(override_id as varchar), location_id, rag, reason, expires_on, created_by, "
             "created_at, withdrawn_by, withdrawn_at from rag_overrides "

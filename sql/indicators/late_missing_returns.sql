@@ -18,7 +18,7 @@ due as (
         period,
         return_due_date(period, $due_day) as due_date   -- the one definition (migration 011)
     from due_months
-    where cast(period + interval 1 month + to_days(cast($due_day - 1 as integer)) as date) <= $as_of
+    where return_due_date(period, $due_day) <= $as_of
     order by period desc
     limit $late_missing_returns_periods
 ),

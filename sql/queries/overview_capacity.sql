@@ -1,7 +1,7 @@
 -- Capacity and occupancy by area and kind of service, from the register and the latest returns.
 with located as (
     select location_id, local_authority, icb_name, service_kind, beds
-    from mart.locations
+    from mart.register
     where is_active
       and ($local_authority is null or local_authority = $local_authority)
       and ($icb_name is null or icb_name = $icb_name)

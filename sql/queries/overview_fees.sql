@@ -1,7 +1,7 @@
 -- Fees in force on a date against the benchmarks for that financial year, per care category.
 with located as (
     select location_id, provider_id
-    from mart.locations
+    from mart.register
     where is_active
       and ($local_authority is null or local_authority = $local_authority)
       and ($icb_name is null or icb_name = $icb_name)

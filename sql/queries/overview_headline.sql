@@ -2,7 +2,7 @@
 -- A null filter parameter means "any".
 with located as (
     select location_id, beds, service_kind
-    from mart.locations
+    from mart.register
     where (registration_date is null or registration_date <= $as_of)
       and (deregistration_date is null or deregistration_date > $as_of)
       and ($local_authority is null or local_authority = $local_authority)

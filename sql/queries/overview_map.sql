@@ -1,4 +1,4 @@
--- Active locations with a position, their RAG and rating, for the map.
+-- Active locations with a position and their RAG, for the map.
 with scored as (
     select location_id, rag from mart.risk_current
 ),
@@ -11,8 +11,8 @@ final as (
         l.latitude,
         l.longitude,
         coalesce(s.rag, 'not scored') as rag,
-        l.latest_overall_rating
-    from mart.locations as l
+        l.is_active
+    from mart.register as l
     left join scored as s using (location_id)
     where l.is_active
       and l.latitude is not null and l.longitude is not null

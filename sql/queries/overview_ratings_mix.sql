@@ -1,46 +1,52 @@
--- How many active locations held each overall rating at the end of each of the last months.
+-- How many active locations held each overall rating on the as-of date and at the same point of
+-- each earlier quarter (`$quarters` points in all). Locations open but never rated count as Not rated.
 with months as (
-    select cast(m as date) as month_end
-    from range(date_trunc('month', cast($as_of as date)) - interval (($months - 1)) month,
-               date_trunc('month', cast($as_of as date)) + interval 1 month,
-               interval 1 month) as t(m)
+    select cast(cast($as_of as date) - to_months(cast(3 * q as integer)) as date) as month_end
+    from range(0, $quarters) as t(q)
 ),
 
 located as (
     select location_id, registration_date, deregistration_date
-    from mart.locations
+    from mart.register
     where ($local_authority is null or local_authority = $local_authority)
       and ($icb_name is null or icb_name = $icb_name)
       and ($service_kind is null or service_kind = $service_kind)
 ),
 
-overall as (
-    select location_id, report_date, rating
+open_at as (
+    select m.month_end, l.location_id
+    from months as m
+    join located as l
+        on (l.registration_date is null or l.registration_date <= m.month_end)
+       and (l.deregistration_date is null or l.deregistration_date > m.month_end)
+),
+
+held as (
+    -- each overall rating with the date the next one replaced it
+    select
+        location_id,
+        rating,
+        report_date,
+        lead(report_date) over (partition by location_id order by report_date) as replaced_on
     from mart.ratings
     where key_question = 'overall'
       and location_id in (select location_id from located)
 ),
 
-open_at as (
-    select l.location_id, months.month_end
-    from located as l
-    cross join months
-    where (l.registration_date is null or l.registration_date <= months.month_end)
-      and (l.deregistration_date is null or l.deregistration_date > months.month_end)
-),
-
 rated_at as (
-    select o.month_end, coalesce(r.rating, 'Not rated') as rating
+    select o.month_end, o.location_id, h.rating
     from open_at as o
-    asof left join overall as r
-        on o.location_id = r.location_id and r.report_date <= o.month_end
+    left join held as h
+        on h.location_id = o.location_id
+       and h.report_date <= o.month_end
+       and (h.replaced_on is null or h.replaced_on > o.month_end)
 ),
 
 final as (
-    select month_end, rating, count(*) as locations
+    select month_end, coalesce(rating, 'Not rated') as rating, count(*) as locations
     from rated_at
-    group by month_end, rating
-    order by month_end, rating
+    group by all
 )
 
 select * from final
+order by month_end, rating

@@ -13,7 +13,7 @@ with counted as (
 
 named as (
     select provider_id, any_value(provider_name) as provider_name
-    from mart.locations
+    from mart.register
     group by provider_id
 ),
 

@@ -22,6 +22,7 @@ def test_notes_saved_at_once_by_several_users_are_all_kept_in_one_chain(db_path:
         for i in range(4):
             try:
                 casework.add_note(db_path, MANAGER, "1-1", f"note {n}-{i}")
+                casework.location_casework(db_path, "1-1")  # others read as they save
             except Exception as exc:  # any failure a user would see
                 errors.append(f"{type(exc).__name__}: {exc}")
 
@@ -50,3 +51,19 @@ def test_users_reading_and_writing_through_a_load_see_no_error_and_lose_nothing(
     # users moved on to the copies the load published.
     assert result["notes_saved_during_loads"] > 0
     assert result["serving_copies_seen"] >= 2
+
+
+def test_query_functions_leave_no_half_read_result_on_the_cursor(db_path: Path) -> None:
+    """The app hands each query function one cursor; a function that reads a single row and then
+    queries again must not trip over its own unfinished result (found by bench/concurrency.py)."""
+    from market_oversight.queries import data_quality, filters
+
+    with store.warehouse(db_path):
+        pass
+    with store.warehouse(store.current_serving_copy(db_path), read_only=True) as con:
+        cursor = con.cursor()
+        assert filters.mart_exists(cursor, "expected_returns")
+        assert data_quality.returns_by_provider(cursor) is not None
+        filters.data_as_of(cursor)
+        filters.scored_on(cursor)
+        assert data_quality.provider_returns(cursor, "p1") is not None

@@ -42,11 +42,11 @@ def provider() -> Iterator[str]:
     server.shutdown()
 
 
-def _wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+def _wait_for(url: str, proc: subprocess.Popen, log: Path, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {proc.stdout.read() if proc.stdout else ''}")
+            raise RuntimeError(f"streamlit exited: {log.read_text(encoding='utf-8')}")
         try:
             urllib.request.urlopen(url, timeout=2)
             return
@@ -75,17 +75,23 @@ def app(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
     env = {k: v for k, v in os.environ.items() if k != "MARKET_OVERSIGHT_DEMO"}
     env |= {"MARKET_OVERSIGHT_DB": str(db), "MARKET_OVERSIGHT_CONFIG": str(config),
             "PYTHONPATH": str(PROJECT_ROOT)}
+    log = (home / "streamlit.log").open("w")  # a file, not a pipe nobody reads (it would fill and block)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
          "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
          "--browser.gatherUsageStats", "false"],
-        cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     try:
-        _wait_for(f"http://127.0.0.1:{port}/_stcore/health", proc)
+        _wait_for(f"http://127.0.0.1:{port}/_stcore/health", proc, home / "streamlit.log")
         yield f"http://127.0.0.1:{port}", db
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
 
 
 def test_sign_in_and_out_through_the_identity_provider(app: tuple[str, Path]) -> None:
@@ -99,22 +105,22 @@ def test_sign_in_and_out_through_the_identity_provider(app: tuple[str, Path]) ->
             page.goto(url)
             # Not signed in: the sign-in page only.
             sign_in = page.get_by_role("button", name="Sign in with your council account")
-            expect(sign_in).to_be_visible(timeout=30_000)
-            expect(page.get_by_text("Market overview")).to_have_count(0)
+            expect(sign_in).to_be_visible(timeout=90_000)
+            expect(page.get_by_role("heading", name="How is the care market doing?")).to_have_count(0)
             sign_in.click()
             # The provider's consent form: choose the predefined user.
             page.get_by_role("button", name="casey").click()
-            expect(page.get_by_role("heading", name="Market overview")).to_be_visible(timeout=30_000)
+            expect(page.get_by_role("heading", name="How is the care market doing?")).to_be_visible(timeout=90_000)
             expect(page.get_by_text("Signed in as Casey Manager (casey@council.example), "
                                     "contract manager")).to_be_visible()
             page.reload()  # the same identity token: no second sign-in row
-            expect(page.get_by_role("heading", name="Market overview")).to_be_visible(timeout=30_000)
+            expect(page.get_by_role("heading", name="How is the care market doing?")).to_be_visible(timeout=90_000)
 
             page.get_by_role("button", name="Sign out").click()
             end = page.get_by_role("button", name="End session")  # the provider's logout form
-            end.click(timeout=30_000)
+            end.click(timeout=90_000)
             expect(page.get_by_role("button", name="Sign in with your council account")).to_be_visible(
-                timeout=30_000)
+                timeout=90_000)
         finally:
             browser.close()
     rows = [(r[2], r[3]) for r in reversed(audit.recent(db))]

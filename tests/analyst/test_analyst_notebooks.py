@@ -1,10 +1,12 @@
 """The analysts' notebooks run headless on a snapshot and produce their outputs: on the demo
-warehouse with real numbers checked against the marts, and on an empty warehouse with "no data"."""
+warehouse (returns, fees, benchmarks, scores) with figures checked against the marts, and on an
+empty warehouse, where the cells that need data say so instead of failing."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,7 +38,7 @@ def empty_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_notebook(name: str, snap: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, dict[str, Any]]:
     """Run a notebook as a script against `snap`; returns the text of its outputs and its definitions."""
     monkeypatch.setenv(snapshot.SNAPSHOT_ENV, str(snap))
-    monkeypatch.setenv("MARKET_OVERSIGHT_BACKTEST_MONTHS", "6")
+    monkeypatch.setenv("MARKET_OVERSIGHT_BACKTEST_MONTHS", "4")
     spec = importlib.util.spec_from_file_location(f"notebook_{name}", NOTEBOOKS / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -95,9 +97,7 @@ def test_market_overview_figures_match_the_marts(demo_snapshot: Path, monkeypatc
     ratings = defs["ratings_by_area"]
     for (kind, area), group in ratings.group_by("service_kind", "area"):
         assert abs(sum(group["share_pct"]) - 100) < 0.5, (kind, area)
-    if not has_returns(demo_snapshot):
-        assert "No care-home returns in this snapshot yet" in text
-        return
+    assert has_returns(demo_snapshot), "the demo should load monthly returns"
     # occupancy over the last 12 months, recomputed from the returns mart for one area
     last12 = defs["occupancy_last_12"]
     area = last12["area"][0]
@@ -113,9 +113,7 @@ def test_market_overview_figures_match_the_marts(demo_snapshot: Path, monkeypatc
 
 def test_fee_analysis_costs_an_uplift_from_the_marts(demo_snapshot: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text, defs = run_notebook("fee_analysis", demo_snapshot, monkeypatch)
-    if not query(demo_snapshot, "select count(*) from mart.fee_rates")[0][0] or not has_returns(demo_snapshot):
-        assert "No fee rates, benchmarks or returns in force" in text
-        return
+    assert query(demo_snapshot, "select count(*) from mart.fee_rates")[0][0] and has_returns(demo_snapshot)
     gaps, as_of = defs["fee_gaps"], defs["as_of"]
     # given one care-home rate below the council's usual rate, recompute its yearly cost by hand
     row = gaps.filter((gaps["unit"] == "week") & gaps["below_benchmark"] & (gaps["units_per_year"] > 0)
@@ -164,12 +162,10 @@ def test_ratings_and_risk_shows_movements_and_a_backtest(demo_snapshot: Path,
     assert sum(sum(matrix[c]) for c in matrix.columns if c != "previous_rating") == rerated > 0
     (scored,), = query(demo_snapshot, "select count(*) from mart.risk_current")
     assert sum(sum(defs["rag_now"][c]) for c in defs["rag_now"].columns if c != "service_kind") == scored > 0
-    if not has_returns(demo_snapshot):
-        assert "No backtest" in text
-        return
+    assert "No backtest" not in text
     backtest = defs["backtest"]
     assert backtest["events_source"] == "demo_truth"
-    assert backtest["as_of_dates"] == 6
+    assert backtest["as_of_dates"] == 4
     assert backtest["location_dates"] > 0 and 0 <= backtest["roc_auc"] <= 1
     assert len(defs["indicators"]) > 0
     # the backtest ran on a scratch copy: the snapshot is unchanged and holds no backtest tables
@@ -177,12 +173,15 @@ def test_ratings_and_risk_shows_movements_and_a_backtest(demo_snapshot: Path,
                                     "where table_name like 'bt_%'")[0][0]
 
 
-@pytest.mark.parametrize("name", ["starter", "market_overview"])
-def test_marimo_exports_the_notebook_headless(name: str, demo_snapshot: Path, tmp_path: Path) -> None:
-    # the command an analyst or CI runs: marimo executes every cell and fails if any cell fails
+def test_marimo_exports_a_notebook_headless(demo_snapshot: Path, tmp_path: Path) -> None:
+    # the command an analyst or CI runs: marimo executes every cell in its own kernel and fails if
+    # any cell fails (the other notebooks run in-process above; one export keeps the suite fast)
+    name = "starter"
+    notebook = tmp_path / f"{name}.py"  # a copy, so marimo's session cache is not written into the repo
+    shutil.copyfile(NOTEBOOKS / f"{name}.py", notebook)
     out = tmp_path / f"{name}.html"
     env = {**os.environ, snapshot.SNAPSHOT_ENV: str(demo_snapshot), "PYTHONPATH": str(PROJECT_ROOT)}
-    done = subprocess.run([sys.executable, "-m", "marimo", "export", "html", str(NOTEBOOKS / f"{name}.py"),
+    done = subprocess.run([sys.executable, "-m", "marimo", "export", "html", str(notebook),
                            "-o", str(out)], capture_output=True, text=True, timeout=180, env=env)
     assert done.returncode == 0, done.stderr
     assert "some cells failed" not in done.stderr

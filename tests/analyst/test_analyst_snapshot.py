@@ -246,3 +246,18 @@ def test_notebooks_find_the_snapshot_from_the_environment(warehouse_copy: Path,
     monkeypatch.delenv(snapshot.SNAPSHOT_ENV)
     monkeypatch.setenv("MARKET_OVERSIGHT_DB", str(warehouse_copy))
     assert snapshot.snapshot_path() == snapshot.snapshots_dir(warehouse_copy) / snapshot.LATEST
+
+
+def test_a_snapshot_while_the_warehouse_is_held_fails_clearly_and_publishes_nothing(
+        warehouse_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    snapshot.publish_snapshot(warehouse_copy, keep=3)
+    before = snapshot.dated_snapshots(snapshot.snapshots_dir(warehouse_copy))
+    holder, _ = _analyst_holding(warehouse_copy)  # another process holds the warehouse
+    try:
+        assert main(["snapshot", "--db", str(warehouse_copy)]) == 2
+    finally:
+        _finish(holder)
+    assert "in use by another process" in capsys.readouterr().err
+    folder = snapshot.snapshots_dir(warehouse_copy)
+    assert snapshot.dated_snapshots(folder) == before
+    assert os.path.samefile(folder / snapshot.LATEST, before[-1])

@@ -28,6 +28,9 @@ def test_overview_headline_counts_match_the_warehouse(app_env: Path) -> None:
     assert metrics["Active locations"] == f"{active:,}"
     assert metrics["▲ Red"] == fmt.count(red, "location")
     assert metrics["◆ Amber"] == fmt.count(amber, "location")
+    latest_month = read(app_env, "select max(period) from mart.care_home_returns")[0][0]
+    assert metrics["Care-home occupancy"].endswith("%")
+    assert f"Occupancy from the returns for {fmt.month(latest_month)}" in texts(at)
     body = texts(at)
     assert common.DEMO_BANNER in body
     assert ATTRIBUTION in body
@@ -233,13 +236,29 @@ def test_an_unexpected_failure_shows_a_plain_message_not_a_traceback(app_env: Pa
     assert "boom" not in at.error[0].value and "Traceback" not in at.error[0].value
 
 
-def test_outside_demo_mode_casework_needs_a_signed_in_user(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("MARKET_OVERSIGHT_DEMO")
-    location_id = read(app_env, "select location_id from mart.locations limit 1")[0][0]
-    at = open_page(location=location_id)
-    assert not at.exception
-    assert common.DEMO_BANNER not in texts(at)
-    assert [e.value for e in at.error] == [
-        "You are not signed in. Sign in with your council account to use Care Market Oversight."]
-    assert not [b for b in at.button if b.label == "Save note"]
-    assert ATTRIBUTION in texts(at)
+
+def test_a_returns_file_with_bad_rows_is_loaded_through_the_uploads_page(app_env: Path) -> None:
+    # Given a care-home returns file with one good row and two bad ones
+    home = read(app_env, "select location_id from mart.register where is_active and service_kind = 'care_home' "
+                         "order by location_id limit 1")[0][0]
+    data = ("location_id,period,beds,occupied_beds\n"
+            f"{home},2026-10,30,25\n"
+            f"{home},2026-09,n/a,25\n"
+            "1-000000000,2026-10,30,20\n").encode()
+    at = open_page("uploads.py")
+    # When a data officer uploads it as monthly returns
+    at.radio(key="upload-kind").set_value("returns")
+    at.file_uploader(key="upload-file").upload("care_home_returns_2026-10.csv", data, "text/csv")
+    at.run()
+    at.button(key="upload-go").click().run(timeout=300)  # the ingest runs as its own process
+    # Then the batch summary shows one row loaded and two set aside, each with what to correct
+    assert_clean(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Rows read": "3", "Rows loaded": "1", "Rows set aside": "2"}
+    assert "Loaded: 1 row stored, 2 rows set aside." in texts(at)
+    quarantined = at.dataframe[0].value
+    assert sorted(quarantined["Row"].to_list()) == [2, 3]
+    assert all(quarantined["What to correct"].str.len() > 0)
+    # And the data quality page lists the load first
+    dq = open_page("data_quality.py")
+    assert dq.dataframe[0].value.iloc[0]["Rows quarantined"] == 2

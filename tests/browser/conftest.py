@@ -20,12 +20,18 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from market_oversight import store
 from market_oversight.paths import PROJECT_ROOT
+from tests.browser.streamlit_page import OUTPUT
 
 CHROMIUM = Path("/usr/bin/chromium")
 DESKTOP = {"width": 1280, "height": 720}
 EARLIER_SCORE = "2026-10-06"  # three weeks before the demo's latest score
 
-pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
 
 
 def _free_port() -> int:
@@ -73,12 +79,13 @@ def red_location(demo_db: Path) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="session")
-def app_url(demo_db: Path, browser_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_url(demo_db: Path, browser_env: dict[str, str]) -> Iterator[str]:
     """`streamlit run app.py` on a free port of 127.0.0.1, stopped at the end of the session."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} not found: `make browser` installs Debian's chromium")
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    log = OUTPUT / "streamlit.log"
     env = dict(browser_env, MARKET_OVERSIGHT_DB=str(demo_db))
     with log.open("w") as out:
         server = subprocess.Popen(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
+from market_oversight.accessibility import KNOWN_ISSUES, KnownIssue
 from market_oversight.paths import PROJECT_ROOT
 
 OUTPUT = PROJECT_ROOT / "test-output"
@@ -19,20 +19,6 @@ AXE_REPORTS = OUTPUT / "axe"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: the Public Sector Bodies Accessibility Regulations' bar.
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-@dataclass(frozen=True)
-class StreamlitViolation:
-    """A violation that Streamlit's own markup causes and that a page cannot fix, with the upstream
-    report. Each is listed in docs/accessibility.md; matching is by rule and the element's selector."""
-
-    rule: str
-    selector: str  # a regular expression searched in the axe target of the offending element
-    upstream: str
-
-
-# Filled from what the checks found; see docs/accessibility.md, "Known issues".
-STREAMLIT_VIOLATIONS: tuple[StreamlitViolation, ...] = ()
 
 
 def settle(page: Page, *, timeout: float = 30_000) -> None:
@@ -73,8 +59,9 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     return path
 
 
-def _is_streamlits(rule: str, target: str) -> StreamlitViolation | None:
-    return next((k for k in STREAMLIT_VIOLATIONS if k.rule == rule and re.search(k.selector, target)), None)
+def _is_streamlits(rule: str, target: str) -> KnownIssue | None:
+    """The known Streamlit issue (market_oversight.accessibility) that explains this violation."""
+    return next((k for k in KNOWN_ISSUES if k.axe_rule == rule and re.search(k.selector, target)), None)
 
 
 def axe_check(page: Page, name: str) -> tuple[list[str], list[str]]:
@@ -96,3 +83,33 @@ def axe_check(page: Page, name: str) -> tuple[list[str], list[str]]:
             known = _is_streamlits(violation["id"], target)
             (streamlits if known else ours).append(line + (f" [{known.upstream}]" if known else ""))
     return ours, streamlits
+
+
+def tab_to(page: Page, target: Locator, *, max_presses: int = 120) -> int:
+    """Press Tab until the target has the keyboard focus; returns how many presses it took."""
+    handle = target.element_handle()
+    for presses in range(1, max_presses + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("el => el === document.activeElement", handle):
+            return presses
+    focused = page.evaluate("() => document.activeElement && document.activeElement.outerHTML.slice(0, 200)")
+    raise AssertionError(f"{max_presses} presses of Tab never reached {target}; focus ended on {focused}")
+
+
+def focus_is_visible(page: Page, margin: int = 12) -> bool:
+    """Whether the focused element looks different from the same element unfocused (WCAG 2.4.7):
+    the area around it is photographed focused, then after blur(), then focus is given back."""
+    handle = page.evaluate_handle("() => document.activeElement")
+    box = handle.as_element().bounding_box()
+    assert box, "the focused element is not on screen"
+    clip = {"x": max(0, box["x"] - margin), "y": max(0, box["y"] - margin),
+            "width": box["width"] + 2 * margin, "height": box["height"] + 2 * margin}
+    page.wait_for_timeout(250)  # focus rings fade in
+    focused = page.screenshot(clip=clip)
+    page.evaluate("el => el.blur()", handle)
+    page.wait_for_timeout(250)
+    unfocused = page.screenshot(clip=clip)
+    page.evaluate("el => el.focus()", handle)
+    page.wait_for_timeout(100)
+    assert page.evaluate("el => el === document.activeElement", handle), "could not give the focus back"
+    return focused != unfocused

@@ -1,0 +1,186 @@
+"""Reading what providers send: encodings, blank rows, totals rows, thousands separators, UK dates,
+XLSX; unreadable and unrecognised files; the same file twice; resubmissions; atomic loads."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+from market_oversight.errors import MissingColumns, SourceError, UnknownSourceFormat
+from market_oversight.ingest.tabular import IngestOptions, ingest_file, ingest_files
+
+from .conftest import CARE_HOME, FEE_RATE, HOME_CARE, SQL_JUDGE, write_csv, write_xlsx
+
+HEADER = list(CARE_HOME)
+
+
+def _query(db, sql: str, params: dict | None = None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or {}).fetchall()
+    finally:
+        con.close()
+
+
+def _row(**changes: str) -> list[str]:
+    return [changes.get(h, CARE_HOME[h]) for h in HEADER]
+
+
+def test_utf8_with_bom_blank_lines_totals_row_and_thousands_separators(db, tmp_path):
+    # given a CSV saved by Excel: BOM, CRLF, a blank line, a thousands separator and a totals row
+    path = write_csv(tmp_path / "ch.csv", HEADER,
+                     [_row(), _row(location_id="1-102", beds="1,040", occupied_beds="1,001"),
+                      ["Total"] + [""] * (len(HEADER) - 1)],
+                     bom=True, lines_between={1: "\r\n"})
+    # when it is loaded
+    result = ingest_file(db, "returns", path, options=SQL_JUDGE)
+    # then both returns load, the blank line and totals row are not rows, and row numbers count
+    # from the row under the header, blank lines included
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 2, 0)
+    assert "totals row" in result.message
+    rows = _query(db, "select location_id, beds, occupied_beds, hours_paid, row_number "
+                      "from care_home_returns order by location_id")
+    assert rows == [("1-101", 40, 36, 5200.5, 1), ("1-102", 1040, 1001, 5200.5, 3)]
+
+
+def test_windows_1252_file_with_a_pound_sign(db, tmp_path):
+    header = list(FEE_RATE)
+    path = write_csv(tmp_path / "fees.csv", header, [[FEE_RATE[h] for h in header]], encoding="cp1252")
+    assert "£".encode("cp1252") in path.read_bytes()
+    result = ingest_file(db, "fees", path, options=SQL_JUDGE)
+    assert result.rows_loaded == 1
+    assert _query(db, "select amount, effective_from::varchar from fee_rates") == [(812.5, "2026-04-01")]
+
+
+def test_xlsx_with_numbers_as_numbers_and_as_text_and_capacity_tracker_headers(db, tmp_path):
+    # given an XLSX with Capacity Tracker spellings, some numbers typed as text, a date cell
+    from datetime import datetime
+
+    header = ["cqcid", "Period", "MaxCapacity", "usedbeds", "hourspaid", "hoursagency", "lastupdatedutc"]
+    path = write_xlsx(tmp_path / "ch.xlsx", header, [
+        ["1-101", "2026-09", 40, "36", "5,000", 120.5, datetime(2026, 10, 3, 9, 15)],
+        [None, None, None, None, None, None, None],
+        ["1-102", "09/2026", "30", 25, 4000, "100", "04/10/2026 10:00"],
+    ])
+    result = ingest_file(db, "returns", path, options=SQL_JUDGE)
+    assert (result.dataset, result.rows_read, result.rows_loaded) == ("care_home_returns", 2, 2)
+    assert _query(db, "select location_id, period::varchar, beds, occupied_beds, hours_paid, agency_hours, "
+                      "submitted_at::varchar, row_number from care_home_returns order by 1") == [
+        ("1-101", "2026-09-01", 40, 36, 5000.0, 120.5, "2026-10-03 09:15:00", 1),
+        ("1-102", "2026-09-01", 30, 25, 4000.0, 100.0, "2026-10-04 10:00:00", 3),
+    ]
+
+
+def test_home_care_file_is_recognised_by_its_columns(db, tmp_path):
+    header = list(HOME_CARE)
+    result = ingest_file(db, "returns", write_csv(tmp_path / "hc.csv", header, [list(HOME_CARE.values())]),
+                         options=SQL_JUDGE)
+    assert (result.dataset, result.rows_loaded) == ("home_care_returns", 1)
+    assert _query(db, "select hours_delivered, can_take_more_hours from home_care_returns") == [(3400.0, True)]
+
+
+def test_unrecognised_file_loads_nothing_and_names_the_columns(db, tmp_path):
+    path = write_csv(tmp_path / "minutes.csv", ["Meeting", "Attendees"], [["Board", "5"]])
+    with pytest.raises(UnknownSourceFormat) as exc:
+        ingest_file(db, "returns", path, options=SQL_JUDGE)
+    assert str(path) in str(exc.value) and "'Meeting'" in str(exc.value) and "'Attendees'" in str(exc.value)
+    assert _query(db, "select count(*) from ingest_batches where dataset <> 'benchmarks'") == [(0,)]
+
+
+def test_file_lacking_a_required_column_loads_nothing_and_names_it(db, tmp_path):
+    header = [h for h in HEADER if h != "occupied_beds"]
+    path = write_csv(tmp_path / "ch.csv", header, [[CARE_HOME[h] for h in header]])
+    with pytest.raises(MissingColumns) as exc:
+        ingest_file(db, "returns", path, options=SQL_JUDGE)
+    assert str(path) in str(exc.value) and "occupied_beds" in str(exc.value)
+    assert _query(db, "select count(*) from care_home_returns") == [(0,)]
+
+
+def test_unreadable_file_loads_nothing(db, tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a spreadsheet")
+    with pytest.raises(SourceError) as exc:
+        ingest_file(db, "returns", path, options=SQL_JUDGE)
+    assert str(path) in str(exc.value)
+    with pytest.raises(SourceError, match="no such file"):
+        ingest_file(db, "returns", tmp_path / "absent.csv", options=SQL_JUDGE)
+
+
+def test_header_only_file_is_an_error(db, tmp_path):
+    with pytest.raises(SourceError, match="no data rows"):
+        ingest_file(db, "returns", write_csv(tmp_path / "empty.csv", HEADER, []), options=SQL_JUDGE)
+    assert _query(db, "select count(*) from ingest_batches where dataset = 'care_home_returns'") == [(0,)]
+
+
+def test_the_same_file_twice_is_recorded_once(db, tmp_path):
+    path = write_csv(tmp_path / "ch.csv", HEADER, [_row(), _row(location_id="1-999")])
+    first = ingest_file(db, "returns", path, options=SQL_JUDGE)
+    again = ingest_file(db, "returns", path, options=SQL_JUDGE)
+    assert (first.status, again.status) == ("loaded", "already_loaded")
+    assert again.batch_id == first.batch_id and again.rows_read == first.rows_read == 2
+    assert _query(db, "select count(*) from care_home_returns") == [(1,)]
+    assert _query(db, "select count(*) from quarantine") == [(1,)]
+    assert _query(db, "select count(*) from ingest_batches where dataset = 'care_home_returns'") == [(1,)]
+
+
+def test_a_resubmission_supersedes_and_keeps_the_earlier_version_as_history(db, tmp_path):
+    # given a month's return, then a corrected file for the same location and month
+    first = ingest_file(db, "returns", write_csv(tmp_path / "ch_2026-09.csv", HEADER, [_row()]),
+                        options=SQL_JUDGE)
+    second = ingest_file(db, "returns", write_csv(tmp_path / "ch_2026-09_resubmitted.csv", HEADER,
+                                                  [_row(occupied_beds="30")]), options=SQL_JUDGE)
+    # then the mart shows the correction, and the first version is kept with when and which file
+    assert _query(db, "select occupied_beds, versions, batch_id from mart.care_home_returns") == [
+        (30, 2, second.batch_id)]
+    history = _query(db, "select r.occupied_beds, r.superseded_at is not null, r.superseded_by_batch, b.source "
+                         "from care_home_returns as r join ingest_batches as b using (batch_id) "
+                         "order by r.occupied_beds desc")
+    assert history == [(36, True, second.batch_id, str(tmp_path / "ch_2026-09.csv")),
+                       (30, False, None, str(tmp_path / "ch_2026-09_resubmitted.csv"))]
+    assert first.batch_id != second.batch_id
+
+
+def test_a_file_and_its_resubmission_loaded_together_give_the_same_history(db, tmp_path):
+    a = write_csv(tmp_path / "a.csv", HEADER, [_row()])
+    b = write_csv(tmp_path / "b.csv", HEADER, [_row(occupied_beds="30")])
+    ra, rb = ingest_files(db, [("returns", a), ("returns", b)], options=SQL_JUDGE)
+    assert _query(db, "select occupied_beds, superseded_by_batch from care_home_returns order by 1") == [
+        (30, None), (36, rb.batch_id)]
+
+
+def test_a_load_that_fails_part_way_leaves_the_warehouse_as_it_was(db, tmp_path):
+    # given a good file, then a load of two files whose second fails while being written
+    # (a bed count too big for the warehouse's integer column: a real error from DuckDB)
+    ingest_file(db, "returns", write_csv(tmp_path / "ok.csv", HEADER, [_row()]), options=SQL_JUDGE)
+    before = _query(db, "select * from ingest_batches order by all"), _query(
+        db, "select * from care_home_returns order by all")
+    good = write_csv(tmp_path / "good.csv", HEADER, [_row(location_id="1-102")])
+    bad = write_csv(tmp_path / "bad.csv", HEADER, [_row(period="2026-08", beds="99999999999",
+                                                        occupied_beds="1")])
+    with pytest.raises(duckdb.Error):
+        ingest_files(db, [("returns", good), ("returns", bad)], options=SQL_JUDGE)
+    # then nothing of either file is stored
+    after = _query(db, "select * from ingest_batches order by all"), _query(
+        db, "select * from care_home_returns order by all")
+    assert after == before
+
+
+def test_validation_summary_is_stored_with_the_batch(db, tmp_path):
+    path = write_csv(tmp_path / "ch.csv", HEADER, [_row(), _row(location_id="1-102", complaints="-2")])
+    result = ingest_file(db, "returns", path, options=SQL_JUDGE)
+    validation = json.loads(_query(db, "select validation from ingest_batches where batch_id = $b",
+                                   {"b": result.batch_id})[0][0])
+    assert validation["judge"] == "sql" and validation["success"] is False
+    assert validation["rules"]["complaints.min"]["unexpected_count"] == 1
+    assert validation["rules"]["beds.min"] == {"success": True, "unexpected_count": 0, "sql_unexpected_count": 0}
+
+
+def test_auto_judge_uses_sql_above_the_row_limit(db, tmp_path):
+    path = write_csv(tmp_path / "ch.csv", HEADER, [_row(), _row(location_id="1-102")])
+    result = ingest_file(db, "returns", path,
+                         options=IngestOptions(judge="auto", gx_max_rows=1, today=SQL_JUDGE.today))
+    validation = json.loads(_query(db, "select validation from ingest_batches where batch_id = $b",
+                                   {"b": result.batch_id})[0][0])
+    assert validation["judge"] == "sql" and "gx_max_rows = 1" in validation["reason"]
