@@ -35,7 +35,6 @@ if file is not None and st.button("Load the file", type="primary", key="upload-g
         progress.empty()
         common.show_error(exc)
         st.stop()
-    common.pin_serving_copy()  # this run was pinned to the copy before the load: read the one it published
     st.session_state["upload-result"] = result
     common.pin_serving_copy()  # the load published a newer copy: read the rows set aside from it
 

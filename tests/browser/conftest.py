@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from market_oversight import store
 from market_oversight.paths import PROJECT_ROOT
@@ -119,6 +119,7 @@ def app_url(demo_db: Path, browser_env: dict[str, str]) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    expect.set_options(timeout=30_000)  # a save reruns the page; on 2 busy cores that can take seconds
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM))
         yield chromium
