@@ -1,9 +1,27 @@
-"""Care Market Oversight app: routing only; each page lives in market_oversight/pages/."""
+"""Care Market Oversight app: the sign-in gate, then routing; each page lives in market_oversight/pages/."""
 
 import streamlit as st
 
+from market_oversight.pages.common import run
+from market_oversight.pages.gate import require_user
+
 st.set_page_config(page_title="Care Market Oversight", layout="wide")
+require_user()  # not signed in: the sign-in page only, and no page below runs
+profile = st.Page("market_oversight/pages/profile.py", title="Provider profile", url_path="profile",
+                  icon=":material/home_health:")
 pages = [
-    st.Page("market_oversight/pages/overview.py", title="Market overview", default=True),
+    st.Page("market_oversight/pages/overview.py", title="Market overview", default=True,
+            icon=":material/dashboard:"),
+    st.Page("market_oversight/pages/watchlist.py", title="Watchlist", url_path="watchlist",
+            icon=":material/warning:"),
+    profile,
+    st.Page("market_oversight/pages/casework.py", title="Casework", url_path="casework",
+            icon=":material/folder_open:"),
+    st.Page("market_oversight/pages/data_quality.py", title="Data quality", url_path="data-quality",
+            icon=":material/fact_check:"),
+    st.Page("market_oversight/pages/uploads.py", title="Uploads", url_path="uploads",
+            icon=":material/upload_file:"),
+    st.Page("market_oversight/pages/accessibility.py", title="Accessibility statement",
+            url_path="accessibility", icon=":material/accessibility:"),
 ]
-st.navigation(pages).run()
+run(pages, profile)

@@ -1,12 +1,15 @@
 """Benchmark: scoring every location as at one date against one full aggregate scan of the returns.
 
-Target (issue 4): scoring takes at most 3 times the scan, both measured in the same run on the same
-warehouse. By default the warehouse is a synthetic national-scale one built here in SQL (about
-15,000 care homes and 10,000 home-care services in 150 areas, 36 months of returns with 10%
-resubmitted); `--db PATH` measures an existing warehouse instead (for example the national demo).
-Writes bench/results/risk_score.json.
+Target (issue 4): scoring every location of the national demo as at one date takes at most 3 times
+one full aggregate scan of the returns tables, both measured in the same run on the same warehouse.
+`--db PATH` measures an existing warehouse (the national demo: `market-oversight demo --scale
+national`). Without it, a synthetic warehouse of the national demo's shape is built here in SQL
+(15,600 care homes and 14,400 home-care services in 150 areas, 120 months of returns, 10% of
+care-home returns resubmitted); `--months 36` gives a shorter history, where the scan is smaller and
+the ratio harder. Wall-clock seconds are the target; the process's CPU seconds are reported beside
+them because a shared machine stretches wall time unevenly. Writes bench/results/risk_score.json.
 
-    /work/main/.venv/bin/python -m bench.risk_score [--db PATH] [--repeat 3]
+    /work/main/.venv/bin/python -m bench.risk_score [--db PATH] [--months 120] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -35,49 +38,58 @@ from main.home_care_returns group by location_id
 """
 
 
-def build_synthetic(con, care_homes: int = 15_000, home_care: int = 10_000, months: int = 36) -> None:
-    """A national-scale warehouse in SQL (bench data only; the demo builds the real one)."""
+def build_synthetic(con, care_homes: int = 15_600, home_care: int = 14_400, months: int = 120) -> None:
+    """A national-scale warehouse in SQL (bench data only; the demo builds the real one), its
+    returns running for `months` months up to September 2026."""
     params = {"care_homes": care_homes, "home_care": home_care, "months": months}
     for statement in store.sql("risk/bench_synthetic").split(";\n"):  # our own file, one statement each
         if any(line.strip() and not line.strip().startswith("--") for line in statement.splitlines()):
             con.execute(statement, engine.bind(statement, params))
 
 
-def timed(fn, repeat: int) -> float:
-    runs = []
+def timed(fn, repeat: int) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds (all the process's threads) of `repeat` runs."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="an existing warehouse (default: build a synthetic one)")
+    parser.add_argument("--months", type=int, default=120, help="synthetic history in months (default 120)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "national.duckdb"
         with store.warehouse(db, publish=False) as con:
             if args.db is None:
-                build_synthetic(con)
+                build_synthetic(con, months=args.months)
             thresholds = load_thresholds()
             as_of = engine.latest_data_date(con) if args.db else date(2026, 10, 15)
             rows = con.execute("select (select count(*) from care_home_returns) "
                                "+ (select count(*) from home_care_returns)").fetchone()[0]
-            scan = timed(lambda: con.execute(SCAN).fetchall(), args.repeat)
-            compute = timed(lambda: engine.compute(con, as_of, thresholds), args.repeat)
-            first = timed(lambda: engine.score_at(con, as_of, thresholds), 1)  # a date never scored
-            score = timed(lambda: engine.score_at(con, as_of, thresholds), args.repeat)  # re-scoring
+            scan, scan_cpu = timed(lambda: con.execute(SCAN).fetchall(), args.repeat)
+            compute, compute_cpu = timed(lambda: engine.compute(con, as_of, thresholds), args.repeat)
+            first, first_cpu = timed(lambda: engine.score_at(con, as_of, thresholds), 1)  # a date never scored
+            score, _ = timed(lambda: engine.score_at(con, as_of, thresholds), args.repeat)  # re-scoring
             run = engine.score_at(con, as_of, thresholds)
+            scan_after, scan_after_cpu = timed(lambda: con.execute(SCAN).fetchall(), args.repeat)
     result = {
-        "warehouse": str(args.db) if args.db else "synthetic national (15,000 care homes, 10,000 home care, 36 months)",
+        "warehouse": str(args.db) if args.db else
+        f"synthetic national (15,600 care homes, 14,400 home care, {args.months} months)",
         "as_of": as_of.isoformat(), "returns_rows": rows, "locations_scored": run.locations,
-        "flags": run.flags, "scan_seconds": round(scan, 4),
+        "flags": run.flags,
+        "scan_seconds": round(scan, 4), "scan_seconds_after": round(scan_after, 4),
         "compute_seconds": round(compute, 4), "compute_ratio": round(compute / scan, 2),
         "score_and_store_new_date_seconds": round(first, 4), "rescore_seconds": round(score, 4),
         "ratio": round(first / scan, 2), "target_ratio": 3.0, "passed": first <= 3 * scan,
+        "scan_cpu_seconds": round(scan_cpu, 4), "score_and_store_cpu_seconds": round(first_cpu, 4),
+        "cpu_ratio": round(first_cpu / scan_cpu, 2), "compute_cpu_seconds": round(compute_cpu, 4),
         "repeat": args.repeat,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

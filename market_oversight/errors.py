@@ -19,6 +19,14 @@ class WarehouseBusy(WarehouseError):
     """Another process holds the warehouse file for writing."""
 
 
+class MartDocsError(MarketOversightError):
+    """A mart view, its YAML description and the generated data dictionary disagree."""
+
+
+class SnapshotError(MarketOversightError):
+    """The analysts' read-only snapshot cannot be published or found."""
+
+
 class SourceError(MarketOversightError):
     """An input source cannot be read or is not a recognised dataset."""
 
@@ -54,5 +62,45 @@ class RiskError(MarketOversightError):
     """A risk request cannot be done as asked (bad override, unknown event source, no scores)."""
 
 
+class AlertError(MarketOversightError):
+    """A weekly alert cannot be worked out or written as asked (bad week, no recipients)."""
+
+
+class AlertDeliveryError(AlertError):
+    """The SMTP server refused an alert or could not be reached; nothing undelivered was marked sent."""
+
+
 class ContractError(MarketOversightError):
     """A data contract cannot be read or evaluated as written."""
+
+
+class NotFound(MarketOversightError):
+    """What was asked for (a location, an action, a suspension) does not exist."""
+
+
+class CaseworkError(MarketOversightError):
+    """A casework entry is incomplete or contradicts what is stored (for example lifting twice)."""
+
+
+class UploadError(MarketOversightError):
+    """An uploaded file could not be loaded; the message says what to change."""
+
+
+class UploadRefused(MarketOversightError):
+    """An uploaded file is too large, of a type we do not take, or an unsafe spreadsheet."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: upload refused: {reason}")
+        self.name, self.reason = name, reason
+
+
+class AuditTampered(MarketOversightError):
+    """The audit log's hash chain does not hold: a row was changed, removed or slipped in."""
+
+
+class SignInRefused(MarketOversightError):
+    """The identity provider signed someone in, but gave no e-mail address to know them by."""
+
+
+class StorageError(WarehouseError):
+    """The disk is full, or a file or folder of the warehouse cannot be written."""

@@ -31,3 +31,8 @@ def casework_path(db: Path) -> Path:
 def serving_dir(db: Path) -> Path:
     """Published read-only copies of the warehouse, which the app reads (never the live file)."""
     return db.with_name(db.stem + ".serving")
+
+
+def uploads_dir(db: Path) -> Path:
+    """Files accepted from the app's upload page, kept as received beside the warehouse."""
+    return db.with_name(db.stem + ".uploads")

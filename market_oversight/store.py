@@ -7,9 +7,11 @@ written by the app in short transactions. Each has its own ordered migrations un
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,11 +21,47 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from market_oversight.errors import WarehouseBusy, WarehouseError, WarehouseTooNew
+from market_oversight.errors import StorageError, WarehouseBusy, WarehouseError, WarehouseTooNew
 from market_oversight.paths import SQL_DIR, casework_path, serving_dir
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _LOCKED = ("Could not set lock", "Conflicting lock", "database is locked")
+# Writing failed for want of room or of permission: errno values, and DuckDB's wording of them.
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EROFS, errno.EDQUOT}
+_DENIED_ERRNOS = {errno.EACCES, errno.EPERM}
+_STORAGE_WORDS = ("No space left on device", "File too large", "Read-only file system",
+                  "Disk quota exceeded", "Permission denied")
+
+
+def _storage_problem(exc: BaseException, errnos: set[int]) -> str | None:
+    if isinstance(exc, OSError) and exc.errno in errnos:
+        return exc.strerror or os.strerror(exc.errno)
+    if isinstance(exc, duckdb.Error):
+        return next((w for w in _STORAGE_WORDS if w in str(exc)), None)
+    return None
+
+
+@contextmanager
+def _writing(path: Path, consequence: str, *, errnos: set[int] = _FULL_ERRNOS) -> Iterator[None]:
+    """Turn a full disk or an unwritable file into a StorageError naming the path and what became
+    of the work. (Permission errors count only where we write: a source file we cannot read is the
+    importers' to report.)"""
+    try:
+        yield
+    except (OSError, duckdb.Error) as exc:
+        problem = _storage_problem(exc, errnos)
+        if problem is None:
+            raise
+        raise StorageError(f"cannot write {path}: {problem.lower()}; {consequence}") from exc
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back while an error propagates. After a failed write DuckDB may already have aborted
+    the transaction (or invalidated the connection); that must not hide the error that caused it."""
+    try:
+        con.execute("rollback")
+    except duckdb.Error:
+        pass
 
 
 @cache
@@ -95,7 +133,7 @@ def _migrate(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> None:
             )
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        _rollback(con)
         raise
 
 
@@ -134,7 +172,7 @@ def refresh_casework_mirror(con: duckdb.DuckDBPyConnection, db: Path) -> None:
                             f"select * from casework.main.{table}")
             con.execute("commit")
         except Exception:
-            con.execute("rollback")
+            _rollback(con)
             raise
 
 
@@ -142,12 +180,16 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     if read_only and not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `market-oversight demo` or an ingest first")
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        with _writing(path.parent, "nothing was written", errnos=_FULL_ERRNOS | _DENIED_ERRNOS):
+            path.parent.mkdir(parents=True, exist_ok=True)
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if any(s in str(exc) for s in _LOCKED):
             raise WarehouseBusy(f"{path} is in use by another process; try again shortly") from exc
+        problem = _storage_problem(exc, _FULL_ERRNOS | _DENIED_ERRNOS)
+        if problem is not None:
+            raise StorageError(f"cannot open {path} for writing: {problem.lower()}") from exc
         raise WarehouseError(f"cannot open {path}: {exc}") from exc
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot open {path}: {exc}") from exc
@@ -167,9 +209,10 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
                     "read-write (any market-oversight command) to upgrade it"
                 )
         else:
-            _migrate(con, path, "migrations")
-            refresh_casework_mirror(con, path)
-            _create_marts(con)
+            with _writing(path, "the warehouse is as it was before this command"):
+                _migrate(con, path, "migrations")
+                refresh_casework_mirror(con, path)
+                _create_marts(con)
     except BaseException:
         con.close()
         raise
@@ -182,9 +225,13 @@ def warehouse(path: Path, *, read_only: bool = False,
     """Open the warehouse; after a read-write use that ends without error, publish a serving copy."""
     con = connect(path, read_only=read_only)
     try:
-        yield con
+        with _writing(path, "the transaction in progress was rolled back: the warehouse is as it "
+                            "was before it"):
+            yield con
         if not read_only and publish:
-            publish_serving_copy(con, path)
+            with _writing(serving_dir(path), "the work was committed to the warehouse, but the app "
+                                             "shows the previous copy until a job can publish one"):
+                publish_serving_copy(con, path)
     finally:
         con.close()
 
@@ -204,7 +251,11 @@ def publish_serving_copy(con: duckdb.DuckDBPyConnection, db: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 1_000_000_000:09d}.duckdb"
     tmp = folder / f".{name}.tmp"
-    shutil.copyfile(db, tmp)
+    try:
+        shutil.copyfile(db, tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a half-written copy must not fill the disk further
+        raise
     os.replace(tmp, folder / name)
     pointer_tmp = folder / f".{SERVING_POINTER}.tmp"
     pointer_tmp.write_text(name, encoding="utf-8")
@@ -226,25 +277,77 @@ def current_serving_copy(db: Path) -> Path:
     return path if path.exists() else db
 
 
+_CASEWORK_LOCKS: dict[tuple[Path, str], threading.RLock] = {}
+_CASEWORK_LOCKS_GUARD = threading.Lock()
+
+
+def _casework_lock(path: Path, purpose: str) -> threading.RLock:
+    """One lock per casework file and purpose in this process: `write` for write transactions,
+    `open` for opening and closing connections (DuckDB's cache of open files is not safe against
+    two threads opening, or one opening while another closes the last connection, at once)."""
+    with _CASEWORK_LOCKS_GUARD:
+        return _CASEWORK_LOCKS.setdefault((path.resolve(), purpose), threading.RLock())
+
+
 @contextmanager
-def casework(db: Path, *, wait_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def casework(db: Path, *, wait_seconds: float = 10.0, writing: bool = True,
+             turn_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short read-write connection to the casework file beside `db`, waiting while another
-    process holds it (writes there take milliseconds, so the wait is short)."""
+    process holds it (writes there take milliseconds, so the wait is short).
+
+    Within one process (the app serves every user from one), writes take turns: two overlapping
+    write transactions would both claim the next place in the audit chain and one would fail on
+    commit, so the second user waits a moment instead of seeing an error. Readers (`writing=False`)
+    do not queue: DuckDB gives each its own snapshot."""
     path = casework_path(db)
+    lock = _casework_lock(path, "write") if writing else None
+    if lock is not None and not lock.acquire(timeout=turn_seconds):
+        raise WarehouseBusy(f"{path} is busy with other users' changes; try again shortly")
+    try:
+        with _casework_connection(path, wait_seconds) as con:
+            yield con
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+@contextmanager
+def _casework_connection(path: Path, wait_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    opening = _casework_lock(path, "open")
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            con = _open(path, read_only=False)
+            with opening:
+                con = _open(path, read_only=False)
+                if not _up_to_date(con, "casework"):
+                    with _writing(path, "this change was not saved"):
+                        _migrate(con, path, "casework")
             break
         except WarehouseBusy:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
     try:
-        _migrate(con, path, "casework")
-        yield con
+        with _writing(path, "this change was not saved"):
+            yield con
     finally:
-        con.close()
+        with opening:
+            con.close()
+
+
+def _up_to_date(con: duckdb.DuckDBPyConnection, kind: str) -> bool:
+    """One cheap query instead of the catalogue look-ups of `_migrate`, for the common case of a
+    file already at this program's newest version (every open of the casework file asks)."""
+    try:
+        newest = con.execute("select max(version) from meta.schema_version").fetchall()[0][0]
+    except duckdb.Error:  # no such table yet (DuckDB may report it as a failed replacement scan)
+        return False
+    return newest == _newest_known(kind)
+
+
+@cache
+def _newest_known(kind: str) -> int:
+    return max((v for v, _, _ in migrations(kind)), default=0)
 
 
 @contextmanager
@@ -254,7 +357,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     try:
         yield con
     except BaseException:
-        con.execute("rollback")
+        _rollback(con)
         raise
     con.execute("commit")
 

@@ -18,6 +18,12 @@ def provider_rows(db: Path, provider_id: str) -> pl.DataFrame:
     the register): where it came from, what is wrong, then every column as it was read."""
     with store.warehouse(db, read_only=True) as con:
         frame = store.frame(con, store.sql("queries/quarantine_for_provider"), {"provider_id": provider_id})
+    return as_export(frame)
+
+
+def as_export(frame: pl.DataFrame) -> pl.DataFrame:
+    """Quarantined rows (source, dataset, row_number, location_id, rules, messages, raw) as sent
+    back: where each came from, what is wrong, then every column as it was read."""
     if frame.is_empty():
         return pl.DataFrame(schema={c: pl.String for c in EXPORT_COLUMNS})
     raw = [json.loads(r) for r in frame["raw"].to_list()]

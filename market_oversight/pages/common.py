@@ -1,15 +1,60 @@
-"""What every page shares: the read-only warehouse connection and the CQC attribution."""
+"""What every page shares: the read-only warehouse, cached queries, the signed-in user, the demo
+banner, the CQC attribution, the market filters, charts with their text alternatives, downloads,
+and the one error boundary that keeps tracebacks off the screen."""
 
 from __future__ import annotations
 
+import importlib
+import logging
 import os
+import uuid
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
+import altair as alt
 import duckdb
+import polars as pl
 import streamlit as st
 
-from market_oversight import store
+from market_oversight import export, fmt, roles, signin, store
+from market_oversight.config import Settings, load_settings
+from market_oversight.errors import MarketOversightError, PermissionDenied
 from market_oversight.paths import resolve_db
+from market_oversight.queries import filters
+from market_oversight.queries.filters import MarketFilter
+
+log = logging.getLogger("market_oversight.app")
+T = TypeVar("T")
+
+DEMO_ENV = signin.DEMO_ENV
+DEMO_USER = signin.DEMO_USER
+DEMO_BANNER = ("Demo data: fictional council Kingsmere. Every provider, place, figure and rating here "
+               "is invented; do not use it to make decisions.")
+ANY = "All"
+CACHE_TTL_SECONDS = 600
+
+
+# ---- data ----------------------------------------------------------------------------------------
+
+def db_path() -> Path:
+    return resolve_db(os.environ.get("MARKET_OVERSIGHT_DB"))
+
+
+_PINNED_COPY = "market_oversight_serving_copy"
+
+
+def pin_serving_copy() -> str:
+    """Choose the newest published copy for this whole run, so that every query on a page reads
+    one state even when a job publishes a newer copy half-way through the page (`run` calls it)."""
+    copy = str(store.current_serving_copy(db_path()))
+    st.session_state[_PINNED_COPY] = copy
+    return copy
+
+
+def serving_copy() -> str:
+    return st.session_state.get(_PINNED_COPY) or pin_serving_copy()
 
 
 @st.cache_resource(max_entries=2)
@@ -20,12 +65,160 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor per script run on one read-only connection to the newest published copy of the
     warehouse; when a job publishes a newer copy, the next run opens that one."""
-    db = resolve_db(os.environ.get("MARKET_OVERSIGHT_DB"))
-    return _connection(str(store.current_serving_copy(db))).cursor()
+    return _connection(serving_copy()).cursor()
 
 
-def cqc_attribution(as_of: object) -> None:
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=512, show_spinner=False)
+def _cached_call(copy: str, module: str, name: str, args: tuple, kwargs: tuple) -> Any:
+    function = getattr(importlib.import_module(module), name)
+    return function(_connection(copy).cursor(), *args, **dict(kwargs))
+
+
+def load(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call a query function of `market_oversight.queries` on the serving copy, cached by its
+    parameters and by the copy's path (so a newly published copy is never answered from the cache)."""
+    return _cached_call(serving_copy(), function.__module__, function.__name__, args,
+                        tuple(sorted(kwargs.items())))
+
+
+# ---- who is using the app ------------------------------------------------------------------------
+
+def is_demo() -> bool:
+    return signin.demo_mode()
+
+
+@st.cache_resource(max_entries=1)
+def settings() -> Settings:
+    return load_settings()
+
+
+def current_user() -> roles.User:
+    """The signed-in user and their role; in demo mode, the demo administrator."""
+    if is_demo():
+        return DEMO_USER
+    if not st.user.get("is_logged_in", False):
+        raise PermissionDenied("You are not signed in. Sign in with your council account to use "
+                               "Care Market Oversight.")
+    return signin.user_from_claims(settings(), st.user.to_dict())
+
+
+# ---- page furniture ------------------------------------------------------------------------------
+
+def page_header(title: str, intro: str | None = None) -> None:
+    """The demo banner (in demo mode), the page's heading (a question it answers) and a line
+    saying what the page is for."""
+    if is_demo():
+        st.info(DEMO_BANNER, icon=":material/info:")
+    st.title(title)
+    if intro:
+        st.write(intro)
+
+
+def cqc_attribution(as_of: date | None) -> None:
     st.caption(
-        f"Source: Care Quality Commission, data as of {as_of or 'unknown'}. "
+        f"Source: Care Quality Commission, data as of {fmt.long_date(as_of)}. "
         "Contains public sector information licensed under the Open Government Licence v3.0."
     )
+
+
+def market_filters(key: str) -> MarketFilter:
+    """Local authority, ICB and kind of service, each "All" by default."""
+    options = load(filters.choices)
+    left, middle, right = st.columns(3)
+    la = left.selectbox("Local authority", [ANY, *_unique(options, "local_authority")], key=f"{key}-la")
+    icb_options = options if la == ANY else options.filter(pl.col("local_authority") == la)
+    icb = middle.selectbox("Integrated care board (ICB)", [ANY, *_unique(icb_options, "icb_name")],
+                           key=f"{key}-icb")
+    kinds = _unique(options, "service_kind")
+    kind = right.selectbox("Kind of service", [ANY, *kinds], key=f"{key}-kind",
+                           format_func=lambda k: k if k == ANY else fmt.service_kind(k))
+    return MarketFilter(
+        local_authority=None if la == ANY else la,
+        icb_name=None if icb == ANY else icb,
+        service_kind=None if kind == ANY else kind,
+    )
+
+
+def _unique(df: pl.DataFrame, column: str) -> list[str]:
+    return sorted(v for v in df[column].unique().to_list() if v is not None)
+
+
+def downloads(df: pl.DataFrame, name: str, *, key: str, xlsx: bool = True) -> None:
+    """CSV (and XLSX) downloads of a table, with cells made safe for spreadsheets."""
+    columns = st.columns(2 if xlsx else 1)
+    # Files are made when asked for (a callable), not on every run of the page.
+    columns[0].download_button(f"Download {name} (CSV)", lambda: export.to_csv(df), file_name=f"{_slug(name)}.csv",
+                               mime="text/csv", key=f"{key}-csv", on_click="ignore")
+    if xlsx:
+        columns[1].download_button(
+            f"Download {name} (XLSX)", lambda: export.to_xlsx(df), file_name=f"{_slug(name)}.xlsx", on_click="ignore",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx")
+
+
+def _slug(name: str) -> str:
+    return "-".join(name.lower().split())
+
+
+def chart(figure: alt.Chart | alt.LayerChart, summary: str, data: pl.DataFrame | None, name: str, *,
+          key: str, on_select: str = "ignore", selection_mode: str | None = None) -> Any:
+    """A chart with its text alternative: a one-sentence summary above it, and its data as a table
+    with a download beside it (data=None when the page shows the same data as a table already)."""
+    st.write(summary)
+    kwargs: dict[str, Any] = {"key": key}
+    if on_select != "ignore":
+        kwargs.update(on_select=on_select, selection_mode=selection_mode)
+    event = st.altair_chart(figure, width="stretch", **kwargs)
+    if data is None:
+        return event
+    with st.expander(f"{name}: the data in this chart as a table"):
+        st.dataframe(data, hide_index=True, width="stretch")
+        downloads(data, name, key=f"{key}-data", xlsx=False)
+    return event
+
+
+def rag_scale() -> alt.Scale:
+    return alt.Scale(domain=[fmt.rag(r) for r in fmt.RAG_COLOURS],
+                     range=list(fmt.RAG_COLOURS.values()))
+
+
+def rag_shape_scale() -> alt.Scale:
+    return alt.Scale(domain=[fmt.rag(r) for r in fmt.RAG_CHART_SHAPES],
+                     range=list(fmt.RAG_CHART_SHAPES.values()))
+
+
+def rating_scale() -> alt.Scale:
+    return alt.Scale(domain=[fmt.rating(r) for r in fmt.RATING_COLOURS],
+                     range=list(fmt.RATING_COLOURS.values()))
+
+
+def today() -> date:
+    return date.today()
+
+
+def show_error(exc: MarketOversightError) -> None:
+    st.error(str(exc), icon=":material/error:")
+
+
+# ---- routing and the error boundary --------------------------------------------------------------
+
+def run(pages: list[st.Page], profile: st.Page) -> None:
+    """Route, and run the chosen page inside the one error boundary: our named errors are shown as
+    their message; anything else as a plain message with a reference, the traceback only in the log.
+    A link with `?location=` to any page opens the provider profile (the alert e-mails' links)."""
+    pin_serving_copy()
+    page = st.navigation(pages)
+    location = st.query_params.get("location")
+    if location and page.url_path != profile.url_path:
+        st.switch_page(profile, query_params={"location": location})
+    try:
+        page.run()
+    except MarketOversightError as exc:
+        show_error(exc)
+    except Exception:  # the boundary: Streamlit's own stop and rerun signals are not Exceptions
+        reference = uuid.uuid4().hex[:8]
+        log.exception("page %s failed (reference %s)", page.title, reference)
+        st.error(
+            "Sorry, this page could not be shown because of a problem in the app. Reload the page to "
+            f"try again. If it happens again, tell the data team and quote reference {reference}.",
+            icon=":material/error:",
+        )

@@ -1,19 +1,175 @@
+"""Market overview: how is the care market doing, and where is it under pressure?"""
+
+import altair as alt
+import polars as pl
 import streamlit as st
 
-from market_oversight import market
-from market_oversight.pages.common import cqc_attribution, cursor
-from market_oversight.vocab import SERVICE_KINDS
+from market_oversight import fmt
+from market_oversight.pages import common
+from market_oversight.queries import filters, overview
+from market_oversight.queries.watchlist import RAG_WORDS
 
-st.title("Market overview")
-con = cursor()
-left, right = st.columns(2)
-la = left.selectbox("Local authority", ["All", *market.local_authorities(con)])
-kind = right.selectbox("Service kind", ["All", *SERVICE_KINDS])
-table = market.locations(
-    con,
-    local_authority=None if la == "All" else la,
-    service_kind=None if kind == "All" else kind,
+MAP_MAX_GREEN = 5000  # beyond this many points the map shows red and amber only
+
+common.page_header(
+    "How is the care market doing?",
+    "Headline figures, ratings over time, where services are, capacity and fees, for the area and "
+    "kind of service you choose.",
 )
-st.metric("Active locations", table.height)
-st.dataframe(table, hide_index=True)
-cqc_attribution(market.data_as_of(con))
+market = common.market_filters("overview")
+cqc_as_of = common.load(filters.data_as_of)
+if cqc_as_of is None:
+    st.warning("No CQC data is loaded yet. Ask the data team to run an import, or upload a CQC file "
+               "on the Uploads page.")
+    st.stop()
+# The figures describe the newest date the data reaches: the register's, or the latest score's
+# (returns can run past the last CQC import).
+as_of = max(d for d in (cqc_as_of, common.load(filters.scored_on)) if d is not None)
+
+# ---- headline figures ----------------------------------------------------------------------------
+st.header("Headline figures")
+figures = common.load(overview.headline, market, as_of)
+st.caption(f"On {fmt.long_date(as_of)}, compared with a month earlier ({fmt.long_date(overview.month_before(as_of))}).")
+cols = st.columns(6)
+h = figures
+cols[0].metric("Active locations", fmt.count(h["locations"].now),
+               fmt.change(h["locations"].change, "locations"), delta_color="off")
+cols[1].metric("Registered beds", fmt.count(h["beds"].now, "bed"), fmt.change(h["beds"].change, "beds"),
+               delta_color="off")
+cols[2].metric("Care-home occupancy", fmt.percent(h["occupancy_rate"].now),
+               fmt.change(h["occupancy_rate"].change, as_percent_points=True) if h["occupancy_rate"].now
+               is not None else None, delta_color="off",
+               help="Occupied beds as a share of beds in the latest month of returns, against the month before.")
+cols[3].metric("Rated Good or Outstanding", fmt.percent(h["good_or_better_share"].now),
+               fmt.change(h["good_or_better_share"].change, as_percent_points=True), delta_color="off",
+               help="Share of rated locations whose latest overall CQC rating is Good or Outstanding.")
+cols[4].metric(fmt.rag("red"), fmt.count(h["red"].now, "location"), fmt.change(h["red"].change),
+               delta_color="inverse")
+cols[5].metric(fmt.rag("amber"), fmt.count(h["amber"].now, "location"), fmt.change(h["amber"].change),
+               delta_color="inverse")
+if h["occupancy_rate"].now is None:
+    st.caption("No returns loaded yet, so occupancy is not known.")
+else:
+    st.caption(f"Occupancy from the returns for {fmt.month(h['occupancy_month'].now)}, against "
+               f"{fmt.month(h['occupancy_month'].month_ago)}.")
+if h["scored_on"].now is None:
+    st.caption("No risk scores yet: run `market-oversight score` to score every location.")
+else:
+    st.caption(f"Red and amber counts from the risk score of {fmt.long_date(h['scored_on'].now)}.")
+
+# ---- ratings mix ---------------------------------------------------------------------------------
+st.header("How have CQC ratings changed?")
+mix = common.load(overview.ratings_mix, market, as_of)
+if mix.is_empty():
+    st.write("No ratings to show for these filters.")
+else:
+    mix_table = mix.with_columns(
+        pl.col("rating").map_elements(fmt.rating, return_dtype=pl.String).alias("Rating"),
+        pl.col("month_end").map_elements(fmt.month, return_dtype=pl.String).alias("Month"),
+    )
+    last = mix.filter(pl.col("month_end") == mix["month_end"].max())
+    first = mix.filter(pl.col("month_end") == mix["month_end"].min())
+
+    def _good_share(df: pl.DataFrame) -> float | None:
+        rated = df.filter(pl.col("rating") != "Not rated")["locations"].sum()
+        good = df.filter(pl.col("rating").is_in(["Good", "Outstanding"]))["locations"].sum()
+        return good / rated if rated else None
+
+    summary = (f"The share of rated locations rated Good or Outstanding went from "
+               f"{fmt.percent(_good_share(first))} in {fmt.month(first['month_end'][0])} to "
+               f"{fmt.percent(_good_share(last))} in {fmt.month(last['month_end'][0])}.")
+    figure = alt.Chart(mix_table.to_pandas()).mark_bar().encode(
+        x=alt.X("month_end:T", title="Month", axis=alt.Axis(format="%b %Y")),
+        y=alt.Y("locations:Q", title="Locations", stack="normalize", axis=alt.Axis(format="%")),
+        color=alt.Color("Rating:N", scale=common.rating_scale(), title="Overall rating"),
+        order=alt.Order("rating:N"),
+        tooltip=["Month:N", "Rating:N", alt.Tooltip("locations:Q", title="Locations")],
+    ).properties(height=280)
+    common.chart(figure, summary, mix_table.select("Month", "Rating", pl.col("locations").alias("Locations")),
+                 "ratings mix", key="ratings-mix")
+
+# ---- map -----------------------------------------------------------------------------------------
+st.header("Where are the services, and which are at risk?")
+points = common.load(overview.map_points, market)
+if points.is_empty():
+    st.write("No locations with a known position for these filters.")
+else:
+    shown = points if points.height <= MAP_MAX_GREEN else points.filter(pl.col("rag") != "green")
+    shown = shown.with_columns(
+        pl.col("rag").replace_strict(RAG_WORDS, default="Not scored").alias("RAG"),
+        pl.col("service_kind").replace_strict(fmt.SERVICE_KIND_LABELS, default=fmt.MISSING).alias("Kind of service"),
+    )
+    counts = {r: points.filter(pl.col("rag") == r).height for r in ("red", "amber", "green")}
+    summary = (f"{fmt.plural(points.height, 'location')} on the map: {counts['red']} red, "
+               f"{counts['amber']} amber and {counts['green']} green"
+               + (" (green locations left off the map because there are so many)." if shown.height < points.height
+                  else "."))
+    figure = alt.Chart(shown.to_pandas()).mark_point(filled=True, size=70, opacity=0.85).encode(
+        longitude="longitude:Q", latitude="latitude:Q",
+        color=alt.Color("RAG:N", scale=common.rag_scale(), title="RAG"),
+        shape=alt.Shape("RAG:N", scale=common.rag_shape_scale(), title="RAG"),
+        tooltip=[alt.Tooltip("location_name:N", title="Location"), "RAG:N", "Kind of service:N"],
+    ).project("mercator").properties(height=420)
+    common.chart(figure, summary,
+                 shown.select(pl.col("location_name").alias("Location"), "RAG", "Kind of service",
+                              pl.col("location_id").alias("CQC location ID")),
+                 "locations on the map", key="map")
+
+# ---- capacity ------------------------------------------------------------------------------------
+st.header("How much capacity is there, and how full is it?")
+capacity = common.load(overview.capacity, market)
+table = capacity.select(
+    pl.col("local_authority").alias("Local authority"),
+    pl.col("icb_name").alias("ICB"),
+    pl.col("service_kind").map_elements(fmt.service_kind, return_dtype=pl.String).alias("Kind of service"),
+    pl.col("locations").alias("Locations"),
+    pl.col("registered_beds").alias("Registered beds"),
+    pl.col("occupied_beds").alias("Occupied beds (latest returns)"),
+    (pl.col("occupancy_rate") * 100).round(1).alias("Occupancy (%)"),
+)
+by_kind = table.group_by("Kind of service").agg(pl.col("Registered beds").sum(), pl.col("Locations").sum())
+summary = "; ".join(f"{r['Kind of service']}: {fmt.count(r['Locations'], 'location')}"
+                    + (f", {fmt.count(r['Registered beds'], 'bed')}" if r["Registered beds"] else "")
+                    for r in by_kind.sort("Kind of service").iter_rows(named=True)) + "."
+figure = alt.Chart(table.to_pandas()).mark_bar().encode(
+    y=alt.Y("ICB:N", title=None),
+    x=alt.X("Locations:Q", title="Locations"),
+    color=alt.Color("Kind of service:N", scale=alt.Scale(range=["#1D4E89", "#8A4B00", "#505a5f"])),
+    tooltip=list(table.columns),
+).properties(height=60 + 30 * max(1, table["ICB"].n_unique()))
+common.chart(figure, summary, table, "capacity by area", key="capacity")
+if table["Occupied beds (latest returns)"].null_count() == table.height:
+    st.caption("No returns loaded yet, so occupancy is not shown.")
+
+# ---- fees ----------------------------------------------------------------------------------------
+st.header("What does the council pay, against the benchmarks?")
+fees = common.load(overview.fees, market, as_of)
+if fees.is_empty():
+    st.write("No fee rates loaded yet. A data officer can upload them on the Uploads page.")
+else:
+    fee_table = fees.select(
+        pl.col("care_category").map_elements(fmt.care_category, return_dtype=pl.String).alias("Care category"),
+        pl.col("unit").alias("Per"),
+        pl.col("rates").alias("Rates in force"),
+        pl.col("median_paid").round(2).alias("Median paid (£)"),
+        pl.col("lowest_paid").round(2).alias("Lowest (£)"),
+        pl.col("highest_paid").round(2).alias("Highest (£)"),
+        pl.col("benchmark").map_elements(fmt.benchmark, return_dtype=pl.String).alias("Benchmark"),
+        pl.col("benchmark_amount").round(2).alias("Benchmark (£)"),
+    )
+    below = fees.filter(pl.col("median_paid") < pl.col("benchmark_amount"))
+    summary = (f"Fees in force on {fmt.long_date(as_of)} for {fees['care_category'].n_unique()} care categories; "
+               f"the median paid is below {below.height} of {fees.filter(pl.col('benchmark').is_not_null()).height} "
+               "benchmarks.")
+    base = alt.Chart(fee_table.to_pandas())
+    figure = (
+        base.mark_bar(color="#1D4E89").encode(
+            y=alt.Y("Care category:N"), x=alt.X("Median paid (£):Q", title="Median paid (£)"),
+            tooltip=["Care category:N", "Per:N", "Median paid (£):Q"])
+        + base.mark_tick(color="#B2182B", thickness=3, size=24).encode(
+            y="Care category:N", x="Benchmark (£):Q", tooltip=["Benchmark:N", "Benchmark (£):Q"])
+    ).properties(height=220)
+    common.chart(figure, summary + " Bars show the median paid; red ticks the benchmarks.", fee_table,
+                 "fees against benchmarks", key="fees")
+
+common.cqc_attribution(cqc_as_of)

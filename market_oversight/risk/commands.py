@@ -36,6 +36,8 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     score.add_argument("--as-of", type=_date, metavar="DATE", help="the date to score as at")
     score.add_argument("--from", dest="start", type=_date, metavar="DATE", help="rebuild monthly from this date")
     score.add_argument("--to", dest="end", type=_date, metavar="DATE", help="… to this date (default: latest data date)")
+    score.add_argument("--no-snapshot", action="store_true",
+                       help="do not publish the analysts' snapshot afterwards (default: publish it)")
     score.set_defaults(func=_run_score)
 
     bt = sub.add_parser(
@@ -103,13 +105,28 @@ def _run_score(args: argparse.Namespace) -> int:
     elif args.as_of:
         dates = [args.as_of]
     runs = engine.score(db, thresholds, dates, settings)
+    snapshot = None if args.no_snapshot else publish_analyst_snapshot(db, settings)
     if args.json:
         print(json.dumps([r.to_dict() for r in runs]))
     else:
         for r in runs:
             print(f"{r.as_of}: {r.locations} locations scored, {r.red} red, {r.amber} amber, "
                   f"{r.green} green, {r.flags} flags (thresholds {r.thresholds_hash[:12]})")
+        if snapshot is not None:
+            print(f"analysts' snapshot: {snapshot}")
     return 0
+
+
+def publish_analyst_snapshot(db: Path, settings) -> Path | None:
+    """After scoring, publish the analysts' read-only snapshot so that notebooks see the new scores.
+
+    The hook for market_oversight.analyst: when this build has no `publish_snapshot` there, scoring
+    still succeeds and nothing is published (None)."""
+    try:
+        from market_oversight.analyst import publish_snapshot
+    except ImportError:
+        return None
+    return publish_snapshot(db, settings=settings)
 
 
 def _run_backtest(args: argparse.Namespace) -> int:

@@ -1,8 +1,9 @@
 """Scoring: run the indicators as at a date, scale their points, score, and store.
 
 Set-based: three staging queries read the base tables once each (locations registered at the date,
-ratings known at the date, returns as they stood at the date) into temporary tables; every indicator
-in sql/indicators/ reads those, and all of them run as one query. Nothing here looks past the as-of
+ratings known at the date, returns as they stood at the date) into temporary tables, and a fourth
+sums the returns per location in one pass (stage_return_summary); every indicator in
+sql/indicators/ reads those, and all of them run as one query. Nothing here looks past the as-of
 date (see docs/risk.md for the rules).
 """
 
@@ -21,7 +22,7 @@ from market_oversight import store
 from market_oversight.config import Settings
 from market_oversight.risk.thresholds import Thresholds
 
-STAGES = ("stage_locations", "stage_ratings", "stage_returns")
+STAGES = ("stage_locations", "stage_ratings", "stage_returns", "stage_return_summary")
 # Indicators that read the other indicators' flags, run in a second pass.
 SECOND_PASS = ("group_stress",)
 FLAG_COLUMNS = "location_id, flag, domain, points, value, threshold, evidence, message"

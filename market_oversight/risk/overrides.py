@@ -6,12 +6,11 @@ appends to the casework audit log. Scores keep the computed RAG; the marts show 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from market_oversight import store
+from market_oversight import audit, store
 from market_oversight.errors import RiskError
 from market_oversight.vocab import RAG
 
@@ -69,7 +68,7 @@ def withdraw_override(db: Path, override_id: str, by: str) -> None:
 
 def overrides(db: Path, location_id: str | None = None) -> list[Override]:
     """Every override (active, expired and withdrawn), newest first, from the casework file."""
-    with store.casework(db) as con:
+    with store.casework(db, writing=False) as con:
         rows = con.execute(
             "select cast(override_id as varchar), location_id, rag, reason, expires_on, created_by, "
             "created_at, withdrawn_by, withdrawn_at from rag_overrides "
@@ -79,5 +78,4 @@ def overrides(db: Path, location_id: str | None = None) -> list[Override]:
 
 
 def _audit(con, actor: str, action: str, target: str, detail: dict) -> None:
-    con.execute("insert into audit_log (actor, action, target, detail) values ($a, $x, $t, $d)",
-                {"a": actor, "x": action, "t": target, "d": json.dumps(detail)})
+    audit.record(con, actor, action, target, detail)

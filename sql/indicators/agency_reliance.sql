@@ -2,14 +2,12 @@
 -- the returns of the last 3 months reach $agency_reliance_threshold.
 with windowed as (
     select
-        r.location_id,
-        sum(r.agency_hours) as agency_hours,
-        sum(r.hours) as hours,
-        count(*) as months
-    from stage_locations as l
-    join stage_returns as r using (location_id)
-    where r.months_ago between 1 and 3 and r.hours > 0 and r.agency_hours is not null
-    group by r.location_id
+        location_id,
+        agency_hours_3m as agency_hours,
+        hours_3m as hours,
+        agency_months_3m as months
+    from stage_return_summary
+    where agency_months_3m > 0
 ),
 
 final as (

@@ -3,19 +3,17 @@
 -- not accepting admissions while it has vacant beds.
 with latest as (
     select
-        r.location_id,
-        r.period,
-        coalesce(r.beds, l.beds) as beds,
-        r.occupied_beds,
-        r.vacant_beds_accepting,
-        r.accepting_admissions,
-        greatest(coalesce(r.beds, l.beds) - r.occupied_beds
-                 - case when r.accepting_admissions = false then 0
-                        else coalesce(r.vacant_beds_accepting, 0) end, 0) as closed_vacant
-    from stage_locations as l
-    join stage_returns as r using (location_id)
-    where r.kind = 'care_home' and r.months_ago between 1 and 3 and r.occupied_beds is not null
-    qualify row_number() over (partition by r.location_id order by r.period desc) = 1
+        location_id,
+        occupancy_3m.period,
+        occupancy_3m.beds,
+        occupancy_3m.occupied_beds,
+        occupancy_3m.vacant_beds_accepting,
+        occupancy_3m.accepting_admissions,
+        greatest(occupancy_3m.beds - occupancy_3m.occupied_beds
+                 - case when occupancy_3m.accepting_admissions = false then 0
+                        else coalesce(occupancy_3m.vacant_beds_accepting, 0) end, 0) as closed_vacant
+    from stage_return_summary
+    where occupancy_3m is not null
 ),
 
 final as (

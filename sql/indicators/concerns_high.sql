@@ -6,14 +6,13 @@ with windowed as (
         l.location_id,
         l.service_kind,
         l.local_authority,
-        sum(r.concerns) as concerns,
-        count(*) as months,
-        case when l.service_kind = 'care_home' then coalesce(l.beds, max(r.beds)) else avg(r.people) end
-            as size
+        s.concerns_window as concerns,
+        s.concerns_window_months as months,
+        case when l.service_kind = 'care_home' then coalesce(l.beds, s.concerns_window_beds)
+             else s.concerns_window_people end as size
     from stage_locations as l
-    join stage_returns as r using (location_id)
-    where r.months_ago between 1 and $concerns_high_months
-    group by l.location_id, l.service_kind, l.local_authority, l.beds
+    join stage_return_summary as s using (location_id)
+    where s.concerns_window_months > 0
 ),
 
 rates as (

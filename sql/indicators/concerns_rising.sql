@@ -2,15 +2,12 @@
 -- at least $concerns_rising_threshold.
 with halves as (
     select
-        l.location_id,
-        sum(r.concerns) filter (where r.months_ago between 1 and 3) as recent,
-        sum(r.concerns) filter (where r.months_ago between 4 and 6) as earlier,
-        count(*) filter (where r.months_ago between 1 and 3) as recent_months,
-        count(*) filter (where r.months_ago between 4 and 6) as earlier_months
-    from stage_locations as l
-    join stage_returns as r using (location_id)
-    where r.months_ago between 1 and 6
-    group by l.location_id
+        location_id,
+        concerns_3m as recent,
+        concerns_previous_3m as earlier,
+        returns_3m as recent_months,
+        returns_previous_3m as earlier_months
+    from stage_return_summary
 ),
 
 final as (

@@ -1,11 +1,9 @@
 -- Impact: council-funded residents or people as a share of all, in the latest return of the last
 -- 3 months, reach $council_funded_share_threshold. Points are the share times the points.
 with latest as (
-    select r.location_id, r.period, r.people_council, r.people
-    from stage_locations as l
-    join stage_returns as r using (location_id)
-    where r.months_ago between 1 and 3 and r.people > 0 and r.people_council is not null
-    qualify row_number() over (partition by r.location_id order by r.period desc) = 1
+    select location_id, funding_3m.period, funding_3m.people_council, funding_3m.people
+    from stage_return_summary
+    where funding_3m is not null
 ),
 
 final as (

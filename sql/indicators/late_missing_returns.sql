@@ -13,21 +13,23 @@ due_months as (
 ),
 
 due as (
+    -- the last $late_missing_returns_periods returns due by $as_of (the same months for everyone)
     select
         period,
         return_due_date(period, $due_day) as due_date   -- the one definition (migration 011)
     from due_months
+    where return_due_date(period, $due_day) <= $as_of
+    order by period desc
+    limit $late_missing_returns_periods
 ),
 
 expected as (
+    -- a location registered part-way through owes the due months from its registration month on
     select l.location_id, l.service_kind, d.period, d.due_date
     from stage_locations as l
     join collected as c on c.kind = l.service_kind
     cross join due as d
-    where d.due_date <= $as_of
-      and d.period >= cast(date_trunc('month', coalesce(l.registration_date, d.period)) as date)
-    qualify row_number() over (partition by l.location_id order by d.period desc)
-        <= $late_missing_returns_periods
+    where d.period >= cast(date_trunc('month', coalesce(l.registration_date, d.period)) as date)
 ),
 
 judged as (
@@ -48,11 +50,23 @@ counted as (
     select
         location_id,
         count(*) filter (where status <> 'on time') as late_or_missing,
-        count(*) as due,
-        list(struct_pack(period := period, due_date := due_date, status := status,
-                         received := first_known_at) order by period) as returns
+        count(*) as due
     from judged
     group by location_id
+    having count(*) filter (where status <> 'on time') >= $late_missing_returns_threshold
+),
+
+flagged as (
+    -- evidence only for the locations flagged (sorted by period, the struct's first field)
+    select
+        c.location_id,
+        any_value(c.late_or_missing) as late_or_missing,
+        any_value(c.due) as due,
+        list_sort(list(struct_pack(period := j.period, due_date := j.due_date, status := j.status,
+                                   received := j.first_known_at))) as returns
+    from counted as c
+    join judged as j using (location_id)
+    group by c.location_id
 ),
 
 final as (
@@ -65,8 +79,7 @@ final as (
         cast($late_missing_returns_threshold as double) as threshold,
         json_object('returns', returns, 'source', 'provider returns against the returns calendar') as evidence,
         format('{} of the last {} monthly returns missing or late', late_or_missing, due) as message
-    from counted
-    where late_or_missing >= $late_missing_returns_threshold
+    from flagged
 )
 
 select * from final

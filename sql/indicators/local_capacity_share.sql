@@ -1,21 +1,14 @@
 -- Impact: the location's share of the beds (care homes) or people supported (home care) of its kind
 -- in its local authority reaches $local_capacity_share_threshold. Points grow up to
 -- $local_capacity_share_full_at.
-with latest_people as (
-    select location_id, people
-    from stage_returns
-    where kind = 'home_care' and months_ago between 1 and 3 and people > 0
-    qualify row_number() over (partition by location_id order by period desc) = 1
-),
-
-sized as (
+with sized as (
     select
         l.location_id,
         l.service_kind,
         l.local_authority,
-        case when l.service_kind = 'care_home' then l.beds else p.people end as size
+        case when l.service_kind = 'care_home' then l.beds else s.people_3m end as size
     from stage_locations as l
-    left join latest_people as p using (location_id)
+    left join stage_return_summary as s using (location_id)
 ),
 
 shared as (

@@ -2,14 +2,12 @@
 -- is below $low_occupancy_threshold.
 with latest as (
     select
-        r.location_id,
-        r.period,
-        r.occupied_beds,
-        coalesce(r.beds, l.beds) as beds
-    from stage_locations as l
-    join stage_returns as r using (location_id)
-    where r.kind = 'care_home' and r.months_ago between 1 and 3 and r.occupied_beds is not null
-    qualify row_number() over (partition by r.location_id order by r.period desc) = 1
+        location_id,
+        occupancy_3m.period,
+        occupancy_3m.occupied_beds,
+        occupancy_3m.beds
+    from stage_return_summary
+    where occupancy_3m is not null
 ),
 
 final as (

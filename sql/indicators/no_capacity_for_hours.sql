@@ -1,24 +1,13 @@
 -- Sustainability (home care): the latest $no_capacity_for_hours_threshold or more returns in a row
 -- (of the last 12 months) say it cannot take more hours.
-with answers as (
-    select
-        r.location_id,
-        r.period,
-        r.can_take_more_hours,
-        row_number() over (partition by r.location_id order by r.period desc) as recency
-    from stage_locations as l
-    join stage_returns as r using (location_id)
-    where r.kind = 'home_care' and r.months_ago between 1 and 12 and r.can_take_more_hours is not null
-),
-
-runs as (
+with runs as (
     select
         location_id,
         -- the run of 'no' answers from the latest return back to the first 'yes'
-        coalesce(min(recency) filter (where can_take_more_hours), max(recency) + 1) - 1 as months_unable,
-        max(period) as latest_period
-    from answers
-    group by location_id
+        coalesce(list_position(more_hours_answers, true) - 1, len(more_hours_answers)) as months_unable,
+        more_hours_latest_period as latest_period
+    from stage_return_summary
+    where len(more_hours_answers) > 0
 ),
 
 final as (

@@ -1,34 +1,26 @@
 -- Sustainability: occupancy fell by at least $occupancy_falling_threshold (a share, 0.05 = 5 points)
 -- between the latest care-home return of the last 3 months and the return three months before it.
-with occupancy as (
+with latest as (
     select
-        r.location_id,
-        r.period,
-        r.occupied_beds / coalesce(r.beds, l.beds) as occupancy
-    from stage_locations as l
-    join stage_returns as r using (location_id)
-    where r.kind = 'care_home' and coalesce(r.beds, l.beds) > 0 and r.occupied_beds is not null
-),
-
-latest as (
-    select *
-    from occupancy
-    where period >= cast(date_trunc('month', $as_of) - interval 3 month as date)
-    qualify row_number() over (partition by location_id order by period desc) = 1
+        location_id,
+        occupancy_now.period,
+        occupancy_now.occupancy,
+        -- the return three months before the latest one, if there is one
+        list_filter(occupancy_before, lambda b: b.months_ago = occupancy_now.months_ago + 3)[1] as before
+    from stage_return_summary
+    where occupancy_now is not null
 ),
 
 paired as (
     select
-        n.location_id,
-        n.period,
-        n.occupancy,
-        b.period as before_period,
-        b.occupancy as before_occupancy,
-        round(b.occupancy - n.occupancy, 6) as fall
-    from latest as n
-    join occupancy as b
-        on b.location_id = n.location_id
-       and b.period = cast(n.period - interval 3 month as date)
+        location_id,
+        period,
+        occupancy,
+        before.period as before_period,
+        before.occupancy as before_occupancy,
+        round(before.occupancy - occupancy, 6) as fall
+    from latest
+    where before is not null
 ),
 
 final as (

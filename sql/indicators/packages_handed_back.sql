@@ -1,12 +1,9 @@
 -- Sustainability (home care): mean share of packages handed back over the returns of the last
 -- 3 months reaches $packages_handed_back_threshold (percent, 0..100).
 with windowed as (
-    select r.location_id, avg(r.packages_handed_back_pct) as pct, count(*) as months
-    from stage_locations as l
-    join stage_returns as r using (location_id)
-    where r.kind = 'home_care' and r.months_ago between 1 and 3
-      and r.packages_handed_back_pct is not null
-    group by r.location_id
+    select location_id, handed_back_pct_3m as pct, handed_back_months_3m as months
+    from stage_return_summary
+    where handed_back_months_3m > 0
 ),
 
 final as (

@@ -1,28 +1,13 @@
 -- Impact: beds (care homes: register, else the latest return) or people supported (home care: the
 -- latest return of the last 3 months) affected if the service fails. Points grow with size up to
 -- $people_affected_full_at.
-with latest_people as (
-    select location_id, people
-    from stage_returns
-    where kind = 'home_care' and months_ago between 1 and 3 and people > 0
-    qualify row_number() over (partition by location_id order by period desc) = 1
-),
-
-latest_beds as (
-    select location_id, beds
-    from stage_returns
-    where kind = 'care_home' and beds > 0
-    qualify row_number() over (partition by location_id order by period desc) = 1
-),
-
-sized as (
+with sized as (
     select
         l.location_id,
         l.service_kind,
-        case when l.service_kind = 'care_home' then coalesce(l.beds, b.beds) else p.people end as size
+        case when l.service_kind = 'care_home' then coalesce(l.beds, s.beds_latest) else s.people_3m end as size
     from stage_locations as l
-    left join latest_people as p using (location_id)
-    left join latest_beds as b using (location_id)
+    left join stage_return_summary as s using (location_id)
 ),
 
 final as (

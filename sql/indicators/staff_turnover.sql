@@ -2,14 +2,11 @@
 -- staff employed reach $staff_turnover_threshold. Needs at least 3 returns.
 with windowed as (
     select
-        r.location_id,
-        sum(r.leavers) as leavers,
-        avg(r.staff_employed) as staff,
-        count(*) as months
-    from stage_locations as l
-    join stage_returns as r using (location_id)
-    where r.months_ago between 1 and 12 and r.leavers is not null and r.staff_employed is not null
-    group by r.location_id
+        location_id,
+        leavers_12m as leavers,
+        staff_12m as staff,
+        turnover_months_12m as months
+    from stage_return_summary
 ),
 
 final as (

@@ -1,12 +1,9 @@
 -- Sustainability: vacancies / (staff employed + vacancies) in the latest return of the last 3 months
 -- reach $staff_vacancies_threshold.
 with latest as (
-    select r.location_id, r.period, r.staff_vacancies, r.staff_employed
-    from stage_locations as l
-    join stage_returns as r using (location_id)
-    where r.months_ago between 1 and 3 and r.staff_vacancies is not null
-      and r.staff_employed + r.staff_vacancies > 0
-    qualify row_number() over (partition by r.location_id order by r.period desc) = 1
+    select location_id, vacancies_3m.period, vacancies_3m.staff_vacancies, vacancies_3m.staff_employed
+    from stage_return_summary
+    where vacancies_3m is not null
 ),
 
 final as (

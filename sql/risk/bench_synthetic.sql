@@ -1,5 +1,5 @@
--- Benchmark data only (bench/risk_score.py): a national-scale register with ratings and 36 months of
--- returns, 10% of them resubmitted. Deterministic (hash-based), no randomness.
+-- Benchmark data only (bench/risk_score.py): a national-scale register with ratings and $months months
+-- of returns up to September 2026, 10% of care-home returns resubmitted. Deterministic (hash-based), no randomness.
 insert into main.ingest_batches (batch_id, dataset, source, content_hash, status, rows_read, rows_loaded,
     rows_quarantined, snapshot_date, started_at, finished_at)
 values ('bench', 'care_home_returns', 'bench', 'bench', 'loaded', 0, 0, 0, date '2026-10-01',
@@ -40,7 +40,7 @@ cross join (values ('overall'), ('safe'), ('well_led')) as k(kq);
 insert into main.care_home_returns
 select
     'L' || i,
-    cast(date '2023-10-01' + to_months(cast(m as integer)) as date),
+    cast(date '2026-10-01' - to_months(cast($months - m as integer)) as date),
     10 + hash(i) % 80,
     cast((10 + hash(i) % 80) * (0.7 + (hash(i, m) % 30) / 100.0) as integer),
     hash(i, m, 'v') % 4,
@@ -48,7 +48,7 @@ select
     3, 30, 2, 6000, hash(i, m, 'ag') % 1200, 100, 50,
     hash(i, m, 'vac') % 6, hash(i, m, 'l') % 3, hash(i, m, 's') % 2, hash(i, m, 'c') % 2, 0,
     10, 3, 20,
-    cast(date '2023-11-05' + to_months(cast(m as integer)) as timestamp) + to_days(cast(hash(i, m, 'd') % 20 as integer)),
+    cast(date '2026-11-05' - to_months(cast($months - m as integer)) as timestamp) + to_days(cast(hash(i, m, 'd') % 20 as integer)),
     'bench', cast(i * 100 + m as integer), null, null
 from range($care_homes) as t(i)
 cross join range($months) as u(m)
@@ -57,17 +57,18 @@ where hash(i, m, 'missing') % 50 <> 0;
 insert into main.home_care_returns
 select
     'L' || i,
-    cast(date '2023-10-01' + to_months(cast(m as integer)) as date),
+    cast(date '2026-10-01' - to_months(cast($months - m as integer)) as date),
     20 + hash(i) % 40, 5, 10 + hash(i, m) % 20, 4000, hash(i, m, 'ag') % 800, 40,
     hash(i, m, 'vac') % 6, hash(i, m, 'l') % 3, hash(i, m, 'h') % 3, (hash(i, m, 'hp') % 80) / 10.0,
     hash(i, m, 't') % 5 <> 0, 20, 0, 1, hash(i, m, 's') % 2, hash(i, m, 'c') % 2,
-    cast(date '2023-11-05' + to_months(cast(m as integer)) as timestamp) + to_days(cast(hash(i, m, 'd') % 20 as integer)),
+    cast(date '2026-11-05' - to_months(cast($months - m as integer)) as timestamp) + to_days(cast(hash(i, m, 'd') % 20 as integer)),
     'bench', cast(i * 100 + m as integer), null, null
 from range($care_homes, $care_homes + $home_care) as t(i)
 cross join range($months) as u(m)
 where hash(i, m, 'missing') % 50 <> 0;
 
--- 10% of care-home returns resubmitted a week later: the earlier version is superseded
+-- 10% of care-home returns resubmitted a week later: the earlier version is superseded (marked as
+-- the returns loader marks it)
 insert into main.care_home_returns by name
 select * exclude (submitted_at, occupied_beds, row_number),
     occupied_beds + 1 as occupied_beds,
@@ -75,3 +76,8 @@ select * exclude (submitted_at, occupied_beds, row_number),
     row_number + 50 as row_number
 from main.care_home_returns
 where hash(location_id, period) % 10 = 0;
+
+update main.care_home_returns as r
+set superseded_at = n.submitted_at, superseded_by_batch = n.batch_id
+from main.care_home_returns as n
+where n.location_id = r.location_id and n.period = r.period and n.row_number = r.row_number + 50;

@@ -7,7 +7,10 @@ with totals as (
         location_id,
         round(coalesce(sum(points) filter (where domain <> 'impact'), 0), 2) as likelihood,
         round(coalesce(sum(points) filter (where domain = 'impact'), 0), 2) as impact,
-        list(flag order by points desc, flag) as flags
+        -- highest points first, then by name (sorting each location's short list is far cheaper
+        -- than an ordered aggregate)
+        list_transform(list_sort(list(struct_pack(minus_points := -points, flag := flag))),
+                       lambda f: f.flag) as flags
     from stage_scaled_flags
     group by location_id
 ),

@@ -1,48 +1,41 @@
 -- CQC ratings as known at $as_of: reports dated on or before $as_of only.
+-- For each location: the latest overall rating and the one before it, and the latest Safe and
+-- Well-led ratings ('Not rated' ignored), in one grouped pass.
 -- Grain: one row per location with any rating by then.
 with reports as (
     select location_id, report_date, key_question, rating
     from main.cqc_ratings
     where report_date <= $as_of
+      and key_question in ('overall', 'safe', 'well_led')
+      and rating <> 'Not rated'
 ),
 
-overall as (
+latest as (
     select
         location_id,
-        report_date,
-        rating,
-        lag(rating) over (partition by location_id order by report_date) as previous_rating,
-        lag(report_date) over (partition by location_id order by report_date) as previous_date
+        -- the two latest overall ratings, latest first
+        arg_max(struct_pack(rating, report_date), report_date, 2)
+            filter (where key_question = 'overall') as overall_two,
+        arg_max(struct_pack(rating, report_date), report_date)
+            filter (where key_question = 'safe') as safe,
+        arg_max(struct_pack(rating, report_date), report_date)
+            filter (where key_question = 'well_led') as well_led
     from reports
-    where key_question = 'overall' and rating <> 'Not rated'
-    qualify row_number() over (partition by location_id order by report_date desc) = 1
-),
-
-key_questions as (
-    select
-        location_id,
-        key_question,
-        rating,
-        report_date
-    from reports
-    where key_question in ('safe', 'well_led') and rating <> 'Not rated'
-    qualify row_number() over (partition by location_id, key_question order by report_date desc) = 1
+    group by location_id
 ),
 
 final as (
     select
-        coalesce(o.location_id, s.location_id, w.location_id) as location_id,
-        o.rating as overall,
-        o.report_date as overall_date,
-        o.previous_rating as previous_overall,
-        o.previous_date as previous_overall_date,
-        s.rating as safe,
-        s.report_date as safe_date,
-        w.rating as well_led,
-        w.report_date as well_led_date
-    from overall as o
-    full join (select * from key_questions where key_question = 'safe') as s using (location_id)
-    full join (select * from key_questions where key_question = 'well_led') as w using (location_id)
+        location_id,
+        overall_two[1].rating as overall,
+        overall_two[1].report_date as overall_date,
+        overall_two[2].rating as previous_overall,
+        overall_two[2].report_date as previous_overall_date,
+        safe.rating as safe,
+        safe.report_date as safe_date,
+        well_led.rating as well_led,
+        well_led.report_date as well_led_date
+    from latest
 )
 
 select * from final

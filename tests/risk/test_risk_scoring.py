@@ -109,7 +109,7 @@ def test_an_unknown_indicator_in_a_council_file_is_refused(tmp_path: Path) -> No
 
 
 def test_rag_follows_the_matrix(wh: HandMade) -> None:
-    # given one home Inadequate (40) with a downgrade (15) and a poor Safe rating (10): likelihood 65
+    # given one home Inadequate with a downgrade and a poor Safe rating: the sum of those three points
     wh.location("red", beds=60, provider_id="a", rated=date(2024, 1, 1))
     wh.rating("red", date(2026, 1, 1), "Inadequate", safe="Inadequate")
     wh.location("green", provider_id="b")
@@ -118,7 +118,10 @@ def test_rag_follows_the_matrix(wh: HandMade) -> None:
     with store.warehouse(wh.path, publish=False) as con:
         rags = dict(con.execute("select location_id, computed_rag from risk_scores").fetchall())
         lik = dict(con.execute("select location_id, likelihood from risk_scores").fetchall())
-    assert lik["red"] == 65 and rags == {"red": "red", "green": "green"}
+    t = load_thresholds()
+    expected = sum(t.indicator(n).points for n in ("overall_inadequate", "rating_downgrade", "safe_or_well_led_poor"))
+    assert t.likelihood_bands[1] <= expected < 100  # red band, below the cap
+    assert lik["red"] == expected and rags == {"red": "red", "green": "green"}
 
 
 def test_score_command_prints_json_and_rebuilds_monthly(wh: HandMade, capsys) -> None:
@@ -131,3 +134,22 @@ def test_score_command_prints_json_and_rebuilds_monthly(wh: HandMade, capsys) ->
     # and without a date it scores the latest data date (the newest return submission here)
     assert main(["score", "--db", str(wh.path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["as_of"] == "2026-03-05"
+
+
+def test_score_command_publishes_the_analysts_snapshot(wh: HandMade, capsys) -> None:
+    from market_oversight.analyst import latest_snapshot
+
+    busy_market(wh)
+    wh.build()
+    assert main(["score", "--db", str(wh.path), "--as-of", AS_OF.isoformat()]) == 0
+    assert "analysts' snapshot:" in capsys.readouterr().out
+    with store.warehouse(latest_snapshot(wh.path), read_only=True) as con:  # the copy holds the scores
+        assert con.execute("select count(*) from risk_scores where as_of = $d", {"d": AS_OF}).fetchone()[0] == 6
+
+
+def test_score_command_can_skip_the_snapshot(wh: HandMade, capsys) -> None:
+    busy_market(wh)
+    wh.build()
+    assert main(["score", "--db", str(wh.path), "--as-of", AS_OF.isoformat(), "--no-snapshot"]) == 0
+    assert "analysts' snapshot" not in capsys.readouterr().out
+    assert not list(wh.path.parent.glob("*.snapshots/market-*.duckdb"))

@@ -1,0 +1,115 @@
+"""Benchmark: the watchlist and a provider profile rendered through AppTest, national against local.
+
+Target (issue 5): on the national demo each takes at most 1.5 times as long as on the local demo,
+both measured in the same run. Each render is cold: the query cache and the connection are cleared
+before it, so what is measured is the queries plus Streamlit drawing the page, not a cache hit. The
+profile is the highest-risk location's. Warehouses: `--local` and `--national` name existing scored
+demo warehouses; without them the demo and score commands build them in a temporary folder (the
+national one takes minutes). Writes bench/results/app_render.json.
+
+    /work/main/.venv/bin/python -m bench.app_render [--local PATH] [--national PATH] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from market_oversight import cli, store
+from market_oversight.paths import PROJECT_ROOT
+
+RESULTS = PROJECT_ROOT / "bench" / "results" / "app_render.json"
+APP = str(PROJECT_ROOT / "app.py")
+TARGET_RATIO = 1.5
+
+
+def build(folder: Path, scale: str) -> Path:
+    db = folder / f"{scale}.duckdb"
+    if cli.main(["demo", "--db", str(db), "--scale", scale]) or cli.main(["score", "--db", str(db)]):
+        raise SystemExit(f"could not build the {scale} demo")
+    return db
+
+
+def top_location(db: Path) -> str:
+    with duckdb.connect(str(store.current_serving_copy(db)), read_only=True) as con:
+        return con.execute("select location_id from mart.risk_current "
+                           "order by likelihood * impact desc, location_id limit 1").fetchall()[0][0]
+
+
+def render(page: str, query: dict[str, str]) -> float:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=300)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(f"market_oversight/pages/{page}")
+    start = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - start
+    if at.exception or at.error:
+        raise SystemExit(f"{page} failed: {[e.value for e in (*at.exception, *at.error)]}")
+    return elapsed
+
+
+def measure(warehouses: dict[str, Path], repeat: int) -> dict[str, dict[str, float]]:
+    """Median cold render per warehouse and page; the warehouses take turns in every round, so a
+    drift in the machine's speed falls on both alike."""
+    pages = {name: {"watchlist": ("watchlist.py", {}),
+                    "profile": ("profile.py", {"location": top_location(db)})}
+             for name, db in warehouses.items()}
+    runs: dict[str, dict[str, list[float]]] = {name: {"watchlist": [], "profile": []} for name in warehouses}
+    for round_ in range(repeat + 1):
+        for name, db in warehouses.items():
+            os.environ["MARKET_OVERSIGHT_DB"] = str(db)
+            for page, (script, query) in pages[name].items():
+                elapsed = render(script, query)
+                if round_:  # the first round warms the interpreter (imports), not the caches
+                    runs[name][page].append(elapsed)
+    return {name: {page: statistics.median(times) for page, times in by_page.items()}
+            for name, by_page in runs.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--local", type=Path, help="a scored local demo warehouse")
+    parser.add_argument("--national", type=Path, help="a scored national demo warehouse")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    os.environ["MARKET_OVERSIGHT_DEMO"] = "1"
+    with tempfile.TemporaryDirectory() as tmp:
+        local = args.local or build(Path(tmp), "local")
+        national = args.national or build(Path(tmp), "national")
+        with duckdb.connect(str(store.current_serving_copy(national)), read_only=True) as con:
+            national_size = con.execute("select count(*) from mart.risk_current").fetchall()[0][0]
+        with duckdb.connect(str(store.current_serving_copy(local)), read_only=True) as con:
+            local_size = con.execute("select count(*) from mart.risk_current").fetchall()[0][0]
+        times = measure({"local": local, "national": national}, args.repeat)
+        local_times, national_times = times["local"], times["national"]
+    ratios = {page: round(national_times[page] / local_times[page], 2) for page in local_times}
+    result = {
+        "what": "cold AppTest render (query cache cleared), median of repeats",
+        "local_locations_scored": local_size,
+        "national_locations_scored": national_size,
+        "local_seconds": {k: round(v, 3) for k, v in local_times.items()},
+        "national_seconds": {k: round(v, 3) for k, v in national_times.items()},
+        "ratio": ratios,
+        "target_ratio": TARGET_RATIO,
+        "passed": all(r <= TARGET_RATIO for r in ratios.values()),
+        "repeat": args.repeat,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

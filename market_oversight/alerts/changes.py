@@ -1,0 +1,270 @@
+"""What changed in the care market in one ISO week, as alert items graded by urgency.
+
+Facts come from the SQL files in `sql/alerts/` (one per kind of change, the week's bounds bound as
+parameters); the rules that grade a change live here, once. Every item is tied to a date inside the
+week, so a change is reported in exactly one week's e-mail.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from enum import IntEnum
+from typing import Any
+
+import duckdb
+
+from market_oversight import fmt, store
+from market_oversight.errors import AlertError
+from market_oversight.vocab import RATING_RANK
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+@dataclass(frozen=True, order=True)
+class IsoWeek:
+    year: int
+    week: int
+
+    @classmethod
+    def parse(cls, text: str) -> IsoWeek:
+        m = _WEEK.match(text.strip())
+        if not m:
+            raise AlertError(f"--week {text!r} is not an ISO week like 2026-W47")
+        year, week = int(m.group(1)), int(m.group(2))
+        try:
+            date.fromisocalendar(year, week, 1)
+        except ValueError:
+            raise AlertError(f"--week {text!r}: {year} has no week {week}") from None
+        return cls(year, week)
+
+    @classmethod
+    def containing(cls, day: date) -> IsoWeek:
+        iso = day.isocalendar()
+        return cls(iso.year, iso.week)
+
+    @classmethod
+    def last_complete(cls, today: date) -> IsoWeek:
+        """The latest Monday-to-Sunday week that ended before today."""
+        return cls.containing(today - timedelta(days=today.isoweekday()))
+
+    @property
+    def start(self) -> date:
+        return date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def end(self) -> date:
+        return date.fromisocalendar(self.year, self.week, 7)
+
+    def __str__(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+
+class Urgency(IntEnum):
+    ACT = 0       # act now
+    REVIEW = 1    # look at this week
+    INFO = 2      # for information
+
+    @property
+    def label(self) -> str:
+        return {0: "Act now", 1: "Review this week", 2: "For information"}[self.value]
+
+
+KINDS = {
+    "report": "New CQC reports",
+    "risk": "Entered red or amber",
+    "flags": "New risk flags",
+    "returns": "Returns now missing",
+    "register": "Registrations and closures",
+    "suspension": "Placement suspensions",
+    "action": "Casework actions overdue",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One change at one location, in plain text; the e-mail escapes it when it renders."""
+    kind: str
+    urgency: Urgency
+    location_id: str
+    event_date: date
+    headline: str
+    details: tuple[str, ...] = ()
+    link: str | None = None                      # an outside link (the CQC report)
+    location_name: str | None = None
+    provider_name: str | None = None
+    service_kind: str | None = None
+    local_authority: str | None = None
+
+
+@dataclass(frozen=True)
+class WeekChanges:
+    week: IsoWeek
+    items: tuple[Item, ...]
+    notes: tuple[str, ...] = field(default=())   # caveats, e.g. a source not available yet
+
+    def for_route(self, wanted: Callable[[Item], bool]) -> WeekChanges:
+        return replace(self, items=tuple(i for i in self.items if wanted(i)))
+
+
+def _rows(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    cur = con.execute(store.sql(f"alerts/{name}"), params)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
+def _report_item(r: dict[str, Any]) -> Item:
+    overall, before = r["overall"], r["previous_overall"]
+    now_rank, before_rank = RATING_RANK.get(overall), RATING_RANK.get(before)
+    poor = list(r["poor_key_questions"])
+    if now_rank is not None and before_rank is not None and now_rank < before_rank:
+        change, urgency = f"downgraded from {before} to {overall}", Urgency.REVIEW
+    elif now_rank is not None and before_rank is not None and now_rank > before_rank:
+        change, urgency = f"upgraded from {before} to {overall}", Urgency.INFO
+    elif before is None:
+        change, urgency = f"first rating: {overall}", Urgency.INFO
+    else:
+        change, urgency = f"{overall}, unchanged", Urgency.INFO
+    if overall == "Inadequate" or any(q.endswith(": Inadequate") for q in poor):
+        urgency = Urgency.ACT
+    elif overall == "Requires improvement" or poor:
+        urgency = min(urgency, Urgency.REVIEW)
+    details = []
+    if poor:
+        details.append("Key questions rated poorly: " + "; ".join(q.replace("_", "-") for q in poor))
+    if before is not None:
+        details.append(f"Previous overall rating {before} ({r['previous_report_date']:%d %b %Y})")
+    if r["date_basis"] == "observed":
+        details.append("Report date not published: first seen in the CQC data on this date")
+    return Item("report", urgency, r["location_id"], r["report_date"],
+                f"CQC report: {change}", tuple(details), link=r["report_link"])
+
+
+def _evidence_line(raw: str | None) -> str:
+    try:
+        evidence = json.loads(raw) if raw else {}
+    except json.JSONDecodeError:
+        return f"Evidence: {raw}"
+    if isinstance(evidence, dict):
+        parts = [f"{k}={json.dumps(v, default=str) if isinstance(v, (list, dict)) else v}"
+                 for k, v in evidence.items()]
+        return "Evidence: " + ", ".join(parts)
+    return f"Evidence: {json.dumps(evidence)}"
+
+
+def _flag_details(flags: list[dict[str, Any]]) -> tuple[str, ...]:
+    lines = []
+    for f in flags:
+        lines.append(f"New flag {f['flag'].replace('_', ' ')} (+{f['points']:g} {f['domain']}): {f['message']}")
+        lines.append(_evidence_line(f["evidence"]))
+    return tuple(lines)
+
+
+def _risk_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
+    flags: dict[str, list[dict[str, Any]]] = {}
+    for f in _rows(con, "new_flags", params):
+        flags.setdefault(f["location_id"], []).append(f)
+    items = []
+    for r in _rows(con, "risk_entered", params):
+        before = fmt.rag(r["previous_rag"])
+        details = [f"Likelihood {r['likelihood']:g}, impact {r['impact']:g} "
+                   f"(score of {r['as_of']:%d %b %Y}; before: {before})"]
+        if r["override_rag"]:
+            details.append(f"Contract manager's override: {r['override_rag']} ({r['override_reason']})")
+        details.extend(_flag_details(flags.pop(r["location_id"], [])))
+        urgency = Urgency.ACT if r["rag"] == "red" else Urgency.REVIEW
+        items.append(Item("risk", urgency, r["location_id"], r["as_of"],
+                          f"Risk now {fmt.rag(r['rag'])} (was {before})", tuple(details)))
+    rag_now = {r["location_id"]: r["rag"] for r in _rows(con, "rag_in_week", params)}
+    for location_id, fl in flags.items():
+        rag = rag_now.get(location_id, "green")
+        urgency = Urgency.REVIEW if rag in ("red", "amber") else Urgency.INFO
+        noun = "flag" if len(fl) == 1 else "flags"
+        items.append(Item("flags", urgency, location_id, fl[0]["as_of"],
+                          f"{len(fl)} new risk {noun} (now {fmt.rag(rag)})", _flag_details(fl)))
+    return items
+
+
+def _returns_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
+    items = []
+    for r in _rows(con, "missing_returns", params):
+        kind = "care-home" if r["service_kind"] == "care_home" else "home-care"
+        later = f" (it arrived later, on {r['received_at']:%d %b %Y})" if r["received_at"] else ""
+        items.append(Item("returns", Urgency.REVIEW, r["location_id"], r["due_date"] + timedelta(days=1),
+                          f"Monthly {kind} return for {r['period']:%B %Y} missing",
+                          (f"Due {r['due_date']:%d %b %Y}; not received by "
+                           f"{params['week_end']:%d %b %Y}{later}",)))
+    return items
+
+
+def _register_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
+    items = []
+    for r in _rows(con, "register_changes", params):
+        if r["change"] == "deregistered":
+            items.append(Item("register", Urgency.ACT, r["location_id"], r["event_date"],
+                              "Deregistered with CQC (closed)",
+                              ("Check where the people it served are now placed",)))
+        else:
+            items.append(Item("register", Urgency.INFO, r["location_id"], r["event_date"],
+                              "Newly registered with CQC"))
+    return items
+
+
+def _suspension_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
+    items = []
+    for r in _rows(con, "suspensions", params):
+        imposed = r["change"] == "imposed"
+        reason = r["reason"] or "no reason recorded"
+        items.append(Item("suspension", Urgency.ACT if imposed else Urgency.INFO, r["location_id"],
+                          r["event_date"],
+                          "Placement suspension imposed" if imposed else "Placement suspension lifted",
+                          (f"Reason: {reason} (by {r['by_whom']})",)))
+    return items
+
+
+def _action_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
+    return [Item("action", Urgency.REVIEW, r["location_id"], r["due_date"] + timedelta(days=1),
+                 f"Action overdue: {r['title']}", (f"Owner {r['owner']}; due {r['due_date']:%d %b %Y}",))
+            for r in _rows(con, "overdue_actions", params)]
+
+
+def _has_view(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return name in {r["table_name"] for r in _rows(con, "relations_in_schema", {"schema": schema})}
+
+
+def week_changes(con: duckdb.DuckDBPyConnection, week: IsoWeek) -> WeekChanges:
+    """Every change in the week, with who and where, most urgent first. `con` is a warehouse
+    connection opened read-write just before (so the casework mirror is fresh)."""
+    params = {"week_start": week.start, "week_end": week.end}
+    notes: list[str] = []
+    items = _report_items(con, params) + _risk_items(con, params)
+    if _has_view(con, "mart", "expected_returns"):
+        items += _returns_items(con, params)
+    else:
+        notes.append("Missing returns were not checked: this warehouse has no expected-returns mart.")
+    items += _register_items(con, params) + _suspension_items(con, params) + _action_items(con, params)
+    return WeekChanges(week, tuple(_sorted(_with_places(con, items))), tuple(notes))
+
+
+def _report_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
+    return [_report_item(r) for r in _rows(con, "new_reports", params)]
+
+
+def _with_places(con: duckdb.DuckDBPyConnection, items: list[Item]) -> list[Item]:
+    ids = sorted({i.location_id for i in items})
+    places = {r["location_id"]: r for r in _rows(con, "locations", {"location_ids": ids})} if ids else {}
+    out = []
+    for item in items:
+        p = places.get(item.location_id, {})
+        out.append(replace(item, location_name=p.get("location_name"), provider_name=p.get("provider_name"),
+                           service_kind=p.get("service_kind"), local_authority=p.get("local_authority")))
+    return out
+
+
+def _sorted(items: list[Item]) -> list[Item]:
+    order = list(KINDS)
+    return sorted(items, key=lambda i: (i.urgency, order.index(i.kind),
+                                        (i.location_name or "").casefold(), i.location_id, i.event_date))

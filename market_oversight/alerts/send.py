@@ -1,0 +1,174 @@
+"""Who gets what, and delivery exactly once per ISO week and recipient.
+
+The send log (`alert_send_log`, migration 040) gets a row only after the SMTP server has accepted
+that recipient's message, in its own transaction; a refused or failed delivery leaves no row, so the
+next run (it is safe to run daily) sends it. A crash between the server's acceptance and the log
+write would send that one message again next run: the log errs towards a repeat, never a loss.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from pathlib import Path
+
+import duckdb
+
+from market_oversight import store
+from market_oversight.alerts.changes import Item, WeekChanges
+from market_oversight.alerts.config import AlertSettings, SmtpSettings
+from market_oversight.alerts.render import build_message
+from market_oversight.errors import AlertDeliveryError
+
+
+def changes_for(changes: WeekChanges, settings: AlertSettings, recipient: str) -> WeekChanges:
+    """The QA team's list gets everything; a route's recipients get the changes its route matches."""
+    if recipient in settings.recipients:
+        return changes
+    routes = [r for r in settings.routes if recipient in r.recipients]
+
+    def wanted(item: Item) -> bool:
+        return any(r.matches(item.local_authority, item.service_kind) for r in routes)
+
+    return changes.for_route(wanted)
+
+
+@dataclass
+class Outcome:
+    week: str
+    sent: list[str] = field(default_factory=list)
+    already_sent: list[str] = field(default_factory=list)
+    skipped_all_clear: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"week": self.week, "sent": self.sent, "already_sent": self.already_sent,
+                "skipped_all_clear": self.skipped_all_clear, "written": [str(p) for p in self.written],
+                "failed": self.failed}
+
+
+def already_sent(con: duckdb.DuckDBPyConnection, week: str) -> set[str]:
+    return {r for (r,) in con.execute(store.sql("alerts/sent_recipients"), {"iso_week": week}).fetchall()}
+
+
+def record_send(con: duckdb.DuckDBPyConnection, week: str, recipient: str, msg: EmailMessage,
+                items: int) -> None:
+    with store.transaction(con):
+        con.execute(store.sql("alerts/record_send"), {
+            "iso_week": week, "recipient": recipient, "message_id": msg["Message-ID"], "items": items,
+            "sent_at": datetime.now(timezone.utc).replace(tzinfo=None)})
+
+
+def _safe_name(recipient: str) -> str:
+    return re.sub(r"[^a-z0-9@._-]", "_", recipient.lower())
+
+
+def write_outbox(outbox: Path, week: str, recipient: str, msg: EmailMessage) -> Path:
+    outbox.mkdir(parents=True, exist_ok=True)
+    path = outbox / f"{week}_{_safe_name(recipient)}.eml"
+    path.write_bytes(bytes(msg))
+    return path
+
+
+def write_preview(outbox: Path, stem: str, msg: EmailMessage) -> Path:
+    """The HTML part as a file a browser can open, with the inline image saved beside it."""
+    html_part = msg.get_body(preferencelist=("html",))
+    html = html_part.get_content()
+    for part in msg.walk():
+        if part.get_content_maintype() == "image":
+            cid = part["Content-ID"].strip("<>")
+            image = outbox / f"{stem}.png"
+            image.write_bytes(part.get_content())
+            html = html.replace(f"cid:{cid}", image.name)
+    path = outbox / f"{stem}.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+class Mailer:
+    """One SMTP session for a run; every failure becomes AlertDeliveryError."""
+
+    def __init__(self, smtp: SmtpSettings) -> None:
+        self.smtp = smtp
+        self.client: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Mailer:
+        password = self.smtp.password()  # ConfigError before any connection when it is missing
+        where = f"{self.smtp.host}:{self.smtp.port}"
+        try:
+            self.client = smtplib.SMTP(self.smtp.host, self.smtp.port, timeout=self.smtp.timeout_seconds)
+            if self.smtp.starttls:
+                self.client.starttls(context=ssl.create_default_context())
+            if self.smtp.username:
+                self.client.login(self.smtp.username, password or "")
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            raise AlertDeliveryError(f"SMTP server {where} not usable: {exc}; nothing was marked sent") from exc
+        return self
+
+    def send(self, msg: EmailMessage, recipient: str) -> None:
+        assert self.client is not None
+        try:
+            refused = self.client.send_message(msg, to_addrs=[recipient])
+        except (smtplib.SMTPException, OSError) as exc:
+            raise AlertDeliveryError(f"{recipient}: {exc}") from exc
+        if refused:
+            raise AlertDeliveryError(f"{recipient}: refused {refused}")
+
+    def close(self) -> None:
+        if self.client is not None:
+            try:
+                self.client.quit()
+            except (smtplib.SMTPException, OSError):
+                self.client.close()
+            self.client = None
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def deliver(con: duckdb.DuckDBPyConnection, changes: WeekChanges, settings: AlertSettings,
+            chart_png: bytes | None, *, outbox: Path | None = None) -> Outcome:
+    """Send (or, with `outbox`, write) the week's e-mail to each recipient who lacks it."""
+    week = str(changes.week)
+    outcome = Outcome(week)
+    done = already_sent(con, week) if outbox is None else set()
+    pending: list[tuple[str, WeekChanges, EmailMessage]] = []
+    for recipient in settings.everyone():
+        if recipient in done:
+            outcome.already_sent.append(recipient)
+            continue
+        mine = changes_for(changes, settings, recipient)
+        if not mine.items and not settings.send_all_clear:
+            outcome.skipped_all_clear.append(recipient)
+            continue
+        pending.append((recipient, mine, build_message(mine, settings, recipient, chart_png)))
+    if outbox is not None:
+        for recipient, _, msg in pending:
+            outcome.written.append(write_outbox(outbox, week, recipient, msg))
+        return outcome
+    if not pending:
+        return outcome
+    with Mailer(settings.smtp) as mailer:
+        for recipient, mine, msg in pending:
+            try:
+                mailer.send(msg, recipient)
+            except AlertDeliveryError as exc:
+                outcome.failed[recipient] = str(exc)
+                continue
+            record_send(con, week, recipient, msg, len(mine.items))
+            outcome.sent.append(recipient)
+    return outcome
+
+
+def require_delivered(outcome: Outcome) -> None:
+    if outcome.failed:
+        detail = "; ".join(outcome.failed.values())
+        raise AlertDeliveryError(f"week {outcome.week}: {len(outcome.failed)} e-mail(s) not delivered "
+                                 f"and not marked sent (the next run tries again): {detail}")
+

@@ -1,0 +1,162 @@
+"""How the app writes things for people: dates, numbers, money, RAG and ratings (GOV.UK style).
+
+One place for each rule, so every page says "3 March 2026", "1,240 beds" and "▲ Red" the same way.
+RAG and ratings never rely on colour alone: each has a word and a shape, and the colours are
+chosen to stay apart under the common colour-vision deficiencies and to reach 3:1 against white.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+from market_oversight.vocab import RAG, RATINGS
+
+# Colour-blind-safe tones, at least 4.5:1 against white so text in them is readable too. Chosen to
+# differ in lightness as well as hue, so that each pair stays at least 10 CIEDE2000 apart as seen with
+# protanopia, deuteranopia and tritanopia (tests/test_palette.py; the earlier #B2182B / #8A4B00 were
+# 4.2 apart for deuteranopes).
+RAG_COLOURS = {"red": "#8F0D25", "amber": "#B35906", "green": "#1A8259"}
+RAG_SHAPES = {"red": "▲", "amber": "◆", "green": "●"}
+# Vega-Lite point shapes matching the characters above, for charts.
+RAG_CHART_SHAPES = {"red": "triangle-up", "amber": "diamond", "green": "circle"}
+RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
+
+RATING_COLOURS = {
+    "Outstanding": "#1D4E89", "Good": RAG_COLOURS["green"], "Requires improvement": RAG_COLOURS["amber"],
+    "Inadequate": RAG_COLOURS["red"], "Not rated": "#505a5f",
+}
+RATING_SHAPES = {
+    "Outstanding": "★", "Good": "●", "Requires improvement": "◆", "Inadequate": "▲", "Not rated": "○",
+}
+RATING_CHART_SHAPES = {
+    "Outstanding": "cross", "Good": "circle", "Requires improvement": "diamond",
+    "Inadequate": "triangle-up", "Not rated": "square",
+}
+
+SERVICE_KIND_LABELS = {"care_home": "Care home", "home_care": "Home care", "other": "Other service"}
+KEY_QUESTION_LABELS = {
+    "overall": "Overall", "safe": "Safe", "effective": "Effective", "caring": "Caring",
+    "responsive": "Responsive", "well_led": "Well-led",
+}
+CARE_CATEGORY_LABELS = {
+    "residential": "Residential", "residential_dementia": "Residential (dementia)",
+    "nursing": "Nursing", "nursing_dementia": "Nursing (dementia)", "home_care": "Home care",
+}
+BENCHMARK_LABELS = {
+    "council_usual_rate": "Council usual rate",
+    "fair_cost_of_care_median": "Fair Cost of Care median",
+    "homecare_association_minimum": "Homecare Association minimum price",
+}
+DATASET_LABELS = {
+    "cqc_register": "CQC register and ratings", "care_home_returns": "Care-home returns",
+    "home_care_returns": "Home-care returns", "fee_rates": "Fee rates", "benchmarks": "Benchmarks",
+}
+MISSING = "Not known"
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def long_date(value: date | datetime | str | None) -> str:
+    """3 March 2026 (GOV.UK style: no leading zero, month in full)."""
+    if _blank(value):
+        return MISSING
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return f"{value.day} {value:%B %Y}"
+
+
+def date_time(value: datetime | None) -> str:
+    """3 March 2026 at 2:05pm."""
+    if _blank(value):
+        return MISSING
+    hour = value.hour % 12 or 12
+    return f"{long_date(value)} at {hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
+
+
+def month(value: date | None) -> str:
+    """March 2026."""
+    return MISSING if _blank(value) else f"{value:%B %Y}"
+
+
+def count(value: float | int | None, unit: str | None = None, plural: str | None = None) -> str:
+    """1,240 beds; 1 bed. Units are named so that a number never stands alone."""
+    if _blank(value):
+        return MISSING
+    number = f"{value:,.0f}"
+    if unit is None:
+        return number
+    word = unit if round(value) == 1 else (plural or f"{unit}s")
+    return f"{number} {word}"
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    """A share (0 to 1) as 87%."""
+    return MISSING if _blank(value) else f"{value * 100:.{digits}f}%"
+
+
+def change(value: float | int | None, unit: str = "", *, as_percent_points: bool = False) -> str:
+    """+3 beds, −2, +1.5 percentage points: the change since the last period, with its sign."""
+    if _blank(value):
+        return "no earlier figure"
+    if as_percent_points:
+        return f"{value * 100:+.1f} percentage points".replace("-", "−")
+    text = f"{value:+,.0f}".replace("-", "−")
+    return f"{text} {unit}".strip()
+
+
+def money(value: float | None, unit: str | None = None) -> str:
+    """£812.50 a week; £28.53 an hour."""
+    if _blank(value):
+        return MISSING
+    text = f"£{value:,.2f}"
+    if unit == "week":
+        return f"{text} a week"
+    if unit == "hour":
+        return f"{text} an hour"
+    return text
+
+
+def rag(value: str | None) -> str:
+    """▲ Red, ◆ Amber, ● Green: the word always, the shape so that no one depends on colour."""
+    if _blank(value) or value not in RAG:
+        return "Not scored"
+    return f"{RAG_SHAPES[value]} {value.capitalize()}"
+
+
+def rating(value: str | None) -> str:
+    """★ Outstanding, ● Good, ◆ Requires improvement, ▲ Inadequate, ○ Not rated."""
+    if _blank(value) or value not in RATINGS:
+        return "No rating yet"
+    return f"{RATING_SHAPES[value]} {value}"
+
+
+def service_kind(value: str | None) -> str:
+    return SERVICE_KIND_LABELS.get(value or "", MISSING)
+
+
+def key_question(value: str) -> str:
+    return KEY_QUESTION_LABELS.get(value, value.replace("_", " ").capitalize())
+
+
+def care_category(value: str | None) -> str:
+    return CARE_CATEGORY_LABELS.get(value or "", value or MISSING)
+
+
+def benchmark(value: str | None) -> str:
+    return BENCHMARK_LABELS.get(value or "", value or MISSING)
+
+
+def dataset(value: str | None) -> str:
+    return DATASET_LABELS.get(value or "", (value or MISSING).replace("_", " ").capitalize())
+
+
+def label(name: str) -> str:
+    """A column name as a heading: `late_returns` → `Late returns`."""
+    return name.replace("_", " ").capitalize()
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"

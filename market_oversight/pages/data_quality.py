@@ -1,0 +1,105 @@
+"""Data quality: did each load pass its data contract, which rows were set aside, and who is late
+with their returns?"""
+
+import polars as pl
+import streamlit as st
+
+from market_oversight import fmt
+from market_oversight.pages import common
+from market_oversight.queries import data_quality, filters
+
+common.page_header(
+    "Can we trust the data?",
+    "Each load with its data-contract results and the rows set aside (quarantined) with the reasons, "
+    "to send back to the provider; and which providers are late with their returns.",
+)
+
+# ---- loads ---------------------------------------------------------------------------------------
+st.header("How did each load go?")
+batches = common.load(data_quality.batches)
+if batches.is_empty():
+    st.write("Nothing has been loaded yet.")
+    st.stop()
+quarantined_total = int(batches["rows_quarantined"].sum())
+rejected = batches.filter(pl.col("status") == "rejected").height
+st.write(f"{fmt.plural(batches.height, 'load')} listed (newest first): {rejected} rejected, "
+         f"{fmt.count(quarantined_total, 'row')} quarantined in all.")
+st.dataframe(batches.select(
+    pl.col("started_at").map_elements(fmt.date_time, return_dtype=pl.String).alias("Loaded"),
+    pl.col("dataset").map_elements(fmt.dataset, return_dtype=pl.String).alias("Dataset"),
+    pl.col("source").str.split("/").list.last().alias("File"),
+    pl.col("status").str.to_titlecase().alias("Status"),
+    pl.col("rows_read").alias("Rows read"), pl.col("rows_loaded").alias("Rows loaded"),
+    pl.col("rows_quarantined").alias("Rows quarantined"),
+    pl.col("message").fill_null("").alias("Note"),
+    pl.col("batch_id").alias("Batch")), hide_index=True, width="stretch")
+
+labels = {r["batch_id"]: f"{fmt.date_time(r['started_at'])}: {r['source'].split('/')[-1]} "
+                         f"({fmt.count(r['rows_quarantined'], 'row')} quarantined)"
+          for r in batches.iter_rows(named=True)}
+with_quarantine = [b for b in labels if batches.filter(pl.col("batch_id") == b)["rows_quarantined"][0]]
+batch_id = st.selectbox("Look at one load", list(labels), format_func=labels.get, key="dq-batch",
+                        index=list(labels).index(with_quarantine[0]) if with_quarantine else 0)
+chosen = batches.filter(pl.col("batch_id") == batch_id).row(0, named=True)
+
+st.subheader("Data-contract results")
+results = data_quality.contract_results(chosen["validation"])
+if results.is_empty():
+    st.write("This load has no data-contract results recorded.")
+else:
+    if verdict := data_quality.contract_verdict(chosen["validation"]):
+        st.write(verdict)
+    failed = results.filter(~pl.col("met").fill_null(True)).height
+    st.write(f"{fmt.plural(results.height, 'rule')} checked, {failed} not met.")
+    st.dataframe(results.select(
+        pl.col("rule").str.replace(".", ": ", literal=True).str.replace_all("_", " ").alias("Rule"),
+        pl.when(pl.col("met")).then(pl.lit("✓ Met")).when(~pl.col("met")).then(pl.lit("✗ Not met"))
+        .otherwise(pl.lit("Not known")).alias("Result"),
+        pl.col("rows_breaking").alias("Rows breaking it")), hide_index=True, width="stretch")
+
+st.subheader("Rows set aside (quarantined)")
+rows = common.load(data_quality.quarantine, batch_id=batch_id)
+if rows.is_empty():
+    st.write("No rows were set aside in this load.")
+else:
+    st.write(f"{fmt.count(rows.height, 'row')} set aside, from "
+             f"{fmt.plural(rows['provider_id'].n_unique(), 'provider')}. Download them per provider to send back.")
+    st.dataframe(data_quality.quarantine_for_sending(rows), hide_index=True, width="stretch")
+    providers = sorted(p for p in rows["provider_id"].unique().to_list() if p)
+    if providers:
+        provider = st.selectbox("Rows for one provider", providers, key="dq-provider")
+        common.downloads(data_quality.quarantine_for_sending(rows.filter(pl.col("provider_id") == provider)),
+                         f"quarantined rows for {provider}", key="dq-provider-rows")
+    if rows["provider_id"].null_count():
+        st.caption(f"{fmt.count(rows['provider_id'].null_count(), 'row')} could not be matched to a provider "
+                   "(for example an unknown CQC location ID); they are in the full download.")
+    common.downloads(data_quality.quarantine_for_sending(rows), "all quarantined rows of this load",
+                     key="dq-all-rows")
+
+# ---- returns -------------------------------------------------------------------------------------
+st.header("Who is late with their returns?")
+late = common.load(data_quality.returns_by_provider)
+if late is None:
+    st.write("No returns loaded yet, so late and missing returns cannot be shown.")
+elif late.is_empty():
+    st.write("Every provider's returns have arrived on time.")
+else:
+    st.write(f"{fmt.plural(late.height, 'provider')} with late or missing returns, most missing first.")
+    st.dataframe(late.rename({"provider_id": "Provider ID", "provider_name": "Provider", "locations": "Locations",
+                              "returns_due": "Returns due", "late": "Late", "missing": "Missing"}),
+                 hide_index=True, width="stretch")
+    pick = st.selectbox("A provider's late and missing returns", late["provider_id"].to_list(),
+                        format_func=lambda p: f"{late.filter(pl.col('provider_id') == p)['provider_name'][0] or p}",
+                        key="dq-late-provider")
+    detail = common.load(data_quality.provider_returns, pick)
+    if detail is not None:
+        shown = detail.select(
+            pl.col("location_name").alias("Location"),
+            pl.col("period").map_elements(fmt.month, return_dtype=pl.String).alias("Month"),
+            pl.col("status").str.to_titlecase().alias("Status"),
+            pl.col("due_date").map_elements(fmt.long_date, return_dtype=pl.String).alias("Due"),
+            pl.col("received_at").map_elements(fmt.long_date, return_dtype=pl.String).alias("Received"))
+        st.dataframe(shown, hide_index=True, width="stretch")
+        common.downloads(shown, f"late and missing returns for {pick}", key="dq-late-rows")
+
+common.cqc_attribution(common.load(filters.data_as_of))

@@ -1,0 +1,215 @@
+"""Provider profile: everything known about one location, with the reasons and the casework."""
+
+import json
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from market_oversight import fmt
+from market_oversight.errors import NotFound, PermissionDenied
+from market_oversight.pages import casework_panel, common
+from market_oversight.queries import filters, profile
+
+RETURN_MEASURES = {
+    "care_home": {"occupancy_rate": "Occupancy (%)", "agency_share": "Agency share of hours (%)",
+                  "staff_vacancies": "Staff vacancies", "leavers": "Staff leavers",
+                  "safeguarding_concerns": "Safeguarding concerns"},
+    "home_care": {"agency_share": "Agency share of hours (%)", "vacancies": "Care-worker vacancies",
+                  "leavers": "Care-worker leavers", "packages_handed_back": "Packages handed back",
+                  "missed_visits": "Missed visits"},
+}
+PERCENT_MEASURES = {"occupancy_rate", "agency_share"}
+
+location_id = (st.query_params.get("location") or "").strip()
+
+
+def choose_location() -> None:
+    """The location box, after the heading; a new ID re-opens the page on that location."""
+    typed = st.text_input("CQC location ID", value=location_id, key="profile-location",
+                          help=profile.LOCATION_ID_HELP, placeholder="1-123456789")
+    if typed.strip() != location_id:
+        st.query_params["location"] = typed.strip()
+        st.rerun()
+
+
+if not location_id:
+    common.page_header("What do we know about a provider?",
+                       "Enter a CQC location ID, or open a location from the watchlist.")
+    choose_location()
+    st.stop()
+try:
+    place = common.load(profile.location, location_id)
+except NotFound as exc:
+    common.page_header("What do we know about a provider?")
+    common.show_error(exc)
+    choose_location()
+    st.stop()
+
+common.page_header(
+    f"What do we know about {place['location_name']}?",
+    f"{fmt.service_kind(place['service_kind'])} in {place['local_authority'] or 'an unknown area'}, run by "
+    f"{place['provider_name'] or place['provider_id']}. CQC location ID {place['location_id']}.",
+)
+with st.expander("Open another location"):
+    choose_location()
+
+# ---- at a glance ---------------------------------------------------------------------------------
+cols = st.columns([1, 1, 1, 2, 1])
+cols[0].metric("RAG", fmt.rag(place["rag"]),
+               help="The computed RAG, or a contract manager's override where one is in force.")
+cols[1].metric("Likelihood of failure", fmt.count(place["likelihood"]) + " of 100" if place["likelihood"] is not None
+               else fmt.MISSING)
+cols[2].metric("Impact if it failed", fmt.count(place["impact"]) + " of 100" if place["impact"] is not None
+               else fmt.MISSING)
+cols[3].metric("CQC overall rating", fmt.rating(place["latest_overall_rating"]),
+               help=f"Published {fmt.long_date(place['latest_rating_date'])}.")
+cols[4].metric("Registered beds", fmt.count(place["beds"], "bed") if place["beds"] is not None else "None")
+facts = [
+    f"Registered {fmt.long_date(place['registration_date'])}" if place["is_active"]
+    else f"Deregistered {fmt.long_date(place['deregistration_date'])}",
+    "no registered manager in post" if place["has_registered_manager"] is False else "registered manager in post",
+    f"postcode {place['postcode'] or fmt.MISSING}",
+    f"ICB: {place['icb_name'] or fmt.MISSING}",
+]
+st.write("; ".join(facts) + ".")
+if place["override_rag"]:
+    st.write(f"Overridden to **{fmt.rag(place['override_rag'])}** from {fmt.rag(place['computed_rag'])} by "
+             f"{place['override_by']} until {fmt.long_date(place['override_expires_on'])}: "
+             f"{place['override_reason']}")
+if place["scored_on"]:
+    st.caption(f"Risk score as at {fmt.long_date(place['scored_on'])}.")
+
+# ---- flags ---------------------------------------------------------------------------------------
+st.header("Why is it at risk?")
+flags = common.load(profile.flags, location_id)
+if flags.is_empty():
+    st.write("No risk flags raised at the latest score.")
+else:
+    st.write(f"{fmt.plural(flags.height, 'flag')} raised at the latest score, largest first.")
+    for flag in flags.iter_rows(named=True):
+        with st.expander(f"{flag['message']} ({flag['domain']}, {fmt.count(flag['points'], 'point')})"):
+            evidence = json.loads(flag["evidence"]) if flag["evidence"] else {}
+            st.dataframe(pl.DataFrame({"Evidence": list(evidence), "Value": [str(v) for v in evidence.values()]}),
+                         hide_index=True, width="stretch")
+
+# ---- ratings -------------------------------------------------------------------------------------
+st.header("How has CQC rated it over time?")
+ratings = common.load(profile.ratings, location_id)
+if ratings.is_empty():
+    st.write("CQC has not rated this location yet.")
+else:
+    timeline = profile.rating_timeline(ratings).with_columns(
+        pl.col("rating").map_elements(fmt.rating, return_dtype=pl.String).alias("Rating"),
+        pl.col("key_question").cast(pl.String).map_elements(fmt.key_question, return_dtype=pl.String)
+        .alias("Key question"),
+        pl.col("report_date").map_elements(fmt.long_date, return_dtype=pl.String).alias("Report date"),
+    )
+    latest = timeline.sort("report_date").group_by("key_question").last()
+    summary = (f"{fmt.plural(ratings['report_date'].n_unique(), 'report')} from "
+               f"{fmt.long_date(ratings['report_date'].min())} to {fmt.long_date(ratings['report_date'].max())}; "
+               "latest ratings: " + ", ".join(f"{fmt.key_question(str(r['key_question']))} {r['rating']}"
+                                               for r in latest.sort("key_question").iter_rows(named=True)) + ".")
+    order = [fmt.key_question(k) for k in ("overall", "safe", "effective", "caring", "responsive", "well_led")]
+    base = alt.Chart(timeline.to_pandas())
+    bars = base.mark_bar(height=18).encode(
+        x=alt.X("report_date:T", title="Date"), x2="until:T",
+        y=alt.Y("Key question:N", sort=order, title=None),
+        color=alt.Color("Rating:N", scale=common.rating_scale()),
+        tooltip=["Key question:N", "Rating:N", "Report date:N"],
+    )
+    marks = base.mark_point(filled=True, size=90, color="#0b0c0c").encode(
+        x="report_date:T", y=alt.Y("Key question:N", sort=order),
+        shape=alt.Shape("Rating:N", scale=alt.Scale(
+            domain=[fmt.rating(r) for r in fmt.RATING_CHART_SHAPES],
+            range=list(fmt.RATING_CHART_SHAPES.values()))))
+    common.chart((bars + marks).properties(height=240), summary,
+                 timeline.select("Key question", "Rating", "Report date", pl.col("date_basis").alias("Date basis")),
+                 "rating history", key="ratings")
+
+# ---- returns -------------------------------------------------------------------------------------
+st.header("What do its monthly returns show?")
+kind = place["service_kind"] if place["service_kind"] in RETURN_MEASURES else "care_home"
+returns = common.load(profile.returns, location_id, place["service_kind"])
+if returns.is_empty():
+    st.write("No returns loaded yet for this location.")
+else:
+    measures = RETURN_MEASURES[kind]
+    long = returns.select("period", *measures).with_columns(
+        [(pl.col(m) * 100).round(1) for m in measures if m in PERCENT_MEASURES]
+    ).unpivot(index="period", variable_name="measure", value_name="value").with_columns(
+        pl.col("measure").replace_strict(measures).alias("Measure"),
+        pl.col("period").map_elements(fmt.month, return_dtype=pl.String).alias("Month"))
+    last = returns.row(-1, named=True)
+    summary = (f"{fmt.plural(returns.height, 'monthly return')} from {fmt.month(returns['period'].min())} to "
+               f"{fmt.month(returns['period'].max())}; in the latest, "
+               + ", ".join(f"{label.lower().replace(' (%)', '')} "
+                           f"{fmt.percent(last[m]) if m in PERCENT_MEASURES else fmt.count(last[m])}"
+                           for m, label in measures.items()) + ".")
+    figure = alt.Chart(long.to_pandas()).mark_line(point=True).encode(
+        x=alt.X("period:T", title="Month"), y=alt.Y("value:Q", title=None),
+        tooltip=["Month:N", "Measure:N", "value:Q"],
+    ).properties(height=130).facet(row=alt.Row("Measure:N", title=None)).resolve_scale(y="independent")
+    common.chart(figure, summary, long.select("Month", "Measure", pl.col("value").alias("Value")),
+                 "monthly returns", key="returns")
+
+st.subheader("Late or missing returns")
+late = common.load(profile.late_or_missing, location_id)
+if late is None:
+    st.write("No returns loaded yet, so late and missing returns cannot be shown.")
+elif late.is_empty():
+    st.write("None: every return due has arrived on time.")
+else:
+    st.dataframe(late.select(
+        pl.col("period").map_elements(fmt.month, return_dtype=pl.String).alias("Month"),
+        pl.col("status").str.replace("_", " ").str.to_titlecase().alias("Status"),
+        pl.col("due_date").map_elements(fmt.long_date, return_dtype=pl.String).alias("Due"),
+        pl.col("received_at").map_elements(fmt.long_date, return_dtype=pl.String).alias("Received")),
+        hide_index=True, width="stretch")
+
+# ---- fees ----------------------------------------------------------------------------------------
+st.header("What does the council pay, against the benchmarks?")
+fees = common.load(profile.fees, location_id, place["provider_id"])
+if fees.is_empty():
+    st.write("No fee rates loaded for this location or its provider.")
+else:
+    st.dataframe(fees.select(
+        pl.col("care_category").map_elements(fmt.care_category, return_dtype=pl.String).alias("Care category"),
+        pl.struct("amount", "unit").map_elements(lambda r: fmt.money(r["amount"], r["unit"]),
+                                                 return_dtype=pl.String).alias("Rate paid"),
+        pl.col("effective_from").map_elements(fmt.long_date, return_dtype=pl.String).alias("From"),
+        pl.col("effective_to").map_elements(lambda d: fmt.long_date(d) if d else "In force",
+                                            return_dtype=pl.String).alias("To"),
+        pl.col("benchmark").map_elements(fmt.benchmark, return_dtype=pl.String).alias("Benchmark"),
+        pl.struct("benchmark_amount", "unit").map_elements(lambda r: fmt.money(r["benchmark_amount"], r["unit"]),
+                                                           return_dtype=pl.String).alias("Benchmark rate"),
+        (pl.col("amount") - pl.col("benchmark_amount")).round(2).alias("Difference (£)"),
+    ), hide_index=True, width="stretch")
+
+# ---- siblings ------------------------------------------------------------------------------------
+st.header(f"What else does {place['provider_name'] or 'this provider'} run?")
+siblings = common.load(profile.siblings, location_id, place["provider_id"])
+if siblings.is_empty():
+    st.write("No other locations: this is the provider's only registered location.")
+else:
+    st.dataframe(siblings.select(
+        pl.col("location_name").alias("Location"),
+        pl.col("service_kind").map_elements(fmt.service_kind, return_dtype=pl.String).alias("Kind of service"),
+        pl.col("local_authority").alias("Local authority"),
+        pl.col("rag").map_elements(fmt.rag, return_dtype=pl.String).alias("RAG"),
+        pl.col("latest_overall_rating").map_elements(fmt.rating, return_dtype=pl.String).alias("CQC rating"),
+        pl.when(pl.col("is_active")).then(pl.lit("Registered")).otherwise(pl.lit("Deregistered")).alias("Status"),
+        ("profile?location=" + pl.col("location_id")).alias("Profile"),
+    ), hide_index=True, width="stretch",
+        column_config={"Profile": st.column_config.LinkColumn("Profile", display_text="Open profile")})
+
+# ---- casework ------------------------------------------------------------------------------------
+st.header("What has the council done about it?")
+try:
+    user = common.current_user()
+except PermissionDenied as exc:
+    common.show_error(exc)
+else:
+    casework_panel.show(user, location_id, place["location_name"])
+
+common.cqc_attribution(common.load(filters.data_as_of))

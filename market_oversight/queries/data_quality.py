@@ -1,0 +1,74 @@
+"""Data quality: each load's data-contract results and quarantined rows; late and missing returns."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import polars as pl
+
+from market_oversight.ingest.quarantine import as_export
+from market_oversight.queries.filters import mart_exists
+from market_oversight.store import frame, sql
+
+
+def batches(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pl.DataFrame:
+    return frame(con, sql("queries/data_quality_batches"), {"limit": limit})
+
+
+def contract_results(validation: str | None) -> pl.DataFrame:
+    """A load's data-contract result (JSON: {"judge", "success", "reason", "rules": {rule: {success,
+    unexpected_count}}}) as rows: rule, met, rows breaking it."""
+    empty = pl.DataFrame(schema={"rule": pl.String, "met": pl.Boolean, "rows_breaking": pl.Int64})
+    if not validation:
+        return empty
+    data = json.loads(validation)
+    rules = data.get("rules") if isinstance(data, dict) else None
+    if not isinstance(rules, dict) or not rules:
+        return empty
+    rows = [{"rule": rule,
+             "met": bool(result.get("success")) if isinstance(result, dict) and "success" in result else None,
+             "rows_breaking": result.get("unexpected_count") if isinstance(result, dict) else None}
+            for rule, result in rules.items()]
+    return pl.DataFrame(rows, schema=empty.schema)
+
+
+def contract_verdict(validation: str | None) -> str | None:
+    """Who judged the load and the overall verdict, in a sentence; None when not recorded."""
+    if not validation:
+        return None
+    data = json.loads(validation)
+    if not isinstance(data, dict) or "success" not in data:
+        return None
+    verdict = "met the data contract" if data["success"] else "did not meet the data contract"
+    judge = {"sql": "the contract's SQL checks", "gx": "Great Expectations"}.get(data.get("judge"), data.get("judge"))
+    return f"The load {verdict} (judged by {judge})."
+
+
+def quarantine(con: duckdb.DuckDBPyConnection, *, batch_id: str | None = None,
+               provider_id: str | None = None) -> pl.DataFrame:
+    return frame(con, sql("queries/data_quality_quarantine"),
+                 {"batch_id": batch_id, "provider_id": provider_id})
+
+
+def quarantine_for_sending(df: pl.DataFrame) -> pl.DataFrame:
+    """Quarantined rows as a provider reads them: file, row, what to correct, then the row as sent
+    (the same layout as `market-oversight quarantine export`)."""
+    return as_export(df).rename({"source": "File", "dataset": "Dataset", "row_number": "Row",
+                                 "location_id": "CQC location ID", "rules": "Rules broken",
+                                 "problems": "What to correct"}, strict=False)
+
+
+def returns_by_provider(con: duckdb.DuckDBPyConnection, local_authority: str | None = None
+                        ) -> pl.DataFrame | None:
+    """Providers with late or missing returns; None while no returns have been loaded."""
+    if not mart_exists(con, "expected_returns"):
+        return None
+    return frame(con, sql("queries/returns_by_provider"), {"local_authority": local_authority})
+
+
+def provider_returns(con: duckdb.DuckDBPyConnection, provider_id: str) -> pl.DataFrame | None:
+    if not mart_exists(con, "expected_returns"):
+        return None
+    return frame(con, sql("queries/expected_returns"), {
+        "location_id": None, "provider_id": provider_id, "statuses": ["late", "missing"]})

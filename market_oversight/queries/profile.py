@@ -1,0 +1,66 @@
+"""Everything known about one location, for the provider profile."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from market_oversight.errors import NotFound
+from market_oversight.queries.filters import mart_exists
+from market_oversight.store import frame, sql
+from market_oversight.vocab import KEY_QUESTIONS
+
+LOCATION_ID_HELP = "A CQC location ID looks like 1-123456789 (from the watchlist or a CQC page)."
+
+
+def location(con: duckdb.DuckDBPyConnection, location_id: str) -> dict:
+    """The location row with its latest score; NotFound with what to do when there is none."""
+    df = frame(con, sql("queries/profile_location"), {"location_id": location_id.strip()})
+    if df.is_empty():
+        raise NotFound(f"There is no location with ID {location_id!r} in the data. {LOCATION_ID_HELP}")
+    return df.row(0, named=True)
+
+
+def ratings(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.DataFrame:
+    return frame(con, sql("queries/profile_ratings"), {"location_id": location_id})
+
+
+def rating_timeline(df: pl.DataFrame) -> pl.DataFrame:
+    """Each key question's rating as a period: from its report date to the next report's date."""
+    if df.is_empty():
+        return df.with_columns(pl.lit(None, pl.Date).alias("until"))
+    return (
+        df.sort("key_question", "report_date")
+        .with_columns(pl.col("report_date").shift(-1).over("key_question").alias("until"))
+        .with_columns(pl.col("until").fill_null(pl.col("report_date").max()))
+        .with_columns(pl.col("key_question").cast(pl.Enum(list(KEY_QUESTIONS))))
+    )
+
+
+def returns(con: duckdb.DuckDBPyConnection, location_id: str, service_kind: str) -> pl.DataFrame:
+    name = "profile_home_care_returns" if service_kind == "home_care" else "profile_care_home_returns"
+    return frame(con, sql(f"queries/{name}"), {"location_id": location_id})
+
+
+def fees(con: duckdb.DuckDBPyConnection, location_id: str, provider_id: str) -> pl.DataFrame:
+    return frame(con, sql("queries/profile_fees"), {"location_id": location_id, "provider_id": provider_id})
+
+
+def flags(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.DataFrame:
+    return frame(con, sql("queries/profile_flags"), {"location_id": location_id})
+
+
+def risk_history(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.DataFrame:
+    return frame(con, sql("queries/profile_risk_history"), {"location_id": location_id})
+
+
+def siblings(con: duckdb.DuckDBPyConnection, location_id: str, provider_id: str) -> pl.DataFrame:
+    return frame(con, sql("queries/profile_siblings"), {"location_id": location_id, "provider_id": provider_id})
+
+
+def late_or_missing(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.DataFrame | None:
+    """Late and missing returns; None while no returns have been loaded (no expected_returns mart)."""
+    if not mart_exists(con, "expected_returns"):
+        return None
+    return frame(con, sql("queries/expected_returns"), {
+        "location_id": location_id, "provider_id": None, "statuses": ["late", "missing"]})

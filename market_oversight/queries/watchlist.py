@@ -1,0 +1,56 @@
+"""The watchlist: locations ranked by risk, with "new this week" markers, ready to export."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from market_oversight import fmt
+from market_oversight.queries.filters import MarketFilter
+from market_oversight.store import frame, sql
+from market_oversight.vocab import RAG, RATINGS
+
+RAG_WORDS = {r: fmt.rag(r) for r in RAG}
+RATING_WORDS = {r: fmt.rating(r) for r in RATINGS}
+
+
+def watchlist(con: duckdb.DuckDBPyConnection, market: MarketFilter, *,
+              rags: tuple[str, ...] = RAG, search: str | None = None) -> pl.DataFrame:
+    """Scored locations, red first, then by likelihood × impact."""
+    return frame(con, sql("queries/watchlist"), {
+        **market.params(), "rags": list(rags), "search": (search or "").strip() or None})
+
+
+def for_people(df: pl.DataFrame) -> pl.DataFrame:
+    """The watchlist as people read it and as it is exported: words, not codes."""
+    return df.select(
+        pl.int_range(1, pl.len() + 1).alias("Rank"),
+        pl.col("rag").replace_strict(RAG_WORDS, default="Not scored").alias("RAG"),
+        pl.when(pl.col("new_this_week")).then(pl.lit("New this week")).otherwise(pl.lit(""))
+        .alias("New"),
+        pl.col("location_name").alias("Location"),
+        pl.col("provider_name").alias("Provider"),
+        pl.col("service_kind").replace_strict(fmt.SERVICE_KIND_LABELS, default=fmt.MISSING).alias("Service"),
+        pl.col("local_authority").alias("Local authority"),
+        pl.col("likelihood").round(0).alias("Likelihood (0 to 100)"),
+        pl.col("impact").round(0).alias("Impact (0 to 100)"),
+        pl.col("latest_overall_rating").replace_strict(RATING_WORDS, default=fmt.rating(None))
+        .alias("CQC overall rating"),
+        pl.col("flags").list.eval(pl.element().str.replace_all("_", " ")).list.join("; ").alias("Flags"),
+        pl.when(pl.col("override_rag").is_not_null())
+        .then(pl.lit("Overridden from ") + pl.col("computed_rag").replace_strict(RAG_WORDS, default="Not scored"))
+        .otherwise(pl.lit("")).alias("Override"),
+        pl.col("location_id").alias("CQC location ID"),
+    )
+
+
+def summary(df: pl.DataFrame) -> str:
+    """One sentence that says what the chart shows (its text alternative)."""
+    if df.is_empty():
+        return "No scored locations match these filters."
+    counts = {r: df.filter(pl.col("rag") == r).height for r in RAG}
+    new = int(df["new_this_week"].sum())
+    top = df.row(0, named=True)
+    return (f"{fmt.plural(df.height, 'location')} scored: {counts['red']} red, {counts['amber']} amber "
+            f"and {counts['green']} green; {new} newly red or amber this week. Highest risk: "
+            f"{top['location_name']} (likelihood {top['likelihood']:.0f}, impact {top['impact']:.0f}).")

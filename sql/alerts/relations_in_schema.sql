@@ -1,0 +1,4 @@
+-- Tables and views in a schema (to tell whether an optional mart has been built yet).
+select table_name
+from information_schema.tables
+where table_schema = $schema

@@ -1,0 +1,4 @@
+-- Recipients who already have the week's e-mail.
+select recipient
+from main.alert_send_log
+where iso_week = $iso_week

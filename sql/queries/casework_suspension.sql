@@ -1,0 +1,4 @@
+-- One suspension, by id.
+select imposed_on, lifted_on, location_id
+from placement_suspensions
+where cast(suspension_id as varchar) = $id

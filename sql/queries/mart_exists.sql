@@ -1,0 +1,4 @@
+-- Whether a mart view exists (marts built by a newer job may not be in an older copy).
+select count(*) > 0
+from information_schema.tables
+where table_schema = 'mart' and table_name = $name

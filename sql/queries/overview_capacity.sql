@@ -1,0 +1,36 @@
+-- Capacity and occupancy by area and kind of service, from the register and the latest returns.
+with located as (
+    select location_id, local_authority, icb_name, service_kind, beds
+    from mart.register
+    where is_active
+      and ($local_authority is null or local_authority = $local_authority)
+      and ($icb_name is null or icb_name = $icb_name)
+      and ($service_kind is null or service_kind = $service_kind)
+),
+
+latest_month as (
+    select max(period) as period from mart.care_home_returns
+),
+
+returned as (
+    select location_id, occupied_beds, beds as return_beds
+    from mart.care_home_returns
+    where period = (select period from latest_month)
+),
+
+final as (
+    select
+        l.local_authority,
+        l.icb_name,
+        l.service_kind,
+        count(*) as locations,
+        cast(sum(l.beds) as bigint) as registered_beds,
+        cast(sum(r.occupied_beds) as bigint) as occupied_beds,
+        sum(r.occupied_beds) / nullif(sum(r.return_beds), 0) as occupancy_rate
+    from located as l
+    left join returned as r using (location_id)
+    group by l.local_authority, l.icb_name, l.service_kind
+)
+
+select * from final
+order by local_authority, icb_name, service_kind

@@ -1,0 +1,52 @@
+-- How many active locations held each overall rating on the as-of date and at the same point of
+-- each earlier quarter (`$quarters` points in all). Locations open but never rated count as Not rated.
+with months as (
+    select cast(cast($as_of as date) - to_months(cast(3 * q as integer)) as date) as month_end
+    from range(0, $quarters) as t(q)
+),
+
+located as (
+    select location_id, registration_date, deregistration_date
+    from mart.register
+    where ($local_authority is null or local_authority = $local_authority)
+      and ($icb_name is null or icb_name = $icb_name)
+      and ($service_kind is null or service_kind = $service_kind)
+),
+
+open_at as (
+    select m.month_end, l.location_id
+    from months as m
+    join located as l
+        on (l.registration_date is null or l.registration_date <= m.month_end)
+       and (l.deregistration_date is null or l.deregistration_date > m.month_end)
+),
+
+held as (
+    -- each overall rating with the date the next one replaced it
+    select
+        location_id,
+        rating,
+        report_date,
+        lead(report_date) over (partition by location_id order by report_date) as replaced_on
+    from mart.ratings
+    where key_question = 'overall'
+      and location_id in (select location_id from located)
+),
+
+rated_at as (
+    select o.month_end, o.location_id, h.rating
+    from open_at as o
+    left join held as h
+        on h.location_id = o.location_id
+       and h.report_date <= o.month_end
+       and (h.replaced_on is null or h.replaced_on > o.month_end)
+),
+
+final as (
+    select month_end, coalesce(rating, 'Not rated') as rating, count(*) as locations
+    from rated_at
+    group by all
+)
+
+select * from final
+order by month_end, rating

@@ -1,0 +1,6 @@
+-- The flags behind one location's latest score, largest first, with their evidence.
+select flag, domain, points, value, threshold, message, evidence
+from mart.risk_flags
+where location_id = $location_id
+  and as_of = (select max(as_of) from mart.risk_flags where location_id = $location_id)
+order by points desc, flag

@@ -1,0 +1,5 @@
+-- One location's stored scores over time.
+select as_of, likelihood, impact, rag
+from mart.risk_history
+where location_id = $location_id
+order by as_of

@@ -1,0 +1,68 @@
+-- Locations ranked by risk at the latest score, with a marker for those newly red or amber this
+-- week (green, or not scored, at the latest score at least seven days earlier).
+with current_score as (
+    select * from mart.risk_current
+),
+
+earlier_on as (
+    select max(as_of) as as_of
+    from mart.risk_history
+    where as_of <= (select max(as_of) from current_score) - interval 7 day
+),
+
+earlier as (
+    select location_id, rag from mart.risk_history where as_of = (select as_of from earlier_on)
+),
+
+scored_locations as (
+    select location_id from current_score
+),
+
+latest_overall as (
+    select location_id, arg_max(rating, report_date) as latest_overall_rating
+    from mart.ratings
+    where key_question = 'overall'
+      and location_id in (select location_id from scored_locations)
+    group by location_id
+),
+
+ranked as (
+    select
+        c.location_id,
+        l.location_name,
+        l.provider_name,
+        l.provider_id,
+        l.service_kind,
+        l.local_authority,
+        l.icb_name,
+        l.beds,
+        r.latest_overall_rating,
+        c.rag,
+        c.computed_rag,
+        c.override_rag,
+        c.likelihood,
+        c.impact,
+        c.flags,
+        c.as_of,
+        (select as_of from earlier_on) is not null
+            and c.rag in ('red', 'amber')
+            and coalesce(e.rag, 'green') = 'green' as new_this_week
+    from current_score as c
+    join mart.register as l using (location_id)
+    left join latest_overall as r using (location_id)
+    left join earlier as e using (location_id)
+    where ($local_authority is null or l.local_authority = $local_authority)
+      and ($icb_name is null or l.icb_name = $icb_name)
+      and ($service_kind is null or l.service_kind = $service_kind)
+      and list_contains($rags, c.rag)
+      and ($search is null or l.location_name ilike '%' || $search || '%'
+           or l.provider_name ilike '%' || $search || '%' or c.location_id = $search)
+),
+
+final as (
+    select * from ranked
+    order by case rag when 'red' then 0 when 'amber' then 1 else 2 end,
+             likelihood * impact desc, likelihood desc, location_name
+)
+
+select * from final

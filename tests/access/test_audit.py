@@ -1,0 +1,83 @@
+"""The audit log: chained rows, edits made outside the app found, and no edit path in the app."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from market_oversight import audit, store
+from market_oversight.paths import PROJECT_ROOT, casework_path
+
+
+def _three_rows(db: Path) -> None:
+    audit.record_event(db, "ann@council.example", audit.SIGN_IN)
+    audit.record_event(db, "ann@council.example", "note_added", "1-101", {"words": 12})
+    audit.record_event(db, "ann@council.example", audit.SIGN_OUT)
+
+
+def test_rows_are_chained_in_order_and_the_chain_holds(db_path: Path) -> None:
+    _three_rows(db_path)
+    rows = audit.recent(db_path)
+    assert [(r[0], r[3]) for r in rows] == [(3, "sign_out"), (2, "note_added"), (1, "sign_in")]
+    report = audit.verify_chain(db_path)
+    assert report.intact and report.rows == 3
+
+
+def test_a_row_rolled_back_with_its_write_leaves_no_trace(db_path: Path) -> None:
+    with pytest.raises(RuntimeError), store.casework(db_path) as con, store.transaction(con):
+        audit.record(con, "ann@council.example", "note_added", "1-101")
+        raise RuntimeError("the note's insert failed")
+    assert audit.recent(db_path) == []
+    audit.record_event(db_path, "ann@council.example", audit.SIGN_IN)
+    assert audit.verify_chain(db_path).intact
+
+
+@pytest.mark.parametrize(("edit", "problem"), [
+    ("update audit_log set actor = 'someone.else@council.example' where seq = 2", "row 2 was changed"),
+    ("update audit_log set detail = '{\"words\": 1}' where seq = 2", "row 2 was changed"),
+    ("delete from audit_log where seq = 2", "row 2 of the audit log is missing"),
+    ("insert into audit_log (actor, action) values ('x@council.example', 'note_added')",
+     "1 audit row(s) were written outside the audit module"),
+])
+def test_an_edit_made_with_a_shell_on_the_file_is_found(db_path: Path, edit: str, problem: str) -> None:
+    _three_rows(db_path)
+    with duckdb.connect(str(casework_path(db_path))) as con:
+        con.execute(edit)
+    report = audit.verify_chain(db_path)
+    assert not report.intact
+    assert problem in report.problem
+
+
+def test_a_forged_row_with_a_plausible_hash_is_found(db_path: Path) -> None:
+    """Rewriting a row and its own hash still breaks the link from the next row."""
+    _three_rows(db_path)
+    with duckdb.connect(str(casework_path(db_path))) as con:
+        con.execute("update audit_log set actor = 'eve@council.example', row_hash = repeat('a', 64) "
+                    "where seq = 2")
+    report = audit.verify_chain(db_path)
+    assert report.first_bad_seq == 2
+
+
+_EDIT = re.compile(r"\b(update|delete\s+from|truncate|drop\s+table|alter\s+table)\s+(\w+\.)?audit_log\b",
+                   re.IGNORECASE)
+
+
+def test_nothing_in_the_app_or_its_sql_updates_or_deletes_the_audit_log() -> None:
+    offenders = []
+    for folder, pattern in (("market_oversight", "*.py"), ("sql", "*.sql"), (".", "app.py")):
+        for path in (PROJECT_ROOT / folder).rglob(pattern):
+            if path.parts[-2:] == ("casework", "010_audit_chain.sql"):
+                continue  # the migration that adds the chain columns
+            text = path.read_text(encoding="utf-8")
+            offenders += [f"{path.relative_to(PROJECT_ROOT)}: {m.group(0)}" for m in _EDIT.finditer(text)]
+    assert offenders == []
+
+
+def test_the_scan_would_see_an_edit() -> None:
+    """The pattern above is live: it matches each way of editing the table."""
+    for sql in ("UPDATE audit_log SET actor='x'", "delete from main.audit_log", "truncate audit_log",
+                "drop table audit_log"):
+        assert _EDIT.search(sql), sql

@@ -1,0 +1,93 @@
+"""Alerts fixtures: the local demo warehouse (built and scored once per session, copied per test),
+a real SMTP server (aiosmtpd) on 127.0.0.1, and a council configuration file pointing at it."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from market_oversight.config import load_settings
+from market_oversight.demo.build import build_demo
+from market_oversight.paths import casework_path
+from market_oversight.risk import engine
+from market_oversight.risk.thresholds import load_thresholds
+
+QA = "qa-team@council.example"
+HOME_CARE = "home-care@council.example"
+BASE_URL = "http://oversight.council.example:8501"
+SCORE_DATES = [date(2026, m, d) for m, d in ((5, 31), (6, 30), (7, 31), (8, 31), (9, 30), (10, 31))]
+
+
+@pytest.fixture(scope="session")
+def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Kingsmere (seed 1), scored at each month end from May to October 2026."""
+    db = tmp_path_factory.mktemp("alerts_demo") / "warehouse.duckdb"
+    build_demo(db, seed=1)
+    settings = load_settings(None)
+    engine.score(db, load_thresholds(None, settings), SCORE_DATES, settings)
+    return db
+
+
+@pytest.fixture
+def demo_db(demo_source: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo warehouse and its casework file, free to change."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(demo_source, db)
+    shutil.copyfile(casework_path(demo_source), casework_path(db))
+    return db
+
+
+@dataclass
+class Inbox:
+    """What the SMTP server accepted; addresses in `refuse` get 550 at RCPT TO."""
+    messages: list[tuple[str, list[str], bytes]] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.lower() in self.refuse:
+            return "550 5.2.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield inbox, controller.port
+    finally:
+        controller.stop()
+
+
+def write_config(path: Path, port: int, *, send_all_clear: bool = True) -> Path:
+    path.write_text(
+        f'[app]\nbase_url = "{BASE_URL}/"\n\n'
+        f'[alerts]\nrecipients = ["{QA}"]\nfrom_address = "oversight@council.example"\n'
+        f"send_all_clear = {'true' if send_all_clear else 'false'}\n\n"
+        f'[[alerts.routes]]\nname = "Home care"\nrecipients = ["{HOME_CARE}"]\nservice_kinds = ["home_care"]\n\n'
+        f'[alerts.smtp]\nhost = "127.0.0.1"\nport = {port}\ntimeout_seconds = 5\n',
+        encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, smtp_server) -> Path:
+    return write_config(tmp_path / "council.toml", smtp_server[1])

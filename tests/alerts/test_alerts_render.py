@@ -1,0 +1,51 @@
+"""Rendering one week's changes, without a warehouse: escaping, links, layout Outlook can read."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from market_oversight.alerts.changes import IsoWeek, Item, Urgency, WeekChanges
+from market_oversight.alerts.config import alert_settings
+from market_oversight.alerts.render import build_message, html_body, subject, text_body
+from market_oversight.config import load_settings
+
+SETTINGS = alert_settings(load_settings(None))
+WEEK = IsoWeek.parse("2026-W40")
+
+
+def _item(**kw) -> Item:
+    base = dict(kind="report", urgency=Urgency.REVIEW, location_id="1-123", event_date=date(2026, 10, 1),
+                headline="CQC report: downgraded", location_name="Home", provider_name="Provider",
+                service_kind="care_home", local_authority="Kingsmere")
+    return Item(**(base | kw))
+
+
+def test_every_value_escaped_and_only_web_links_linked() -> None:
+    item = _item(headline="<b>bold</b> & co", details=('evidence "x" <script>alert(1)</script>',),
+                 link="javascript:alert(1)", location_id='1-"><img src=x>', provider_name="A&B <Ltd>")
+    html = html_body(WeekChanges(WEEK, (item,)), SETTINGS, None)
+    assert "<script>" not in html and "<b>bold" not in html and "<img src=x>" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in html and "A&amp;B &lt;Ltd&gt;" in html
+    assert "javascript:" not in html and "CQC report</a>" not in html
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert hrefs == ["http://localhost:8501/profile?location=1-%22%3E%3Cimg%20src%3Dx%3E"] * 2
+    assert "javascript:" not in text_body(WeekChanges(WEEK, (item,)), SETTINGS)
+
+
+def test_layout_is_tables_and_inline_css() -> None:
+    items = tuple(_item(urgency=u, location_id=f"1-{u.value}") for u in Urgency)
+    html = html_body(WeekChanges(WEEK, items), SETTINGS, "chart@x")
+    assert "<style" not in html and "flex" not in html and "grid" not in html and "<link" not in html
+    assert html.count("<table") >= 4 and 'src="cid:chart@x"' in html
+    # groups in order of urgency, summary first
+    positions = [html.index(f">{u.label} (1)<") for u in Urgency]
+    assert positions == sorted(positions) and html.index("Review this week</span>") < positions[0]
+
+
+def test_subject_and_all_clear() -> None:
+    assert subject(WeekChanges(WEEK, ()), "Care market") == "Care market: week 2026-W40 - all clear"
+    two = WeekChanges(WEEK, (_item(urgency=Urgency.ACT), _item(urgency=Urgency.INFO)))
+    assert subject(two, "Care market") == "Care market: week 2026-W40 - 1 act now, 1 for information"
+    msg = build_message(WeekChanges(WEEK, ()), SETTINGS, "qa@x.example", b"\x89PNG not used")
+    assert not [p for p in msg.walk() if p.get_content_maintype() == "image"]

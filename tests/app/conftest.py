@@ -1,0 +1,64 @@
+"""The app's tests run every page through AppTest on one demo warehouse, built once per session
+with the real demo and score commands (scored twice, three weeks apart, so "new this week" has an
+earlier score to compare with)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from market_oversight import cli
+from market_oversight.paths import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "app.py")
+EARLIER_SCORE = "2026-10-06"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("app") / "warehouse.duckdb"
+    assert cli.main(["demo", "--db", str(db)]) == 0
+    assert cli.main(["score", "--db", str(db), "--as-of", EARLIER_SCORE]) == 0
+    assert cli.main(["score", "--db", str(db)]) == 0
+    return db
+
+
+@pytest.fixture
+def app_env(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MARKET_OVERSIGHT_DB", str(demo_db))
+    monkeypatch.setenv("MARKET_OVERSIGHT_DEMO", "1")
+    return demo_db
+
+
+def read(db: Path, query: str, params: dict | None = None) -> list[tuple]:
+    """Expected values straight from the newest published copy, independently of the app's code."""
+    from market_oversight import store
+
+    with duckdb.connect(str(store.current_serving_copy(db)), read_only=True) as con:
+        return con.execute(query, params or {}).fetchall()
+
+
+def open_page(page: str | None = None, **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(f"market_oversight/pages/{page}").run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything written on the page as text (markdown, captions, headings, alerts)."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [h.value for h in at.header]
+    parts += [h.value for h in at.subheader] + [t.value for t in at.title]
+    parts += [a.value for a in (*at.info, *at.success, *at.warning, *at.error)]
+    return "\n".join(parts)
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]

@@ -1,0 +1,64 @@
+"""Formatting rules (GOV.UK style) and spreadsheet-safe exports."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import polars as pl
+from openpyxl import load_workbook
+
+from market_oversight import export, fmt
+
+
+def test_dates_and_numbers_are_written_the_govuk_way() -> None:
+    assert fmt.long_date(date(2026, 3, 3)) == "3 March 2026"
+    assert fmt.long_date("2026-10-27") == "27 October 2026"
+    assert fmt.long_date(None) == "Not known"
+    assert fmt.date_time(datetime(2026, 3, 3, 14, 5)) == "3 March 2026 at 2:05pm"
+    assert fmt.date_time(datetime(2026, 3, 3, 0, 30)) == "3 March 2026 at 12:30am"
+    assert fmt.count(1240, "bed") == "1,240 beds"
+    assert fmt.count(1, "bed") == "1 bed"
+    assert fmt.percent(0.874) == "87%"
+    assert fmt.money(812.5, "week") == "£812.50 a week"
+    assert fmt.change(-2, "beds") == "−2 beds"
+    assert fmt.change(0.015, as_percent_points=True) == "+1.5 percentage points"
+    assert fmt.change(None) == "no earlier figure"
+
+
+def test_rag_and_ratings_always_carry_a_word_and_a_shape() -> None:
+    assert [fmt.rag(r) for r in ("red", "amber", "green")] == ["▲ Red", "◆ Amber", "● Green"]
+    assert fmt.rag(None) == "Not scored"
+    assert fmt.rating("Inadequate") == "▲ Inadequate"
+    assert fmt.rating("Good") == "● Good"
+    assert len(set(fmt.RAG_CHART_SHAPES.values())) == 3
+    assert len(set(fmt.RATING_CHART_SHAPES.values())) == len(fmt.RATING_CHART_SHAPES)
+
+
+def _contrast_with_white(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def test_every_rag_and_rating_colour_is_readable_on_white() -> None:
+    for colour in [*fmt.RAG_COLOURS.values(), *fmt.RATING_COLOURS.values()]:
+        assert _contrast_with_white(colour) >= 4.5, colour
+
+
+def test_exports_neutralise_cells_a_spreadsheet_would_run_as_formulas() -> None:
+    df = pl.DataFrame({
+        "name": ["=HYPERLINK(\"http://x\")", "+1", "-cmd", "@SUM(A1)", "Rose House", None],
+        "amount": [-5.0, 1.0, 2.0, 3.0, 4.0, 5.0],
+        "flags": [["a", "=b"], [], ["c"], ["d"], ["e"], ["f"]],
+    })
+    text = export.to_csv(df).decode()
+    assert "'=HYPERLINK" in text and "'+1" in text and "'-cmd" in text and "'@SUM" in text
+    assert "-5.0" in text  # numbers stay numbers
+    book = load_workbook(io.BytesIO(export.to_xlsx(df)))
+    ws = book.active
+    values = [c.value for c in ws["A"]][1:]
+    assert values[:4] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-cmd", "'@SUM(A1)"]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    assert ws["B2"].value == -5.0

@@ -1,0 +1,134 @@
+"""Browser tests: Debian's chromium, driven by Playwright, against `streamlit run` on 127.0.0.1.
+
+One demo warehouse (the `demo` and `score` commands, as a council would run them) and one Streamlit
+server for the whole session; each test gets its own browser context (fresh cookies and session).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from market_oversight import store
+from market_oversight.paths import PROJECT_ROOT
+from tests.browser.streamlit_page import OUTPUT
+
+CHROMIUM = Path("/usr/bin/chromium")
+DESKTOP = {"width": 1280, "height": 720}
+EARLIER_SCORE = "2026-10-06"  # three weeks before the demo's latest score
+
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _command(*args: str, env: dict[str, str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "market_oversight", *args], env=env, cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode:
+        pytest.fail(f"market-oversight {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def browser_env() -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), MARKET_OVERSIGHT_DEMO="1")
+    env.pop("MARKET_OVERSIGHT_CONFIG", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory, browser_env: dict[str, str]) -> Path:
+    """The local demo (fictional Kingsmere), scored, built once per session."""
+    db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
+    env = dict(browser_env, MARKET_OVERSIGHT_DB=str(db))
+    _command("demo", "--db", str(db), env=env)
+    _command("score", "--db", str(db), "--as-of", EARLIER_SCORE, env=env)  # so some are "new this week"
+    _command("score", "--db", str(db), env=env)
+    return db
+
+
+@pytest.fixture(scope="session")
+def red_location(demo_db: Path) -> tuple[str, str]:
+    """(location id, name) of the highest-risk red service in the demo, for deep links."""
+    with store.warehouse(demo_db, read_only=True) as con:
+        row = con.execute(
+            "select r.location_id, l.location_name from mart.risk_current r "
+            "join mart.locations l using (location_id) where r.rag = 'red' "
+            "order by r.likelihood * r.impact desc, r.location_id limit 1"
+        ).fetchone()
+    assert row, "the demo warehouse has no red service to open"
+    return row[0], row[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_db: Path, browser_env: dict[str, str]) -> Iterator[str]:
+    """`streamlit run app.py` on a free port of 127.0.0.1, stopped at the end of the session."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: `make browser` installs Debian's chromium")
+    port = _free_port()
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    log = OUTPUT / "streamlit.log"
+    env = dict(browser_env, MARKET_OVERSIGHT_DB=str(demo_db))
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+             "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
+             "--browser.gatherUsageStats", "false"],
+            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    assert "Traceback" not in log.read_text(), f"the app logged a traceback:\n{log.read_text()[-3000:]}"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM))
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, app_url: str) -> Iterator[Page]:
+    context = browser.new_context(viewport=DESKTOP, base_url=app_url)
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    yield tab
+    context.close()

@@ -1,0 +1,42 @@
+"""WCAG 1.4.4 and 1.4.10: every page usable at 1280x720, at 200% zoom and at tablet width, with no
+sideways scrolling of the page itself (tables and charts may scroll inside their own box)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.browser.streamlit_page import screenshot, settle
+
+PAGES = ["/", "/watchlist", "/casework", "/data-quality", "/uploads", "/accessibility"]
+LAYOUTS = {
+    # name: (viewport in CSS pixels, device scale factor)
+    "desktop-1280x720": ({"width": 1280, "height": 720}, 1),
+    # Browser zoom to 200% halves the CSS pixels available, at twice the device pixels
+    "zoom-200": ({"width": 640, "height": 360}, 2),
+    "tablet-768x1024": ({"width": 768, "height": 1024}, 1),
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_pages_fit_without_sideways_scrolling(browser: Browser, app_url: str, layout: str, red_location) -> None:
+    viewport, scale = LAYOUTS[layout]
+    context = browser.new_context(viewport=viewport, device_scale_factor=scale, base_url=app_url)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    wide = {}
+    try:
+        for path in [*PAGES, f"/profile?location={red_location[0]}"]:
+            page.goto(path)
+            settle(page)
+            name = path.strip("/").split("?")[0] or "home"
+            screenshot(page, f"layout-{layout}-{name}")
+            overflow = page.evaluate(
+                "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                " return Math.max(document.documentElement.scrollWidth - window.innerWidth,"
+                " m ? m.scrollWidth - m.clientWidth : 0); }")
+            if overflow > 1:
+                wide[name] = overflow
+    finally:
+        context.close()
+    assert not wide, f"pages scroll sideways at {layout} (pixels too wide): {wide}"
