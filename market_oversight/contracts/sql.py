@@ -111,7 +111,7 @@ def _type_condition(kind: str, t: str, p: str) -> str:
         return f"{t} is not null and lower({t}) not in ('yes', 'no', 'y', 'n', 'true', 'false', '1', '0')"
     regex = f"not regexp_full_match({t}, ${p})"
     if kind == "integer":
-        return f"{t} is not null and ltrim({t}, {_DIGITS}) <> '' and {regex}"
+        return f"{t} is not null and (ltrim({t}, {_DIGITS}) <> '' or length({t}) > 9) and {regex}"
     if kind in ("decimal", "percent", "money"):
         digits_dot_digits = (f"(ltrim(rtrim({t}, {_DIGITS}), {_DIGITS}) = '.' "
                              f"and left({t}, 1) <> '.' and right({t}, 1) <> '.')")
