@@ -22,7 +22,7 @@ from market_oversight.paths import CONTRACTS_DIR
 
 # Each type: the text pattern a value must match (both compilations use it), and how it is read.
 # Patterns are anchored and written in the regex dialect Python and DuckDB (RE2) share.
-_INT = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?"
+_INT = r"-?(?:\d{1,3}(?:,\d{3}){1,2}|\d{1,9})(?:\.0+)?"     # up to 9 digits: fits the warehouse
 _DEC = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _DMY = r"(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])/\d{4}"
 _ISO = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
@@ -41,7 +41,7 @@ TYPE_PATTERNS: dict[str, str | None] = {
     "financial_year": r"^\d{4}/\d{2}$",
 }
 TYPE_WORDS = {
-    "integer": "a whole number", "decimal": "a number", "percent": "a percentage",
+    "integer": "a whole number (up to 9 digits)", "decimal": "a number", "percent": "a percentage",
     "money": "an amount of money", "boolean": "Yes or No", "month": "a month (YYYY-MM or DD/MM/YYYY)",
     "date": "a date (DD/MM/YYYY)", "timestamp": "a date and time (DD/MM/YYYY HH:MM)",
     "financial_year": "a financial year (2025/26)",

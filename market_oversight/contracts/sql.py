@@ -23,21 +23,36 @@ def _ident(name: str) -> str:
     return name
 
 
+def _dates(t: str) -> str:
+    """`t` read as a timestamp in any accepted layout. A failed parse is costly, so the usual
+    layouts are picked by their shape first (LIKE is cheap) and only the rest try every layout."""
+    every = ("['%d/%m/%Y', '%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%Y-%m-%d', '%Y-%m-%d %H:%M:%S', "
+             "'%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%d %H:%M:%S.%f']")
+    return (f"case when {t} like '__/__/____' then try_strptime({t}, '%d/%m/%Y') "
+            f"when {t} like '__/__/____ __:__' then try_strptime({t}, '%d/%m/%Y %H:%M') "
+            f"when {t} like '____-__-__' then try_strptime({t}, '%Y-%m-%d') "
+            f"when {t} like '____-__-__ __:__:__' then try_strptime({t}, '%Y-%m-%d %H:%M:%S') "
+            f"else try_strptime({t}, {every}) end")
+
+
 def _typed(kind: str, t: str) -> str:
     """SQL reading the trimmed text `t` as a value of the contract type (null when unreadable)."""
-    num = f"replace(replace(replace(replace({t}, ',', ''), '£', ''), '%', ''), ' ', '')"
-    dmy = f"try_strptime({t}, ['%d/%m/%Y', '%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%Y-%m-%d', " \
-          f"'%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%d %H:%M:%S.%f'])"
+    # Plain numbers cast directly; only text the cast refuses (1,040 or £812.50) is cleaned first.
+    num = (f"coalesce(try_cast({t} as double), try_cast(replace(replace(replace(replace({t}, ',', ''), "
+           f"'£', ''), '%', ''), ' ', '') as double))")
+    dmy = _dates(t)
+    month = (f"case when {t} like '____-__' then try_strptime({t}, '%Y-%m') "
+             f"when {t} like '__/____' or {t} like '_/____' then try_strptime({t}, '%m/%Y') else {dmy} end")
     return {
         "text": t,
         "category": f"lower(regexp_replace({t}, '[\\s-]+', '_', 'g'))",
-        "integer": f"try_cast({num} as double)",
-        "decimal": f"try_cast({num} as double)",
-        "percent": f"try_cast({num} as double)",
-        "money": f"try_cast({num} as double)",
+        "integer": num,
+        "decimal": num,
+        "percent": num,
+        "money": num,
         "boolean": f"case when lower({t}) in ('yes', 'y', 'true', '1') then true "
                    f"when lower({t}) in ('no', 'n', 'false', '0') then false end",
-        "month": f"cast(date_trunc('month', coalesce(try_strptime({t}, ['%Y-%m', '%m/%Y']), {dmy})) as date)",
+        "month": f"cast(date_trunc('month', {month}) as date)",
         "date": f"cast({dmy} as date)",
         "timestamp": f"cast({dmy} as timestamp)",
         "financial_year": t,
@@ -96,7 +111,7 @@ def _type_condition(kind: str, t: str, p: str) -> str:
         return f"{t} is not null and lower({t}) not in ('yes', 'no', 'y', 'n', 'true', 'false', '1', '0')"
     regex = f"not regexp_full_match({t}, ${p})"
     if kind == "integer":
-        return f"{t} is not null and ltrim({t}, {_DIGITS}) <> '' and {regex}"
+        return f"{t} is not null and (ltrim({t}, {_DIGITS}) <> '' or length({t}) > 9) and {regex}"
     if kind in ("decimal", "percent", "money"):
         digits_dot_digits = (f"(ltrim(rtrim({t}, {_DIGITS}), {_DIGITS}) = '.' "
                              f"and left({t}, 1) <> '.' and right({t}, 1) <> '.')")

@@ -146,7 +146,7 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
             con.execute(f"drop table if exists {f.table}")   # names we made
         for v in ("stage_raw", "stage_loaded", "stage_broken_raw"):
             con.execute(f"drop view if exists {v}")
-        for t in ("stage_checked", "stage_problems", "staged_quarantine", "staged_batches"):
+        for t in ("stage_typed", "stage_checked", "stage_problems", "staged_quarantine", "staged_batches"):
             con.execute(f"drop table if exists {t}")
         con.execute("reset memory_limit")
 
@@ -190,10 +190,12 @@ def _load_group(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[
             raise SourceError("has a header but no data rows", source=str(f.path))
     gx_files = {f.no for f in group if _use_gx(opts, counts[f.no])}
     # Pass 1, every row: typed values and whether the row breaks any rule.
+    # (typed first, into a table: inlined into the check, each typed column would be computed
+    # again for every rule that reads it)
+    con.execute("create or replace temp table stage_typed as\n" + contract_sql.typed_select(contract, present))
     check, params = contract_sql.check_query(contract, limits, keep_text=bool(gx_files))
-    con.execute("create or replace temp table stage_checked as\nwith stage_typed as (\n"
-                + contract_sql.typed_select(contract, present) + "\n),\n" + check.removeprefix("with "),
-                params)
+    con.execute("create or replace temp table stage_checked as\n" + check, params)
+    con.execute("drop table stage_typed")
     # Pass 2, the broken rows only: which rules, and a plain message for each.
     con.execute("create or replace temp view stage_broken_raw as select r.*, c.key_count "
                 "from stage_raw as r join stage_checked as c using (file_no, row_number) where c.broken")

@@ -151,20 +151,24 @@ def test_a_file_and_its_resubmission_loaded_together_give_the_same_history(db, t
 
 
 def test_a_load_that_fails_part_way_leaves_the_warehouse_as_it_was(db, tmp_path):
-    # given a good file, then a load of two files whose second fails while being written
-    # (a bed count too big for the warehouse's integer column: a real error from DuckDB)
+    # given a good file loaded, then a load of two files: a care-home file (written first, inside
+    # the transaction) and a home-care file with a header and no rows (an error raised after it)
     ingest_file(db, "returns", write_csv(tmp_path / "ok.csv", HEADER, [_row()]), options=SQL_JUDGE)
-    before = _query(db, "select * from ingest_batches order by all"), _query(
-        db, "select * from care_home_returns order by all")
-    good = write_csv(tmp_path / "good.csv", HEADER, [_row(location_id="1-102")])
-    bad = write_csv(tmp_path / "bad.csv", HEADER, [_row(period="2026-08", beds="99999999999",
-                                                        occupied_beds="1")])
-    with pytest.raises(duckdb.Error):
-        ingest_files(db, [("returns", good), ("returns", bad)], options=SQL_JUDGE)
+    tables = ("ingest_batches", "care_home_returns", "home_care_returns", "quarantine", "contract_results")
+    before = [_query(db, f"select * from {t} order by all") for t in tables]   # fixed names
+    good = write_csv(tmp_path / "good.csv", HEADER, [_row(location_id="1-102"), _row(location_id="1-999")])
+    empty = write_csv(tmp_path / "empty_hc.csv", list(HOME_CARE), [])
+    with pytest.raises(SourceError, match="no data rows"):
+        ingest_files(db, [("returns", good), ("returns", empty)], options=SQL_JUDGE)
     # then nothing of either file is stored
-    after = _query(db, "select * from ingest_batches order by all"), _query(
-        db, "select * from care_home_returns order by all")
-    assert after == before
+    assert [_query(db, f"select * from {t} order by all") for t in tables] == before
+
+
+def test_a_number_too_big_for_the_warehouse_is_quarantined(db, tmp_path):
+    path = write_csv(tmp_path / "big.csv", HEADER, [_row(beds="99999999999", occupied_beds="1")])
+    result = ingest_file(db, "returns", path, options=SQL_JUDGE)
+    assert result.rows_quarantined == 1
+    assert _query(db, "select rules from quarantine") == [(["beds.type"],)]
 
 
 def test_validation_summary_is_stored_with_the_batch(db, tmp_path):
