@@ -20,6 +20,7 @@ RETURN_MEASURES = {
                   "missed_visits": "Missed visits"},
 }
 PERCENT_MEASURES = {"occupancy_rate", "agency_share"}
+TREND_MONTHS = 36  # the trend charts show the last three years of returns
 
 location_id = (st.query_params.get("location") or "").strip()
 
@@ -130,7 +131,7 @@ else:
 # ---- returns -------------------------------------------------------------------------------------
 st.header("What do its monthly returns show?")
 kind = place["service_kind"] if place["service_kind"] in RETURN_MEASURES else "care_home"
-returns = common.load(profile.returns, location_id, place["service_kind"])
+returns = common.load(profile.returns, location_id, place["service_kind"]).tail(TREND_MONTHS)
 if returns.is_empty():
     st.write("No returns loaded yet for this location.")
 else:

@@ -15,7 +15,7 @@ earlier as (
 ),
 
 scored_locations as (
-    select location_id from current_score
+    select location_id from current_score where list_contains($rags, rag)
 ),
 
 latest_overall as (
