@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from market_oversight import store
+from market_oversight import export, store
 from market_oversight.errors import SourceError
 
 EXPORT_COLUMNS = ("source", "dataset", "row_number", "location_id", "rules", "problems")
@@ -45,19 +45,6 @@ def export_provider(db: Path, provider_id: str, out: Path) -> int:
     if suffix not in (".csv", ".xlsx"):
         raise SourceError("the export file must end in .csv or .xlsx", source=str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        frame.write_csv(out)
-    else:
-        _write_xlsx(frame, out)
+    # Cells as a provider typed them go back to a spreadsheet: made safe against formula injection.
+    out.write_bytes(export.to_csv(frame) if suffix == ".csv" else export.to_xlsx(frame, "Quarantine"))
     return frame.height
-
-
-def _write_xlsx(frame: pl.DataFrame, out: Path) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Quarantine")
-    ws.append(frame.columns)
-    for row in frame.iter_rows():
-        ws.append(list(row))
-    wb.save(out)

@@ -96,6 +96,24 @@ def test_quarantine_export_per_provider(db, tmp_path, capsys):
     assert len(sheet) == 2 and "complaints.min" in sheet[1]
 
 
+def test_quarantine_export_makes_typed_formulas_safe(db, tmp_path):
+    # given a quarantined row whose cells were typed as formulas
+    path = write_csv(tmp_path / "ch.csv", HEADER, [_row(location_id="1-102", beds="=1+1")])
+    ingest_file(db, "returns", path, options=IngestOptions(judge="sql"))
+    # when it is exported to send back, as CSV and as XLSX
+    out, xlsx = tmp_path / "P-1.csv", tmp_path / "P-1.xlsx"
+    assert main(["quarantine", "export", "--provider", "P-1", "--out", str(out), "--db", str(db)]) == 0
+    assert main(["quarantine", "export", "--provider", "P-1", "--out", str(xlsx), "--db", str(db)]) == 0
+    # then the cell reads as text, never as a formula a spreadsheet would run
+    assert list(csv.DictReader(out.open(encoding="utf-8")))[0]["beds"] == "'=1+1"
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(xlsx).active
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("beds") + 1)
+    assert cell.value == "'=1+1" and cell.data_type == "s"
+
+
 def _month(d: date, back: int) -> date:
     y, m = divmod(d.year * 12 + d.month - 1 - back, 12)
     return date(y, m + 1, 1)
