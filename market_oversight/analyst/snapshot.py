@@ -92,11 +92,14 @@ def snapshot_from(con: duckdb.DuckDBPyConnection, db: Path, *, keep: int) -> Pat
 
 
 def _unused_name(folder: Path, stamp: str) -> Path:
-    candidate, n = folder / f"market-{stamp}.duckdb", 0
-    while candidate.exists():  # two snapshots in one second
-        n += 1
-        candidate = folder / f"market-{stamp}-{n}.duckdb"
-    return candidate
+    """market-<stamp>.duckdb, or for a later snapshot in the same second market-<stamp>-<n>.duckdb
+    with n above any used in that second, so a name pruned a moment ago is never reused (a reused
+    name would sort as the oldest and be pruned at once)."""
+    used = [int(m.group(2) or 0) for p in folder.glob(f"market-{stamp}*.duckdb")
+            if (m := _DATED.match(p.name)) and m.group(1) == stamp]
+    if not used:
+        return folder / f"market-{stamp}.duckdb"
+    return folder / f"market-{stamp}-{max(used) + 1}.duckdb"
 
 
 def _record_snapshot(con: duckdb.DuckDBPyConnection, copy: Path, db: Path, taken_at: str) -> None:

@@ -261,3 +261,14 @@ def test_a_snapshot_while_the_warehouse_is_held_fails_clearly_and_publishes_noth
     folder = snapshot.snapshots_dir(warehouse_copy)
     assert snapshot.dated_snapshots(folder) == before
     assert os.path.samefile(folder / snapshot.LATEST, before[-1])
+
+
+def test_a_name_pruned_in_the_same_second_is_never_reused(tmp_path: Path) -> None:
+    # given two snapshots taken in one second, the first already pruned
+    stamp = "20261128T035449Z"
+    (tmp_path / f"market-{stamp}-1.duckdb").touch()
+    # when a third is taken in that second, it sorts after the kept one
+    name = snapshot._unused_name(tmp_path, stamp)
+    assert name.name == f"market-{stamp}-2.duckdb"
+    name.touch()
+    assert snapshot.dated_snapshots(tmp_path)[-1] == name
