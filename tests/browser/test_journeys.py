@@ -35,6 +35,7 @@ def test_note_and_action_added_on_a_profile_are_there_after_a_reload(page: Page,
     open_page(page, "/watchlist")
     screenshot(page, "journey-watchlist")
     page.get_by_role("combobox", name="Open a location's profile").click()
+    page.keyboard.type(name)  # the list shows only some options until one types (it is virtualised)
     page.get_by_role("option", name=re.compile(re.escape(name))).first.click()
     page.get_by_role("button", name="Open profile").click()
     page.wait_for_url(re.compile(rf"/profile\?location={re.escape(location_id)}"))
