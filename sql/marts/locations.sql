@@ -1,3 +1,4 @@
+-- The register (mart.register, where "active" is defined) with each location's latest overall rating.
 with latest_overall as (
     select
         location_id,
@@ -10,30 +11,28 @@ with latest_overall as (
 
 final as (
     select
-        l.location_id,
-        l.provider_id,
-        l.location_name,
-        p.provider_name,
-        l.service_kind,
-        l.beds,
-        l.local_authority,
-        l.region,
-        l.icb_code,
-        l.icb_name,
-        l.postcode,
-        l.latitude,
-        l.longitude,
-        l.registration_date,
-        l.deregistration_date,
-        l.deregistration_date is null and coalesce(l.registration_status, 'Registered') = 'Registered'
-            as is_active,
-        l.dormant,
-        l.has_registered_manager,
+        g.location_id,
+        g.provider_id,
+        g.location_name,
+        g.provider_name,
+        g.service_kind,
+        g.beds,
+        g.local_authority,
+        g.region,
+        g.icb_code,
+        g.icb_name,
+        g.postcode,
+        g.latitude,
+        g.longitude,
+        g.registration_date,
+        g.deregistration_date,
+        g.is_active,
+        g.dormant,
+        g.has_registered_manager,
         r.latest_overall_rating,
         r.latest_rating_date,
-        l.snapshot_date
-    from main.cqc_locations as l
-    left join main.cqc_providers as p using (provider_id)
+        g.snapshot_date
+    from mart.register as g
     left join latest_overall as r using (location_id)
 )
 

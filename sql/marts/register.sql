@@ -1,5 +1,5 @@
--- The register without ratings: what the app's filters, counts and maps need, cheap to read
--- (mart.locations adds the latest overall rating, which costs a pass over every rating).
+-- The register without ratings: what the app's filters, counts and maps need, cheap to read, and
+-- the one place "active" is defined (mart.locations adds the latest overall rating to it).
 with final as (
     select
         l.location_id,
