@@ -81,6 +81,11 @@ def scan(path: Path) -> Scan:
                     joined = tail + block
                     blank = b"\n\n" in joined or b"\n\r\n" in joined
                     tail = block[-2:]
+            if utf8:  # a multi-byte character cut off by the end of the file is not UTF-8
+                try:
+                    decoder.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    utf8 = False
     except OSError as exc:
         raise SourceError(f"cannot read the file: {exc.strerror or exc}", source=str(path)) from None
     return Scan(h.hexdigest(), "utf-8" if utf8 else "cp1252", blank, first == _XLSX_MAGIC)

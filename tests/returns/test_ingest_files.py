@@ -188,3 +188,14 @@ def test_auto_judge_uses_sql_above_the_row_limit(db, tmp_path):
     validation = json.loads(_query(db, "select validation from ingest_batches where batch_id = $b",
                                    {"b": result.batch_id})[0][0])
     assert validation["judge"] == "sql" and "gx_max_rows = 1" in validation["reason"]
+
+
+def test_a_file_ending_in_half_a_utf8_character_is_read_as_windows_1252(tmp_path):
+    # given a file that is UTF-8 except for a lead byte with nothing after it at the very end
+    # (found by the bad-input property test: it used to escape as a UnicodeDecodeError)
+    from market_oversight.ingest.tabular_read import scan
+
+    path = tmp_path / "returns.csv"
+    path.write_bytes(b"location_id,period\n1-101,2026-09\n\xc2")
+    # then the scan does not call it UTF-8, so it is read as Windows-1252 ("Â") like any non-UTF-8 file
+    assert scan(path).encoding == "cp1252"
