@@ -22,7 +22,7 @@ from market_oversight import store
 from market_oversight.config import Settings
 from market_oversight.risk.thresholds import Thresholds
 
-STAGES = ("stage_locations", "stage_ratings", "stage_return_summary")
+STAGES = ("stage_locations", "stage_ratings", "stage_returns", "stage_return_summary")
 # Indicators that read the other indicators' flags, run in a second pass.
 SECOND_PASS = ("group_stress",)
 FLAG_COLUMNS = "location_id, flag, domain, points, value, threshold, evidence, message"
