@@ -19,8 +19,10 @@ scored_locations as (
 ),
 
 latest_overall as (
+    -- the base table: mart.ratings adds each report's date basis, which costs a join over every
+    -- rating of the market and is not needed here
     select location_id, arg_max(rating, report_date) as latest_overall_rating
-    from mart.ratings
+    from main.cqc_ratings
     where key_question = 'overall'
       and location_id in (select location_id from scored_locations)
     group by location_id
