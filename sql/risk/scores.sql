@@ -23,9 +23,11 @@ scored as (
         l.location_id,
         coalesce(t.likelihood, 0) as likelihood,
         coalesce(t.impact, 0) as impact,
-        coalesce(t.flags, cast([] as varchar[])) as flags
+        coalesce(t.flags, cast([] as varchar[])) as flags,
+        r.overall as overall_rating
     from stage_locations as l
     left join totals as t using (location_id)
+    left join stage_ratings as r using (location_id)
 ),
 
 banded as (
@@ -44,7 +46,8 @@ final as (
         likelihood,
         impact,
         $rag_matrix[likelihood_band * 3 + impact_band + 1] as computed_rag,
-        flags
+        flags,
+        overall_rating
     from banded
 )
 
