@@ -51,16 +51,27 @@ judged as (
         on r.location_id = e.location_id and r.kind = e.service_kind and r.period = e.period
 ),
 
-flagged as (
-    -- one pass: the count, and the evidence (sorted by period, the struct's first field)
+counted as (
     select
         location_id,
         count(*) filter (where status <> 'on time') as late_or_missing,
-        count(*) as due,
-        list_sort(list(struct_pack(period, due_date, status, received := first_known_at))) as returns
+        count(*) as due
     from judged
     group by location_id
     having count(*) filter (where status <> 'on time') >= $late_missing_returns_threshold
+),
+
+flagged as (
+    -- evidence only for the locations flagged (sorted by period, the struct's first field)
+    select
+        c.location_id,
+        any_value(c.late_or_missing) as late_or_missing,
+        any_value(c.due) as due,
+        list_sort(list(struct_pack(period := j.period, due_date := j.due_date, status := j.status,
+                                   received := j.first_known_at))) as returns
+    from counted as c
+    join judged as j using (location_id)
+    group by c.location_id
 ),
 
 final as (
