@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from market_oversight.contracts.model import REFERENCES, Contract, Rule
+from market_oversight.contracts.model import NUMERIC_TYPES, REFERENCES, Contract, Rule
 
 _IDENT_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 _SEP = "\x1f"   # joins a pair of values for the pair-allowed check
@@ -59,15 +59,37 @@ def _typed(kind: str, t: str) -> str:
     }[kind]
 
 
+def _text(raw: str) -> str:
+    return f"nullif(trim({raw}), '')"
+
+
+def _lazy_number(raw: str) -> str:
+    """The number in cell `raw`, as `_typed` reads it from the trimmed text: the cast accepts the
+    cell as read whenever it accepts the trimmed text, with the same value, so the trim (costly
+    over millions of cells) is left to the cells the cast refuses."""
+    return f"coalesce(try_cast({raw} as double), {_typed('decimal', _text(raw))})"
+
+
 def typed_select(contract: Contract, present: set[str], source: str = "stage_raw",
-                 carry: tuple[str, ...] = (), keys: tuple[str, ...] = ("file_no", "row_number")) -> str:
+                 carry: tuple[str, ...] = (), keys: tuple[str, ...] = ("file_no", "row_number"),
+                 lazy: bool = False) -> str:
     """SELECT over `source` (`keys`, and `raw_<name>` for the columns the files have) giving the
     keys, the `carry` columns, `<name>__text` (trimmed, blank as null) and `<name>` (typed) for
     every contract column, plus the derived columns cross-field rules read. `source` is a
-    relation our code wrote (a staged table, or a read of the file)."""
+    relation our code wrote (a staged table, or a read of the file).
+
+    `lazy` (the one pass over a big file): a number is typed from its cell as read, and trimmed
+    only when that fails (`_lazy_number`); its `<name>__text` is left out (the number's type rule
+    then trims the text only where it must, see `_type_condition`), and `carry` must hold the
+    `raw_<name>` of the numbers the file has."""
     texts, typed = [], []
     for col in contract.columns.values():
         n = _ident(col.name)
+        if lazy and col.type in NUMERIC_TYPES:
+            if n not in present:
+                texts.append(f"cast(null as varchar) as raw_{n}")
+            typed.append(f"{_lazy_number(f'raw_{n}')} as {n}")
+            continue
         texts.append(f"nullif(trim(raw_{n}), '') as {n}__text" if n in present
                      else f"cast(null as varchar) as {n}__text")
         typed.append(f"{_typed(col.type, n + '__text')} as {n}")
@@ -102,23 +124,39 @@ class Limits:
         return {"month": self.month, "date": self.day, "timestamp": self.moment}[kind]
 
 
-def _type_condition(kind: str, t: str, p: str) -> str:
+def _type_condition(kind: str, t: str, p: str, lazy: bool = False) -> str:
     """Text given and not matching the type's pattern $p. (One regular expression per cell is
     cheap; character-set trims as a shortcut cost several times more.) The boolean pattern is a
-    list of words."""
+    list of words.
+
+    `lazy`, for a number `t` typed from its cell `raw_<t>` (`typed_select`): a cell that is exactly
+    how DuckDB writes its value (40, 6333.7) matches every number pattern, so the pattern is tried,
+    on the trimmed text, only on the other cells: for a whole number, up to 9 characters written
+    as the integer is; for the others, as the integer is or as the double is, without exponent."""
     if kind == "boolean":
         return f"{t} is not null and lower({t}) not in ('yes', 'no', 'y', 'n', 'true', 'false', '1', '0')"
-    return f"{t} is not null and not regexp_full_match({t}, ${p})"
+    if not lazy or kind not in NUMERIC_TYPES:
+        return f"{t} is not null and not regexp_full_match({t}, ${p})"
+    raw = f"raw_{t}"
+    whole = f"{raw} = cast(try_cast({t} as bigint) as varchar)"
+    plain = (f"length({raw}) <= 9 and {whole}" if kind == "integer" else
+             f"({whole} or (isfinite({t}) and {raw} = cast({t} as varchar) and not contains({raw}, 'e')))")
+    # CASE, not AND: DuckDB evaluates every operand of an AND computed as a value
+    return (f"case when {raw} is null or coalesce({plain}, false) then false "
+            f"else {_text(raw)} is not null and not regexp_full_match({_text(raw)}, ${p}) end")
 
 
-def _condition(contract: Contract, rule: Rule, p: str) -> tuple[str, Any]:
+def _condition(contract: Contract, rule: Rule, p: str, lazy: bool = False) -> tuple[str, Any]:
     """(SQL true when a row breaks the rule, the value bound as $p if any)."""
     c = [_ident(x) for x in rule.columns]
     k = rule.kind
     if k == "required":
         return f"{c[0]} is null", None
     if k == "type":
-        return _type_condition(contract.columns[c[0]].type, f"{c[0]}__text", p), rule.value
+        kind = contract.columns[c[0]].type
+        if lazy and kind in NUMERIC_TYPES:
+            return _type_condition(kind, c[0], p, lazy=True), rule.value
+        return _type_condition(kind, f"{c[0]}__text", p), rule.value
     if k == "min":
         return f"{c[0]} < ${p}", rule.value
     if k == "min_exclusive":
@@ -161,11 +199,12 @@ def _message_args(rule: Rule) -> str:
     return f", {c[0]}__text"
 
 
-def _conditions(contract: Contract, limits: Limits) -> tuple[list[tuple[Rule, str]], dict[str, Any]]:
+def _conditions(contract: Contract, limits: Limits,
+                lazy: bool = False) -> tuple[list[tuple[Rule, str]], dict[str, Any]]:
     params: dict[str, Any] = {}
     out = []
     for i, rule in enumerate(contract.rules()):
-        cond, value = _condition(contract, rule, f"v{i}")
+        cond, value = _condition(contract, rule, f"v{i}", lazy)
         if rule.kind == "not_in_future":
             value = limits.for_type(rule.value)
         if f"$v{i}" in cond:
@@ -189,20 +228,24 @@ def check_query(contract: Contract, limits: Limits, *, source: str, present: set
     the whole file and is `duplicates_query`'s) and `cells`, the row as read, kept only for the
     rows broken or that may be a totals row (a free-text cell mentions a total). With `keep_text`
     the text and derived columns are kept too (Great Expectations reads them); without, only the
-    typed values, which saves memory on big files."""
-    conditions, params = _conditions(contract, limits)
+    typed values, which saves memory on big files, and numbers are typed lazily (`typed_select`)."""
+    lazy = not keep_text
+    conditions, params = _conditions(contract, limits, lazy)
     broken = [c for rule, c in conditions if rule.kind != "key_unique"]
     raws = [_ident(c) for c in cells]
     extras = [c for c in raws if not c.startswith("raw_")]
-    blank = ", ".join([f"{_ident(c)}__text" for c in contract.columns]
-                      + [f"nullif(trim({c}), '')" for c in extras])
+    texts = [_text(f"raw_{c}") if lazy and col.type in NUMERIC_TYPES else f"{_ident(c)}__text"
+             for c, col in contract.columns.items()]
+    # Every value null first (cheap, and false for almost every row), then every cell empty.
+    blank = ("case when " + " and ".join(f"{_ident(c)} is null" for c in contract.columns)
+             + " then coalesce(" + ", ".join(texts + [_text(c) for c in extras]) + ") is null else false end")
     maybe_total = [f"contains(lower({_ident(c)}__text), 'total')" for c in _free_text(contract)]
     maybe_total += [f"contains(lower({c}), 'total')" for c in extras]
     values = ["*"] if keep_text else [_ident(c) for c in contract.columns]
     text = (
         "with stage_typed as (\n" + typed_select(contract, present, source, tuple(raws),
-                                                  ("row_number",) if numbered else ())
-        + "\n),\n\nflagged as (\n    select *,\n        coalesce(" + blank + ") is null as blank,\n        "
+                                                  ("row_number",) if numbered else (), lazy)
+        + "\n),\n\nflagged as (\n    select *,\n        " + blank + " as blank,\n        "
         + "\n        or ".join(broken or ["false"]) + " as broken,\n        "
         + (" or ".join(f"coalesce({m}, false)" for m in maybe_total) or "false") + " as maybe_total\n"
         "    from stage_typed\n)\n\n"

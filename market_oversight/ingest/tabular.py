@@ -115,6 +115,10 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
     # A big file's staging tables may outgrow memory: DuckDB then spills them to disk.
     con.execute(f"set memory_limit = '{STAGING_MEMORY}'")   # our constant
     con.execute("set enable_progress_bar = false")
+    # DuckDB 2.0 may push a try_cast of a cell into the CSV reader, which then fails on the first
+    # cell it cannot read instead of giving null; and hoisting repeated expressions would trim
+    # every cell that the checking pass trims only where needed (contracts.sql, `lazy`).
+    con.execute("set disabled_optimizers = 'type_pushdown,common_subexpressions'")
     repeats: dict[int, int] = {}             # position -> earlier position in this call, same bytes
     try:
         by_hash: dict[str, int] = {}
@@ -161,6 +165,7 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
                   *(f.table for f in staged), *(f.checked for f in staged)):
             con.execute(f"drop table if exists {t}")
         con.execute("reset memory_limit")
+        con.execute("reset disabled_optimizers")
 
 
 def _previous(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, list[LoadResult]]:
