@@ -14,7 +14,7 @@ from typing import Any
 from market_oversight.contracts.model import NUMERIC_TYPES, REFERENCES, Contract, Rule
 
 _IDENT_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
-_SEP = "\x1f"   # joins a pair of values for the pair-allowed check
+_SEP = "\x1f"   # joins values (a pair, for the pair-allowed check; a row's cells): no pattern matches it
 
 
 def _ident(name: str) -> str:
@@ -79,8 +79,8 @@ def typed_select(contract: Contract, present: set[str], source: str = "stage_raw
     relation our code wrote (a staged table, or a read of the file).
 
     `lazy` (the one pass over a big file): a number is typed from its cell as read, and trimmed
-    only when that fails (`_lazy_number`); its `<name>__text` is left out (the number's type rule
-    then trims the text only where it must, see `_type_condition`), and `carry` must hold the
+    only when that fails (`_lazy_number`); its `<name>__text` is left out (its type rule trims
+    the text only for the rows that need it, see `check_query`), and `carry` must hold the
     `raw_<name>` of the numbers the file has."""
     texts, typed = [], []
     for col in contract.columns.values():
@@ -124,26 +124,13 @@ class Limits:
         return {"month": self.month, "date": self.day, "timestamp": self.moment}[kind]
 
 
-def _type_condition(kind: str, t: str, p: str, lazy: bool = False) -> str:
+def _type_condition(kind: str, t: str, p: str) -> str:
     """Text given and not matching the type's pattern $p. (One regular expression per cell is
     cheap; character-set trims as a shortcut cost several times more.) The boolean pattern is a
-    list of words.
-
-    `lazy`, for a number `t` typed from its cell `raw_<t>` (`typed_select`): a cell that is exactly
-    how DuckDB writes its value (40, 6333.7) matches every number pattern, so the pattern is tried,
-    on the trimmed text, only on the other cells: for a whole number, up to 9 characters written
-    as the integer is; for the others, as the integer is or as the double is, without exponent."""
+    list of words."""
     if kind == "boolean":
         return f"{t} is not null and lower({t}) not in ('yes', 'no', 'y', 'n', 'true', 'false', '1', '0')"
-    if not lazy or kind not in NUMERIC_TYPES:
-        return f"{t} is not null and not regexp_full_match({t}, ${p})"
-    raw = f"raw_{t}"
-    whole = f"{raw} = cast(try_cast({t} as bigint) as varchar)"
-    plain = (f"length({raw}) <= 9 and {whole}" if kind == "integer" else
-             f"({whole} or (isfinite({t}) and {raw} = cast({t} as varchar) and not contains({raw}, 'e')))")
-    # CASE, not AND: DuckDB evaluates every operand of an AND computed as a value
-    return (f"case when {raw} is null or coalesce({plain}, false) then false "
-            f"else {_text(raw)} is not null and not regexp_full_match({_text(raw)}, ${p}) end")
+    return f"{t} is not null and not regexp_full_match({t}, ${p})"
 
 
 def _condition(contract: Contract, rule: Rule, p: str, lazy: bool = False) -> tuple[str, Any]:
@@ -154,9 +141,8 @@ def _condition(contract: Contract, rule: Rule, p: str, lazy: bool = False) -> tu
         return f"{c[0]} is null", None
     if k == "type":
         kind = contract.columns[c[0]].type
-        if lazy and kind in NUMERIC_TYPES:
-            return _type_condition(kind, c[0], p, lazy=True), rule.value
-        return _type_condition(kind, f"{c[0]}__text", p), rule.value
+        text = _text(f"raw_{c[0]}") if lazy and kind in NUMERIC_TYPES else f"{c[0]}__text"
+        return _type_condition(kind, text, p), rule.value
     if k == "min":
         return f"{c[0]} < ${p}", rule.value
     if k == "min_exclusive":
@@ -231,7 +217,20 @@ def check_query(contract: Contract, limits: Limits, *, source: str, present: set
     typed values, which saves memory on big files, and numbers are typed lazily (`typed_select`)."""
     lazy = not keep_text
     conditions, params = _conditions(contract, limits, lazy)
-    broken = [c for rule, c in conditions if rule.kind != "key_unique"]
+    broken = [c for rule, c in conditions if rule.kind not in ("key_unique", "type")]
+    types = [(rule, c) for rule, c in conditions if rule.kind == "type"]
+    if not lazy:
+        broken += [c for _, c in types]
+    elif any(r.columns[0] in present for r, _ in types):
+        # The cells as read, joined, against the rules' patterns joined: a row that matches
+        # (almost every row) has every cell of its type, so the rules' own tests, on trimmed text,
+        # run only on the others. One pattern per row costs far less than one per cell.
+        given = [r for r, _ in types if r.columns[0] in present]
+        params["types_joined"] = "^" + _SEP.join(
+            f"(?:{str(r.value).removeprefix('^').removesuffix('$')})?" for r in given) + "$"
+        joined = "concat(" + ", chr(31), ".join(f"raw_{_ident(r.columns[0])}" for r in given) + ")"
+        broken.append(f"case when regexp_full_match({joined}, $types_joined) then false else "
+                      + " or ".join(c for _, c in types) + " end")
     raws = [_ident(c) for c in cells]
     extras = [c for c in raws if not c.startswith("raw_")]
     texts = [_text(f"raw_{c}") if lazy and col.type in NUMERIC_TYPES else f"{_ident(c)}__text"
