@@ -28,6 +28,7 @@ from market_oversight.errors import MissingColumns, SourceError, UnknownSourceFo
 
 _TOTALS = re.compile(r"^\s*(grand\s+)?totals?\s*:?\s*$", re.IGNORECASE)
 _XLSX_MAGIC = b"PK\x03\x04"
+_BLANK_LINE = re.compile(rb"\n\r?\n")
 
 
 @dataclass
@@ -84,14 +85,14 @@ def scan(path: Path) -> Scan:
                     first = block[:4]
                 h.update(block)
                 lines += block.count(b"\n")
-                if utf8:
+                # ASCII (most returns) is UTF-8, unless a character began in the block before
+                if utf8 and not (block.isascii() and not decoder.getstate()[0]):
                     try:
                         decoder.decode(block)
                     except UnicodeDecodeError:
                         utf8 = False
                 if not blank:
-                    joined = tail + block
-                    blank = b"\n\n" in joined or b"\n\r\n" in joined
+                    blank = bool(_BLANK_LINE.search(tail + block[:2]) or _BLANK_LINE.search(block))
                     tail = block[-2:]
             if utf8:  # a multi-byte character cut off by the end of the file is not UTF-8
                 try:
