@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from market_oversight.contracts.model import REFERENCES, Contract, Rule
+from market_oversight.contracts.model import NUMERIC_TYPES, REFERENCES, Contract, Rule
 
 _IDENT_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
-_SEP = "\x1f"   # joins a pair of values for the pair-allowed check
+_SEP = "\x1f"   # joins values (a pair, for the pair-allowed check; a row's cells): no pattern matches it
 
 
 def _ident(name: str) -> str:
@@ -59,14 +59,37 @@ def _typed(kind: str, t: str) -> str:
     }[kind]
 
 
+def _text(raw: str) -> str:
+    return f"nullif(trim({raw}), '')"
+
+
+def _lazy_number(raw: str) -> str:
+    """The number in cell `raw`, as `_typed` reads it from the trimmed text: the cast accepts the
+    cell as read whenever it accepts the trimmed text, with the same value, so the trim (costly
+    over millions of cells) is left to the cells the cast refuses."""
+    return f"coalesce(try_cast({raw} as double), {_typed('decimal', _text(raw))})"
+
+
 def typed_select(contract: Contract, present: set[str], source: str = "stage_raw",
-                 carry: tuple[str, ...] = ()) -> str:
-    """SELECT over `stage_raw` (`file_no`, `row_number`, and `raw_<name>` for the columns the files
-    have) giving `file_no`, `row_number`, `<name>__text` (trimmed, blank as null) and `<name>`
-    (typed) for every contract column, plus the derived columns cross-field rules read."""
+                 carry: tuple[str, ...] = (), keys: tuple[str, ...] = ("file_no", "row_number"),
+                 lazy: bool = False) -> str:
+    """SELECT over `source` (`keys`, and `raw_<name>` for the columns the files have) giving the
+    keys, the `carry` columns, `<name>__text` (trimmed, blank as null) and `<name>` (typed) for
+    every contract column, plus the derived columns cross-field rules read. `source` is a
+    relation our code wrote (a staged table, or a read of the file).
+
+    `lazy` (the one pass over a big file): a number is typed from its cell as read, and trimmed
+    only when that fails (`_lazy_number`); its `<name>__text` is left out (its type rule trims
+    the text only for the rows that need it, see `check_query`), and `carry` must hold the
+    `raw_<name>` of the numbers the file has."""
     texts, typed = [], []
     for col in contract.columns.values():
         n = _ident(col.name)
+        if lazy and col.type in NUMERIC_TYPES:
+            if n not in present:
+                texts.append(f"cast(null as varchar) as raw_{n}")
+            typed.append(f"{_lazy_number(f'raw_{n}')} as {n}")
+            continue
         texts.append(f"nullif(trim(raw_{n}), '') as {n}__text" if n in present
                      else f"cast(null as varchar) as {n}__text")
         typed.append(f"{_typed(col.type, n + '__text')} as {n}")
@@ -76,9 +99,10 @@ def typed_select(contract: Contract, present: set[str], source: str = "stage_raw
             derived.append(" + ".join(_ident(p) for p in rule.value) + f" as {_ident(rule.columns[0])}")
         elif rule.kind == "one_of":
             derived.append(f"coalesce({', '.join(_ident(p) for p in rule.value)}) as {_ident(rule.columns[0])}")
+    head = [_ident(c) for c in (*keys, *carry)]
     return (
-        "with texts as (\n    select file_no, row_number,\n        " + "".join(f"{_ident(c)}, " for c in carry) + ",\n        ".join(texts)
-        + f"\n    from {_ident(source)}\n),\n\ntyped as (\n    select *,\n        " + ",\n        ".join(typed)
+        "with texts as (\n    select " + "".join(f"{c}, " for c in head) + "\n        " + ",\n        ".join(texts)
+        + f"\n    from {source}\n),\n\ntyped as (\n    select *,\n        " + ",\n        ".join(typed)
         + "\n    from texts\n)\n\nselect *" + ("".join(f",\n    {d}" for d in derived))
         + "\nfrom typed"
     )
@@ -100,33 +124,25 @@ class Limits:
         return {"month": self.month, "date": self.day, "timestamp": self.moment}[kind]
 
 
-_DIGITS = "'0123456789'"
-
-
 def _type_condition(kind: str, t: str, p: str) -> str:
-    """Text given and not matching the type's pattern $p. Exact shortcuts skip the regular
-    expression for the usual cases (a big file has tens of millions of cells): all digits matches
-    every number pattern; digits.digits matches the decimal ones; the boolean pattern is a list."""
+    """Text given and not matching the type's pattern $p. (One regular expression per cell is
+    cheap; character-set trims as a shortcut cost several times more.) The boolean pattern is a
+    list of words."""
     if kind == "boolean":
         return f"{t} is not null and lower({t}) not in ('yes', 'no', 'y', 'n', 'true', 'false', '1', '0')"
-    regex = f"not regexp_full_match({t}, ${p})"
-    if kind == "integer":
-        return f"{t} is not null and (ltrim({t}, {_DIGITS}) <> '' or length({t}) > 9) and {regex}"
-    if kind in ("decimal", "percent", "money"):
-        digits_dot_digits = (f"(ltrim(rtrim({t}, {_DIGITS}), {_DIGITS}) = '.' "
-                             f"and left({t}, 1) <> '.' and right({t}, 1) <> '.')")
-        return f"{t} is not null and ltrim({t}, {_DIGITS}) <> '' and not {digits_dot_digits} and {regex}"
-    return f"{t} is not null and {regex}"
+    return f"{t} is not null and not regexp_full_match({t}, ${p})"
 
 
-def _condition(contract: Contract, rule: Rule, p: str) -> tuple[str, Any]:
+def _condition(contract: Contract, rule: Rule, p: str, lazy: bool = False) -> tuple[str, Any]:
     """(SQL true when a row breaks the rule, the value bound as $p if any)."""
     c = [_ident(x) for x in rule.columns]
     k = rule.kind
     if k == "required":
         return f"{c[0]} is null", None
     if k == "type":
-        return _type_condition(contract.columns[c[0]].type, f"{c[0]}__text", p), rule.value
+        kind = contract.columns[c[0]].type
+        text = _text(f"raw_{c[0]}") if lazy and kind in NUMERIC_TYPES else f"{c[0]}__text"
+        return _type_condition(kind, text, p), rule.value
     if k == "min":
         return f"{c[0]} < ${p}", rule.value
     if k == "min_exclusive":
@@ -169,11 +185,12 @@ def _message_args(rule: Rule) -> str:
     return f", {c[0]}__text"
 
 
-def _conditions(contract: Contract, limits: Limits) -> tuple[list[tuple[Rule, str]], dict[str, Any]]:
+def _conditions(contract: Contract, limits: Limits,
+                lazy: bool = False) -> tuple[list[tuple[Rule, str]], dict[str, Any]]:
     params: dict[str, Any] = {}
     out = []
     for i, rule in enumerate(contract.rules()):
-        cond, value = _condition(contract, rule, f"v{i}")
+        cond, value = _condition(contract, rule, f"v{i}", lazy)
         if rule.kind == "not_in_future":
             value = limits.for_type(rule.value)
         if f"$v{i}" in cond:
@@ -182,26 +199,79 @@ def _conditions(contract: Contract, limits: Limits) -> tuple[list[tuple[Rule, st
     return out, params
 
 
-def _key(contract: Contract) -> str:
-    return ", ".join(["file_no", *(_ident(k) for k in contract.key)])
+def _free_text(contract: Contract) -> list[str]:
+    """Columns whose rules allow any text (so a totals row's `Total` can pass them)."""
+    constrained = {r.columns[0] for r in contract.rules() if r.kind in ("type", "allowed", "in_register")}
+    return [c for c in contract.columns if c not in constrained]
 
 
-def check_query(contract: Contract, limits: Limits, *, keep_text: bool = True) -> tuple[str, dict[str, Any]]:
-    """One query over the typed rows (`typed_select`, as CTE `stage_typed`): every typed column,
-    `key_count` (rows of the same file with the same key) and `broken`, true when the row breaks
-    any rule. Without `keep_text` the text columns are left out (except the IDs the quarantine
-    keeps), which saves memory on big files; `problems_query` finds which rules and why."""
-    conditions, params = _conditions(contract, limits)
-    dropped = []
-    if not keep_text:
-        dropped = [f"{_ident(c)}__text" for c in contract.columns if c not in ("location_id", "provider_id")]
+def check_query(contract: Contract, limits: Limits, *, source: str, present: set[str], cells: list[str],
+                numbered: bool, keep_text: bool) -> tuple[str, dict[str, Any]]:
+    """ONE pass over a file's text, typing each cell once: `source` gives `raw_<name>` for the
+    contract columns the file has (`present`) and `extra_<n>` for the others (`cells` names them
+    all, in the file's order), and `row_number` when `numbered`. Gives [`row_number`,] `blank`
+    (every cell empty), every typed column, `broken` (the row breaks a rule; the key's rule needs
+    the whole file and is `duplicates_query`'s) and `cells`, the row as read, kept only for the
+    rows broken or that may be a totals row (a free-text cell mentions a total). With `keep_text`
+    the text and derived columns are kept too (Great Expectations reads them); without, only the
+    typed values, which saves memory on big files, and numbers are typed lazily (`typed_select`)."""
+    lazy = not keep_text
+    conditions, params = _conditions(contract, limits, lazy)
+    broken = [c for rule, c in conditions if rule.kind not in ("key_unique", "type")]
+    types = [(rule, c) for rule, c in conditions if rule.kind == "type"]
+    if not lazy:
+        broken += [c for _, c in types]
+    elif any(r.columns[0] in present for r, _ in types):
+        # The cells as read, joined, against the rules' patterns joined: a row that matches
+        # (almost every row) has every cell of its type, so the rules' own tests, on trimmed text,
+        # run only on the others. One pattern per row costs far less than one per cell.
+        given = [r for r, _ in types if r.columns[0] in present]
+        params["types_joined"] = "^" + _SEP.join(
+            f"(?:{str(r.value).removeprefix('^').removesuffix('$')})?" for r in given) + "$"
+        joined = "concat(" + ", chr(31), ".join(f"raw_{_ident(r.columns[0])}" for r in given) + ")"
+        broken.append(f"case when regexp_full_match({joined}, $types_joined) then false else "
+                      + " or ".join(c for _, c in types) + " end")
+    raws = [_ident(c) for c in cells]
+    extras = [c for c in raws if not c.startswith("raw_")]
+    texts = [_text(f"raw_{c}") if lazy and col.type in NUMERIC_TYPES else f"{_ident(c)}__text"
+             for c, col in contract.columns.items()]
+    # Every value null first (cheap, and false for almost every row), then every cell empty.
+    blank = ("case when " + " and ".join(f"{_ident(c)} is null" for c in contract.columns)
+             + " then coalesce(" + ", ".join(texts + [_text(c) for c in extras]) + ") is null else false end")
+    maybe_total = [f"contains(lower({_ident(c)}__text), 'total')" for c in _free_text(contract)]
+    maybe_total += [f"contains(lower({c}), 'total')" for c in extras]
+    values = ["*"] if keep_text else [_ident(c) for c in contract.columns]
     text = (
-        "with counted as (\n    select *, count(*) over (partition by " + _key(contract) + ") as key_count\n"
+        "with stage_typed as (\n" + typed_select(contract, present, source, tuple(raws),
+                                                  ("row_number",) if numbered else (), lazy)
+        + "\n),\n\nflagged as (\n    select *,\n        " + blank + " as blank,\n        "
+        + "\n        or ".join(broken or ["false"]) + " as broken,\n        "
+        + (" or ".join(f"coalesce({m}, false)" for m in maybe_total) or "false") + " as maybe_total\n"
         "    from stage_typed\n)\n\n"
-        "select *" + (" exclude (" + ", ".join(dropped) + ")" if dropped else "") + ",\n    "
-        + "\n    or ".join(c for _, c in conditions) + " as broken\nfrom counted"
+        "select " + ", ".join(values) + (" exclude (" + ", ".join(raws + ["maybe_total"]) + ")" if keep_text else "")
+        + (",\n    row_number" if numbered and not keep_text else "")
+        + ("" if keep_text else ",\n    blank, broken")
+        + ",\n    case when broken or maybe_total then [" + ", ".join(raws) + "] end as cells\nfrom flagged"
     )
     return text, params
+
+
+def duplicates_query(contract: Contract) -> str:
+    """Over `stage_checked` (the rows of the files, typed): each key that more than one row of a
+    file gives, with `key_count`, its number of rows."""
+    key = ", ".join(["file_no", *(_ident(k) for k in contract.key)])
+    return (f"select {key}, count(*) as key_count\nfrom stage_checked\ngroup by {key}\n"
+            "having count(*) > 1")
+
+
+def key_match(contract: Contract, a: str, b: str) -> str:
+    """SQL true when rows `a` and `b` (aliases we chose) have the same key, nulls matching."""
+    return " and ".join(f"{a}.{_ident(k)} is not distinct from {b}.{_ident(k)}" for k in contract.key)
+
+
+def key_given(contract: Contract, a: str) -> str:
+    """SQL true when row `a` gives some part of the key (rows with none are not duplicates)."""
+    return "not (" + " and ".join(f"{a}.{_ident(k)} is null" for k in contract.key) + ")"
 
 
 def problems_query(contract: Contract, limits: Limits) -> tuple[str, dict[str, Any]]:

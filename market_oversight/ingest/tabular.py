@@ -24,7 +24,7 @@ import duckdb
 
 from market_oversight import store
 from market_oversight.config import Settings
-from market_oversight.contracts import Contract, contracts_for
+from market_oversight.contracts import Contract, all_contracts, contracts_for
 from market_oversight.contracts import sql as contract_sql
 from market_oversight.contracts.model import REFERENCES
 from market_oversight.errors import ConfigError, SourceError
@@ -91,10 +91,21 @@ class _File:
     started: datetime
     result: LoadResult | None = None
     validation: dict[str, Any] | None = None
+    rows_read: int = 0
+    use_gx: bool = False
+    numbered: bool = False        # the checked table has its own row_number (else its row ids)
 
     @property
     def table(self) -> str:
         return f"stage_file_{self.no}"
+
+    @property
+    def checked(self) -> str:
+        return f"stage_checked_{self.no}"
+
+    @property
+    def rows(self) -> str:
+        return f"stage_rows_{self.no}"
 
 
 def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]],
@@ -104,6 +115,10 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
     # A big file's staging tables may outgrow memory: DuckDB then spills them to disk.
     con.execute(f"set memory_limit = '{STAGING_MEMORY}'")   # our constant
     con.execute("set enable_progress_bar = false")
+    # DuckDB 2.0 may push a try_cast of a cell into the CSV reader, which then fails on the first
+    # cell it cannot read instead of giving null; and hoisting repeated expressions would trim
+    # every cell that the checking pass trims only where needed (contracts.sql, `lazy`).
+    con.execute("set disabled_optimizers = 'type_pushdown,common_subexpressions'")
     repeats: dict[int, int] = {}             # position -> earlier position in this call, same bytes
     try:
         by_hash: dict[str, int] = {}
@@ -131,8 +146,10 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
         groups: dict[str, list[_File]] = {}
         for f in staged:
             groups.setdefault(f.rec.contract.dataset, []).append(f)
+        for group in groups.values():     # before the transaction: row numbers are row ids
+            _first_pass(con, group[0].rec.contract, group, limits, opts)
         with store.transaction(con):
-            for dataset, group in groups.items():
+            for group in groups.values():
                 _load_group(con, group[0].rec.contract, group, limits, opts)
         for f in staged:
             results[f.no] = f.result
@@ -142,13 +159,13 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
                                     r.rows_quarantined, "the same content was loaded before")
         return [r for r in results if r is not None]
     finally:
-        for f in staged:
-            con.execute(f"drop table if exists {f.table}")   # names we made
-        for v in ("stage_raw", "stage_loaded", "stage_broken_raw"):
-            con.execute(f"drop view if exists {v}")
-        for t in ("stage_typed", "stage_checked", "stage_problems", "staged_quarantine", "staged_batches"):
+        for v in ("stage_loaded", "stage_broken_raw", "stage_checked", *(f.rows for f in staged)):
+            con.execute(f"drop view if exists {v}")          # names we made
+        for t in (*(_dups_table(c) for c in all_contracts()), "stage_problems", "staged_quarantine", "staged_batches",
+                  *(f.table for f in staged), *(f.checked for f in staged)):
             con.execute(f"drop table if exists {t}")
         con.execute("reset memory_limit")
+        con.execute("reset disabled_optimizers")
 
 
 def _previous(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, list[LoadResult]]:
@@ -161,47 +178,119 @@ def _previous(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, li
     return found
 
 
-def _raw_view(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File]) -> set[str]:
-    """View `stage_raw` over the group's staged files: file number, row number and every contract
-    column (null where a file lacks it), blank rows and trailing totals rows left out."""
-    present: set[str] = set()
+def _check_file(con: duckdb.DuckDBPyConnection, contract: Contract, f: _File,
+                limits: contract_sql.Limits, keep_text: bool) -> None:
+    """The one pass over the file's text (`contracts.sql.check_query`) into `f.checked`, and view
+    `f.rows` over it: its rows with `file_no` and `row_number`, blank rows and a trailing totals
+    row left out."""
+    rec = f.rec
+    query, params = contract_sql.check_query(
+        contract, limits, source=rec.source, present=set(rec.columns.values()), cells=rec.names,
+        numbered=rec.numbered, keep_text=keep_text)
+    try:
+        con.execute(f"create or replace temp table {f.checked} as\n{query}", params | rec.params)
+    except duckdb.InvalidInputException as exc:    # the CSV reader's errors; staged tables raise none
+        if rec.numbered:
+            raise
+        raise SourceError(f"cannot read as CSV: {str(exc).splitlines()[0]}", source=str(f.path)) from None
+    f.numbered = rec.numbered
+    _rows_view(con, f)
+    last = con.execute(f"select row_number, cells from {f.rows} order by row_number desc limit 1").fetchall()
+    rec.totals_row = tabular_read.totals_row(last[0] if last else None)
+    _rows_view(con, f)
+
+
+def _rows_view(con: duckdb.DuckDBPyConnection, f: _File) -> None:
+    # Row ids number the rows only while the table is as created (an update may move a row).
+    number = "row_number" if f.numbered else "cast(rowid + 1 as integer)"
+    totals = "" if f.rec.totals_row is None else f" and {number} <> {int(f.rec.totals_row)}"
+    # file and row numbers are our own integers, not values from any file
+    con.execute(f"create or replace temp view {f.rows} as select {f.no} as file_no, {number} as row_number, "
+                f"* exclude ({'row_number, ' if f.numbered else ''}blank) from {f.checked} where not blank{totals}")
+
+
+def _check_files(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File],
+                 limits: contract_sql.Limits, keep_text: bool) -> dict[int, int]:
+    """Check every file of the group; view `stage_checked` over their rows. Rows per file."""
+    for f in group:
+        _check_file(con, contract, f, limits, keep_text)
+    _checked_view(con, group)
+    counts = dict(con.execute("select file_no, count(*) from stage_checked group by file_no").fetchall())
+    for f in group:
+        if not counts.get(f.no):
+            raise SourceError("has a header but no data rows", source=str(f.path))
+    return counts
+
+
+def _checked_view(con: duckdb.DuckDBPyConnection, group: list[_File]) -> None:
+    """View `stage_checked`: the rows of every file of the group."""
+    con.execute("create or replace temp view stage_checked as\n"
+                + "\nunion all by name\n".join(f"select * from {f.rows}" for f in group))
+
+
+def _dups_table(contract: Contract) -> str:
+    return f"stage_dups_{contract.dataset}"      # a contract's name, an identifier
+
+
+def _mark_duplicates(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File]) -> None:
+    """The key's rule, which needs each whole file: rows sharing a key with another row of their
+    file are broken too (`_dups_table` holds those keys and their counts), and their cells are read
+    again from the file when the first pass had no cause to keep them."""
+    dups = _dups_table(contract)
+    con.execute(f"create or replace temp table {dups} as\n" + contract_sql.duplicates_query(contract))
+    for f in group:
+        if not con.execute(f"select count(*) from {dups} where file_no = $n", {"n": f.no}).fetchall()[0][0]:
+            continue
+        if not f.numbered:       # number the rows before changing any (names we made)
+            con.execute(f"create or replace temp table {f.checked} as "
+                        f"select cast(rowid + 1 as integer) as row_number, * from {f.checked}")
+            f.numbered = True
+            _rows_view(con, f)
+        con.execute(f"update {f.checked} as c set broken = true from {dups} as d "
+                    f"where d.file_no = $n and {contract_sql.key_match(contract, 'c', 'd')} "
+                    f"and {contract_sql.key_given(contract, 'c')}", {"n": f.no})
+        con.execute(f"update {f.checked} as c set cells = r.cells from ({f.rec.numbered_rows()}) as r "
+                    f"where c.broken and c.cells is null and c.row_number = r.row_number", f.rec.params)
+
+
+def _broken_raw(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File]) -> None:
+    """View `stage_broken_raw`: the broken rows as read (`raw_<column>`, null where a file lacks
+    the column) with `key_count`, for the problems query to type again and explain."""
     parts = []
     for f in group:
-        have = set(f.rec.columns.values())
-        present |= have
-        cols = ", ".join(f"raw_{c}" if c in have else f"cast(null as varchar) as raw_{c}"
-                         for c in contract.columns)   # contract identifiers
-        where = f"not ({f.rec.blank_expr})"
-        if f.rec.totals_row is not None:
-            con.execute(f"delete from {f.table} where {f.rec.row_expr} = $n", {"n": f.rec.totals_row})
-        # file numbers are our own loop indices, not values from any file
-        parts.append(f"select {f.no} as file_no, cast({f.rec.row_expr} as integer) as row_number, "
-                     f"{cols} from {f.table} where {where}")
-    con.execute("create or replace temp view stage_raw as\n" + "\nunion all\n".join(parts))
-    return present
+        at = {c: i + 1 for i, c in f.rec.columns.items()}     # position in the row's cells
+        cols = ", ".join(f"c.cells[{at[c]}] as raw_{c}" if c in at else f"cast(null as varchar) as raw_{c}"
+                         for c in contract.columns)           # contract identifiers
+        parts.append(f"select c.file_no, c.row_number, {cols}, coalesce(d.key_count, 1) as key_count "
+                     f"from stage_checked as c left join {_dups_table(contract)} as d on d.file_no = c.file_no "
+                     f"and {contract_sql.key_match(contract, 'c', 'd')} "
+                     f"where c.file_no = {f.no} and c.broken")
+    con.execute("create or replace temp view stage_broken_raw as\n" + "\nunion all\n".join(parts))
+
+
+def _first_pass(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File],
+                limits: contract_sql.Limits, opts: IngestOptions) -> None:
+    """Pass 1, every row: typed once, and whether it breaks any rule. Great Expectations reads the
+    text columns too; whether it judges a file depends on its rows, guessed from its lines first."""
+    keep_text = any(_use_gx(opts, f.scanned.lines - 1) for f in group)
+    counts = _check_files(con, contract, group, limits, keep_text)
+    if not keep_text and any(_use_gx(opts, n) for n in counts.values()):   # fewer rows than lines
+        counts = _check_files(con, contract, group, limits, True)
+    for f in group:
+        f.rows_read, f.use_gx = counts[f.no], _use_gx(opts, counts[f.no])
+    _mark_duplicates(con, contract, group)
 
 
 def _load_group(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File],
                 limits: contract_sql.Limits, opts: IngestOptions) -> None:
-    present = _raw_view(con, contract, group)
-    counts = dict(con.execute("select file_no, count(*) from stage_raw group by file_no").fetchall())
-    for f in group:
-        if not counts.get(f.no):
-            raise SourceError("has a header but no data rows", source=str(f.path))
-    gx_files = {f.no for f in group if _use_gx(opts, counts[f.no])}
-    # Pass 1, every row: typed values and whether the row breaks any rule.
-    # (typed first, into a table: inlined into the check, each typed column would be computed
-    # again for every rule that reads it)
-    con.execute("create or replace temp table stage_typed as\n" + contract_sql.typed_select(contract, present))
-    check, params = contract_sql.check_query(contract, limits, keep_text=bool(gx_files))
-    con.execute("create or replace temp table stage_checked as\n" + check, params)
-    con.execute("drop table stage_typed")
+    counts = {f.no: f.rows_read for f in group}
+    gx_files = {f.no for f in group if f.use_gx}
+    _checked_view(con, group)
     # Pass 2, the broken rows only: which rules, and a plain message for each.
-    con.execute("create or replace temp view stage_broken_raw as select r.*, c.key_count "
-                "from stage_raw as r join stage_checked as c using (file_no, row_number) where c.broken")
+    _broken_raw(con, contract, group)
     problems, params = contract_sql.problems_query(contract, limits)
     con.execute("create or replace temp table stage_problems as\nwith stage_typed as (\n"
-                + contract_sql.typed_select(contract, present, "stage_broken_raw", ("key_count",))
+                + contract_sql.typed_select(contract, set(contract.columns), "stage_broken_raw", ("key_count",))
                 + "\n),\n" + problems.removeprefix("with "), params)
     bad = dict(con.execute("select file_no, count(*) from stage_problems group by file_no").fetchall())
     broken: dict[int, dict[str, int]] = {}
@@ -296,8 +385,8 @@ def _store(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File
 def _store_quarantine(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File]) -> None:
     """Quarantined rows whole, as read: every column of the file under its own header."""
     cols = contract.columns
-    location = "c.location_id__text" if "location_id" in cols else "cast(null as varchar)"
-    provider = "c.provider_id__text" if "provider_id" in cols else "cast(null as varchar)"
+    location = "c.location_id" if "location_id" in cols else "cast(null as varchar)"
+    provider = "c.provider_id" if "provider_id" in cols else "cast(null as varchar)"
     con.execute("create or replace temp table staged_quarantine (batch_id varchar, dataset varchar, "
                 "row_number integer, location_id varchar, provider_id varchar, raw varchar, "
                 "rules varchar[], messages varchar[])")
@@ -306,16 +395,15 @@ def _store_quarantine(con: duckdb.DuckDBPyConnection, contract: Contract, group:
             continue
         params: dict[str, Any] = {"batch_id": f.result.batch_id, "dataset": contract.dataset, "n": f.no}
         pairs = []
-        for i, (header, name) in enumerate(zip(f.rec.headers, f.rec.names)):
+        for i, header in enumerate(f.rec.headers):
             params[f"h{i}"] = header or f"column {i + 1}"
-            pairs.append(f"$h{i}, r.{name}")           # staged names we made
+            pairs.append(f"$h{i}, c.cells[{i + 1}]")     # the row's cells, in the file's order
         con.execute(
             "insert into staged_quarantine\n"
             "select $batch_id, $dataset, p.row_number,\n"
             f"    {location}, {provider}, cast(json_object({', '.join(pairs)}) as varchar), p.rules, p.messages\n"
             "from stage_problems as p\n"
             "join stage_checked as c using (file_no, row_number)\n"
-            f"join {f.table} as r on cast(r.{f.rec.row_expr.strip('()')} as integer) = p.row_number\n"
             "where p.file_no = $n", params)
     con.execute(store.sql("ingest/quarantine_insert"))
 

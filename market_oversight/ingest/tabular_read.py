@@ -1,10 +1,11 @@
-"""Read a returns, fees or benchmarks file (CSV or XLSX) into a staging table, as text.
+"""Read a returns, fees or benchmarks file (CSV or XLSX), as text.
 
 CSV: UTF-8 with or without a byte-order mark, or Windows-1252 (recognised when the bytes are not
-UTF-8). Large clean CSV files are read by DuckDB directly; files with blank lines, and XLSX files
-(first sheet), are read row by row so that each row keeps its number in the file. Blank rows are
-skipped; a last row that says `Total` is recognised as a totals row and skipped. Row numbers count
-data rows from 1, the row under the header being 1.
+UTF-8). Clean UTF-8 CSV files are not staged at all: the contract's one checking pass reads them
+with DuckDB's CSV reader, whatever their size. Files with blank lines, Windows-1252 files and XLSX
+files (first sheet) are read row by row into a staging table so that each row keeps its number in
+the file. Blank rows are skipped; a last row that says `Total` is recognised as a totals row and
+skipped (`totals_row`). Row numbers count data rows from 1, the row under the header being 1.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -26,6 +28,7 @@ from market_oversight.errors import MissingColumns, SourceError, UnknownSourceFo
 
 _TOTALS = re.compile(r"^\s*(grand\s+)?totals?\s*:?\s*$", re.IGNORECASE)
 _XLSX_MAGIC = b"PK\x03\x04"
+_BLANK_LINE = re.compile(rb"\n\r?\n")
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Scan:
     encoding: str                 # utf-8 | cp1252
     blank_lines: bool
     is_xlsx: bool
+    lines: int                    # at least the header and data rows of a CSV file (a guess for XLSX)
 
 
 @dataclass
@@ -43,7 +47,9 @@ class Recognised:
     columns: dict[int, str]                  # position in the file -> canonical column
     headers: list[str]                       # the file's headers, as written
     ignored: list[str] = field(default_factory=list)
-    numbered: bool = False                   # the staged table has its own row_number column
+    numbered: bool = False                   # read from a staged table with its own row_number column
+    source: str = ""                         # the relation holding the file's text (SQL we wrote)
+    params: dict[str, Any] = field(default_factory=dict)   # values the relation binds
     totals_row: int | None = None
 
     @property
@@ -52,34 +58,41 @@ class Recognised:
         return [f"raw_{self.columns[i]}" if i in self.columns else f"extra_{i}"
                 for i in range(len(self.headers))]
 
-    @property
-    def row_expr(self) -> str:
-        return "row_number" if self.numbered else "(rowid + 1)"
+    def numbered_rows(self) -> str:
+        """The file's rows as text, `row_number` and `cells` (every cell in the file's order)."""
+        cells = "[" + ", ".join(self.names) + "]"     # names we made
+        if self.numbered:
+            return f"select row_number, {cells} as cells from {self.source}"
+        return f"select row_number() over () as row_number, {cells} as cells from {self.source}"
 
-    @property
-    def blank_expr(self) -> str:
-        cells = ", ".join(f"nullif(trim({n}), '')" for n in self.names)   # identifiers we made
-        return f"coalesce({cells}) is null"
+
+def totals_row(last: tuple[int, list[str | None] | None] | None) -> int | None:
+    """The number of the last non-blank row, (number, its cells), when one of its cells says Total
+    (the row is then skipped). Cells are None when the row cannot be a totals row."""
+    if last and last[1] and any(v is not None and _TOTALS.match(v) for v in last[1]):
+        return int(last[0])
+    return None
 
 
 def scan(path: Path) -> Scan:
     h = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, blank, first, tail = True, False, b"", b""
+    utf8, blank, first, tail, lines = True, False, b"", b"", 0
     try:
         with path.open("rb") as f:
             for block in iter(lambda: f.read(1 << 22), b""):
                 if not first:
                     first = block[:4]
                 h.update(block)
-                if utf8:
+                lines += block.count(b"\n")
+                # ASCII (most returns) is UTF-8, unless a character began in the block before
+                if utf8 and not (block.isascii() and not decoder.getstate()[0]):
                     try:
                         decoder.decode(block)
                     except UnicodeDecodeError:
                         utf8 = False
                 if not blank:
-                    joined = tail + block
-                    blank = b"\n\n" in joined or b"\n\r\n" in joined
+                    blank = bool(_BLANK_LINE.search(tail + block[:2]) or _BLANK_LINE.search(block))
                     tail = block[-2:]
             if utf8:  # a multi-byte character cut off by the end of the file is not UTF-8
                 try:
@@ -88,7 +101,7 @@ def scan(path: Path) -> Scan:
                     utf8 = False
     except OSError as exc:
         raise SourceError(f"cannot read the file: {exc.strerror or exc}", source=str(path)) from None
-    return Scan(h.hexdigest(), "utf-8" if utf8 else "cp1252", blank, first == _XLSX_MAGIC)
+    return Scan(h.hexdigest(), "utf-8" if utf8 else "cp1252", blank, first == _XLSX_MAGIC, lines + 1)
 
 
 def recognise(headers: list[str], command: str, source: str) -> Recognised:
@@ -127,34 +140,24 @@ def recognise(headers: list[str], command: str, source: str) -> Recognised:
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, command: str, scanned: Scan,
           table: str) -> Recognised:
-    """Read the file, as text, into temp table `table` (an identifier our code chose): columns
-    `raw_<contract column>` for recognised columns and `extra_<position>` for the others; rows in
-    file order, with `row_number` when the file had blank lines (else row number = rowid + 1).
-    Blank rows are kept here and skipped by `rows_view`; `Recognised.totals_row` names a trailing
-    totals row."""
+    """Recognise the file by its header and say where its text is read from (`Recognised.source`):
+    a clean UTF-8 CSV file is read by DuckDB's CSV reader in the checking pass itself; any other
+    file is read here, row by row, into temp table `table` (an identifier our code chose), with
+    `row_number`. Columns are `raw_<contract column>` for recognised columns and `extra_<position>`
+    for the others. Blank rows and a trailing totals row are kept here and skipped by the loader."""
     source = str(path)
     if scanned.is_xlsx or path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
         headers, rows = _xlsx_rows(path)
-        rec = _stage_rows(con, headers, rows, command, source, table)
-    elif scanned.encoding != "utf-8" or scanned.blank_lines:
+        return _stage_rows(con, headers, rows, command, source, table)
+    if scanned.encoding != "utf-8" or scanned.blank_lines:
         headers, rows = _csv_rows(path, scanned.encoding)
-        rec = _stage_rows(con, headers, rows, command, source, table)
-    else:
-        rec = _stage_csv(con, path, command, table)
-    rec.totals_row = _totals_row(con, rec, table)
-    return rec
-
-
-def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, command: str, table: str) -> Recognised:
-    source = str(path)
+        return _stage_rows(con, headers, rows, command, source, table)
     header, delimiter = _csv_header(path)
     rec = recognise(header, command, source)
-    try:
-        con.execute(f"create or replace temp table {table} as select * from read_csv($p, "
-                    "all_varchar = true, header = true, delim = $d, quote = '\"', names = $n)",
-                    {"p": source, "d": delimiter, "n": rec.names})
-    except duckdb.Error as exc:
-        raise SourceError(f"cannot read as CSV: {str(exc).splitlines()[0]}", source=source) from None
+    # Read in file order (DuckDB keeps insertion order), so a row's number is its place.
+    rec.source = ("read_csv($csv_path, all_varchar = true, header = true, delim = $csv_delim, "
+                  "quote = '\"', names = $csv_names)")
+    rec.params = {"csv_path": source, "csv_delim": delimiter, "csv_names": rec.names}
     return rec
 
 
@@ -182,19 +185,8 @@ def _stage_rows(con: duckdb.DuckDBPyConnection, headers: list[str], rows: list[t
         con.execute(f"create or replace temp table {table} as select * from stage_rows_arrow")
     finally:
         con.unregister("stage_rows_arrow")
-    rec.numbered = True
+    rec.numbered, rec.source = True, table
     return rec
-
-
-def _totals_row(con: duckdb.DuckDBPyConnection, rec: Recognised, table: str) -> int | None:
-    """The number of the last non-blank row when one of its cells says Total (it is skipped)."""
-    last = con.execute(
-        f"select {rec.row_expr}, [{', '.join(rec.names)}] from {table} where not ({rec.blank_expr}) "
-        f"order by {rec.row_expr} desc limit 1").fetchall()   # fetchall: leaves no open result
-    last = last[0] if last else None
-    if last and any(v is not None and _TOTALS.match(v) for v in last[1]):
-        return int(last[0])
-    return None
 
 
 def _csv_rows(path: Path, encoding: str) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
