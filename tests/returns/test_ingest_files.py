@@ -150,6 +150,36 @@ def test_a_file_and_its_resubmission_loaded_together_give_the_same_history(db, t
         (30, None), (36, rb.batch_id)]
 
 
+@pytest.mark.parametrize("together", [False, True])
+def test_the_risk_engine_reads_the_version_current_at_its_date(db, tmp_path, together):
+    # given a September return submitted 9 October, and a correction to it sent on 20 October,
+    # loaded as two loads or as one load of two files
+    from datetime import date
+
+    from market_oversight import store
+    from market_oversight.risk import engine
+    from market_oversight.risk.thresholds import load_thresholds
+
+    a = write_csv(tmp_path / "a.csv", HEADER, [_row()])
+    b = write_csv(tmp_path / "b.csv", HEADER, [_row(occupied_beds="30", submitted_at="20/10/2026 09:00")])
+    if together:
+        ingest_files(db, [("returns", a), ("returns", b)], options=SQL_JUDGE)
+    else:
+        ingest_file(db, "returns", a, options=SQL_JUDGE)
+        ingest_file(db, "returns", b, options=SQL_JUDGE)
+
+    def as_scored(as_of: date) -> list[tuple]:
+        with store.warehouse(db, publish=False) as con:
+            engine.compute(con, as_of, load_thresholds())
+            return con.execute("select location_id, period::varchar, occupied_beds, first_known_at::varchar "
+                               "from stage_returns").fetchall()
+
+    # then scoring sees one return for the month: the first version before the correction arrived,
+    # the correction after it, and the return counted as first arriving on 9 October either way
+    assert as_scored(date(2026, 10, 15)) == [("1-101", "2026-09-01", 36, "2026-10-09 10:30:00")]
+    assert as_scored(date(2026, 10, 31)) == [("1-101", "2026-09-01", 30, "2026-10-09 10:30:00")]
+
+
 def test_a_load_that_fails_part_way_leaves_the_warehouse_as_it_was(db, tmp_path):
     # given a good file loaded, then a load of two files: a care-home file (written first, inside
     # the transaction) and a home-care file with a header and no rows (an error raised after it)

@@ -91,6 +91,17 @@ class HandMade:
                 _insert(cw, casework)
         with store.warehouse(self.path, publish=False) as con:
             _insert(con, {t: r for t, r in self.rows.items() if t not in casework})
+            for table in ("care_home_returns", "home_care_returns"):   # fixed names
+                # as the returns loader leaves them: every version but the latest marked superseded,
+                # when the next one arrived
+                con.execute(f"""
+                    update {table} as r set superseded_at = n.next_at, superseded_by_batch = 'b-ret'
+                    from (select location_id, period, row_number,
+                                 lead(submitted_at) over (partition by location_id, period
+                                                          order by submitted_at, row_number) as next_at
+                          from {table}) as n
+                    where r.superseded_at is null and n.next_at is not null and r.location_id = n.location_id
+                      and r.period = n.period and r.row_number = n.row_number""")
         self.rows.clear()
         return self.path
 
