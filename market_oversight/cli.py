@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "market_oversight.risk.commands",
     "market_oversight.alerts.commands",
     "market_oversight.analyst.commands",
+    "market_oversight.audit_commands",
 )
 
 

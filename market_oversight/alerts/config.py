@@ -56,6 +56,7 @@ class AlertSettings:
     send_all_clear: bool
     smtp: SmtpSettings
     base_url: str
+    max_items_per_group: int = 100    # beyond this, a group says how many more and links to the watchlist
 
     def everyone(self) -> tuple[str, ...]:
         """Every distinct recipient, QA team first, in configuration order."""
@@ -115,6 +116,9 @@ def alert_settings(settings: Settings) -> AlertSettings:
     base_url = str(settings.section("app").get("base_url", "")).rstrip("/")
     if not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"[app] base_url {base_url!r} must start with http:// or https://")
+    cap = section.get("max_items_per_group", 100)
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
+        raise ConfigError(f"{settings.source}: [alerts] max_items_per_group must be a whole number of 1 or more")
     return AlertSettings(
         recipients=recipients, routes=routes, from_address=from_address,
         subject_prefix=str(section.get("subject_prefix", "Care market")),
@@ -122,5 +126,5 @@ def alert_settings(settings: Settings) -> AlertSettings:
         smtp=SmtpSettings(host=str(smtp.get("host", "localhost")), port=port,
                           starttls=bool(smtp.get("starttls", False)),
                           username=str(smtp.get("username", "")), timeout_seconds=timeout),
-        base_url=base_url,
+        base_url=base_url, max_items_per_group=cap,
     )

@@ -53,6 +53,15 @@ def _place(item: Item) -> str:
     return " · ".join(str(p) for p in parts if p)
 
 
+def _shown(group: list[Item], settings: AlertSettings) -> tuple[list[Item], int]:
+    """The items of a group the e-mail lists, and how many more it leaves to the watchlist."""
+    return group[:settings.max_items_per_group], max(0, len(group) - settings.max_items_per_group)
+
+
+def _more(hidden: int, settings: AlertSettings) -> str:
+    return f"... and {hidden} more in this group: see the watchlist, {settings.base_url}/watchlist"
+
+
 def _period(changes: WeekChanges) -> str:
     return f"{changes.week.start:%a %d %b} to {changes.week.end:%a %d %b %Y}"
 
@@ -74,7 +83,8 @@ def text_body(changes: WeekChanges, settings: AlertSettings) -> str:
             if not group:
                 continue
             lines += [f"== {urgency.label.upper()} ({len(group)}) ==", ""]
-            for item in group:
+            shown, hidden = _shown(group, settings)
+            for item in shown:
                 lines.append(f"* {item.location_name or item.location_id}: {item.headline}")
                 lines.append(f"  {_place(item)} · {item.event_date:%d %b %Y}")
                 lines += [f"  - {d}" for d in item.details]
@@ -82,6 +92,8 @@ def text_body(changes: WeekChanges, settings: AlertSettings) -> str:
                 if _web_link(item.link):
                     lines.append(f"  CQC report: {item.link}")
                 lines.append("")
+            if hidden:
+                lines += [_more(hidden, settings), ""]
     lines += [f"Note: {n}" for n in changes.notes]
     lines += ["", "Sent once a week by Care Market Oversight. Each change is reported in one week only."]
     return "\n".join(lines) + "\n"
@@ -132,12 +144,16 @@ def _groups_html(changes: WeekChanges, settings: AlertSettings) -> str:
         group = [i for i in changes.items if i.urgency == urgency]
         if not group:
             continue
+        shown, hidden = _shown(group, settings)
+        more = (f'<tr><td colspan="2" style="{FONT}padding:8px 10px;font-size:13px;color:#333333;">... and '
+                f'{hidden} more in this group: <a href="{escape(settings.base_url)}/watchlist" '
+                f'style="color:#1d5fa7;">see the watchlist</a></td></tr>' if hidden else "")
         out.append(
             f'<tr><td style="{FONT}padding:18px 0 6px 0;font-size:16px;font-weight:bold;'
             f'color:{COLOURS[urgency]};">{escape(urgency.label)} ({len(group)})</td></tr>'
             f'<tr><td><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
             f'style="border-top:1px solid #e3e6ea;">'
-            + "".join(_item_html(i, settings) for i in group) + "</table></td></tr>")
+            + "".join(_item_html(i, settings) for i in shown) + more + "</table></td></tr>")
     return "".join(out)
 
 

@@ -190,7 +190,13 @@ def _stage_rows(con: duckdb.DuckDBPyConnection, headers: list[str], rows: list[t
 
 
 def _csv_rows(path: Path, encoding: str) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
-    text = path.read_text(encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="strict")
+    try:
+        text = path.read_text(encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="strict")
+    except UnicodeDecodeError as exc:   # a byte Windows-1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d)
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise SourceError(f"line {line} holds byte 0x{exc.object[exc.start]:02x}, which is neither UTF-8 nor "
+                          "Windows-1252 text; save the file as 'CSV UTF-8' and send it again",
+                          source=str(path)) from None
     try:
         dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",;\t|")
     except csv.Error:

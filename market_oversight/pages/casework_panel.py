@@ -16,6 +16,8 @@ from market_oversight.roles import Permission, User
 from market_oversight.vocab import RAG, RATINGS
 
 FLASH = "casework-flash"
+# What a person typed into the forms: emptied after a write succeeds (kept when it fails)
+TYPED = ("note-body", "action-title", "visit-summary", "lift-reason", "suspend-reason", "override-reason")
 
 
 def _done(message: str) -> None:
@@ -37,6 +39,8 @@ def show(user: User, location_id: str, location_name: str) -> None:
     db = common.db_path()
     if message := st.session_state.pop(FLASH, None):
         st.success(message, icon=":material/check_circle:")
+        for key in TYPED:  # before the forms are drawn, so they start empty
+            st.session_state.pop(key, None)
     record = casework.location_casework(db, location_id)
     status = []
     if record.suspended:

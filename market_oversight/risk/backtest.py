@@ -133,6 +133,11 @@ def summarise(labels: pl.DataFrame, leads: pl.DataFrame, flags: pl.DataFrame,
             "recall": float(frame.filter(pl.col("label"))["computed_rag"].is_in(["red", "amber"]).mean())
             if positives else None,
         },
+        "by_rag": {rag: {"location_dates": part.height,
+                         "share": part.height / frame.height if frame.height else None,
+                         "event_rate": float(part["label"].mean()) if part.height else None}
+                   for rag in ("red", "amber", "green")
+                   for part in [frame.filter(pl.col("computed_rag") == rag)]},
         "events_replayed": leads.height,
         "events_warned": int(leads["first_warning"].is_not_null().sum()) if leads.height else 0,
         "median_lead_months": median(leads["lead_months"].drop_nulls().to_list()) if leads.height else None,

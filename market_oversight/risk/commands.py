@@ -145,6 +145,10 @@ def _run_backtest(args: argparse.Namespace) -> int:
     print(f"  ROC AUC {auc:.3f}" if auc is not None else "  ROC AUC: not defined (no events or no non-events)")
     if result["precision_top"] is not None:
         print(f"  precision in the top {result['top_share']:.0%}: {result['precision_top']:.3f}")
+    for rag, part in result["by_rag"].items():
+        if part["location_dates"]:
+            print(f"  {rag:<5} {part['location_dates']:>7} location-dates ({part['share']:.0%}), "
+                  f"an event within the horizon for {part['event_rate']:.1%}")
     print(f"  events warned (red/amber beforehand): {result['events_warned']} of {result['events_replayed']}, "
           f"median lead {result['median_lead_months']} months")
     for ind in result["indicators"]:

@@ -70,8 +70,9 @@ def _union(names: Iterable[str]) -> str:
 
 def compute(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds,
             due_day_of_month: int = DEFAULT_DUE_DAY) -> None:
-    """Fill temp tables stage_scaled_flags and stage_scores for `as_of` (nothing is stored)."""
-    params = thresholds.params() | {"as_of": as_of, "due_day": due_day_of_month}
+    """Fill temp table stage_scores and view stage_scaled_flags for `as_of` (nothing is stored)."""
+    params = thresholds.params() | {"as_of": as_of, "due_day": due_day_of_month,
+                                    "flag_names": sorted(i.name for i in thresholds.indicators)}
     for stage in STAGES:  # identifiers from the fixed list above
         _run(con, f"create or replace temp table {stage} as\n{store.sql('risk/' + stage)}", params)
     con.execute("create or replace temp table stage_flags (location_id varchar, flag varchar, "
@@ -81,7 +82,8 @@ def compute(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds,
     for batch in ([n for n in names if n not in SECOND_PASS], [n for n in names if n in SECOND_PASS]):
         if batch:
             _run(con, f"insert into stage_flags ({FLAG_COLUMNS})\n{_union(batch)}", params)
-    _run(con, f"create or replace temp table stage_scaled_flags as\n{store.sql('risk/scale_flags')}", params)
+    _run(con, f"create or replace temp table stage_flag_scale as\n{store.sql('risk/flag_scale')}", params)
+    con.execute(f"create or replace temp view stage_scaled_flags as\n{store.sql('risk/scale_flags')}")
     _run(con, f"create or replace temp table stage_scores as\n{store.sql('risk/scores')}", params)
 
 

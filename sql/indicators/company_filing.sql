@@ -37,7 +37,7 @@ final as (
         cast(signals as double) as value,
         cast(null as double) as threshold,
         json_object('signals', found, 'source', 'company_signals') as evidence,
-        format('Provider company filing signal: {} on {}', replace(latest_signal, '_', ' '), latest_date)
+        format('Provider company filing signal: {} on {}', replace(latest_signal, '_', ' '), long_date(latest_date))
             as message
     from per_location
 )

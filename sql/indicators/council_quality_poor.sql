@@ -17,7 +17,7 @@ final as (
         cast(null as double) as threshold,
         json_object('rating', q.rating, 'visit_date', q.visit_date, 'assessor', q.assessor,
                     'source', 'casework quality_assessments') as evidence,
-        format('Council quality visit on {} rated it {}', q.visit_date, q.rating) as message
+        format('Council quality visit on {} rated it {}', long_date(q.visit_date), q.rating) as message
     from stage_locations as l
     join latest as q using (location_id)
     where q.rating in ('Requires improvement', 'Inadequate')

@@ -1,24 +1,34 @@
 -- Sustainability: the fee the council pays (a rate for the location, else for its provider,
 -- effective at $as_of) is below the benchmark for its care category in the financial year of
 -- $as_of: fee / benchmark < $fee_below_benchmark_threshold.
-with fees as (
-    select
-        l.location_id,
-        l.service_kind,
-        f.care_category,
-        f.amount,
-        f.unit,
-        f.effective_from,
-        f.location_id is not null as own_rate
+with rates as (
+    -- rates in force at $as_of: a location's own, and its provider's (two equality joins; one join
+    -- on "location or provider" cannot use a hash join)
+    select l.location_id, l.service_kind, f.care_category, f.amount, f.unit, f.effective_from,
+           true as own_rate
     from stage_locations as l
-    join main.fee_rates as f
-        on (f.location_id = l.location_id
-            or (f.location_id is null and f.provider_id = l.provider_id))
+    join main.fee_rates as f on f.location_id = l.location_id
     where f.effective_from <= $as_of
       and (f.effective_to is null or f.effective_to >= $as_of)
+
+    union all
+
+    select l.location_id, l.service_kind, f.care_category, f.amount, f.unit, f.effective_from,
+           false as own_rate
+    from stage_locations as l
+    join main.fee_rates as f on f.provider_id = l.provider_id
+    where f.location_id is null
+      and f.effective_from <= $as_of
+      and (f.effective_to is null or f.effective_to >= $as_of)
+),
+
+fees as (
+    -- per location and category: its own rate before its provider's, the latest first
+    select *
+    from rates
     qualify row_number() over (
-        partition by l.location_id, f.care_category
-        order by f.location_id is not null desc, f.effective_from desc) = 1
+        partition by location_id, care_category
+        order by own_rate desc, effective_from desc) = 1
 ),
 
 financial_year as (

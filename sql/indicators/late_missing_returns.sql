@@ -3,7 +3,7 @@
 -- missing at $as_of or arrived after their due date. Only for kinds of service the council collects
 -- returns for (some location of the kind has a return in the window).
 with collected as (
-    select distinct kind from stage_returns
+    select distinct kind from stage_return_summary
 ),
 
 due_months as (
@@ -32,6 +32,11 @@ expected as (
     where d.period >= cast(date_trunc('month', coalesce(l.registration_date, d.period)) as date)
 ),
 
+received as (
+    select location_id, unnest(received, recursive := true)
+    from stage_return_summary
+),
+
 judged as (
     select
         e.location_id,
@@ -42,7 +47,7 @@ judged as (
              when cast(r.first_known_at as date) > e.due_date then 'late'
              else 'on time' end as status
     from expected as e
-    left join stage_returns as r
+    left join received as r
         on r.location_id = e.location_id and r.kind = e.service_kind and r.period = e.period
 ),
 

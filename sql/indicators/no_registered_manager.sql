@@ -16,7 +16,7 @@ final as (
         cast(null as double) as value,
         cast(null as double) as threshold,
         json_object('register_snapshot', snapshot_date, 'source', 'cqc_locations') as evidence,
-        format('No registered manager on the CQC register of {}', snapshot_date) as message
+        format('No registered manager on the CQC register of {}', long_date(snapshot_date)) as message
     from unmanaged
 )
 

@@ -15,7 +15,7 @@ final as (
         cast(null as double) as value,
         cast(null as double) as threshold,
         json_object('rating', overall, 'report_date', overall_date, 'source', 'cqc_ratings') as evidence,
-        format('CQC rated it Inadequate overall on {}', overall_date) as message
+        format('CQC rated it Inadequate overall on {}', long_date(overall_date)) as message
     from rated
 )
 

@@ -25,7 +25,7 @@ final as (
         json_object('from', previous_overall, 'from_date', previous_overall_date,
                     'to', overall, 'to_date', overall_date, 'source', 'cqc_ratings') as evidence,
         format('Overall rating fell from {} ({}) to {} ({})',
-               previous_overall, previous_overall_date, overall, overall_date) as message
+               previous_overall, long_date(previous_overall_date), overall, long_date(overall_date)) as message
     from downgraded
 )
 

@@ -36,7 +36,7 @@ final as (
         json_object('rating', coalesce(overall, 'none'), 'since', since, 'age_months', age_months,
                     'expected_within_months', allowed_months, 'source', 'cqc_ratings') as evidence,
         case when overall is null
-            then format('No CQC rating in {} months since registration on {}', age_months, since)
+            then format('No CQC rating in {} months since registration on {}', age_months, long_date(since))
             else format('{} rating is {} months old (re-inspection expected within {})',
                         overall, age_months, allowed_months)
         end as message

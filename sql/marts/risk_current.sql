@@ -35,6 +35,7 @@ final as (
         s.computed_rag,
         o.override_rag,
         s.flags,
+        s.overall_rating,
         o.override_by,
         o.override_at,
         o.override_reason,

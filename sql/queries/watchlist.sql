@@ -14,18 +14,6 @@ earlier as (
     select location_id, rag from mart.risk_history where as_of = (select as_of from earlier_on)
 ),
 
-scored_locations as (
-    select location_id from current_score where list_contains($rags, rag)
-),
-
-latest_overall as (
-    select location_id, arg_max(rating, report_date) as latest_overall_rating
-    from mart.ratings
-    where key_question = 'overall'
-      and location_id in (select location_id from scored_locations)
-    group by location_id
-),
-
 ranked as (
     select
         c.location_id,
@@ -36,7 +24,7 @@ ranked as (
         l.local_authority,
         l.icb_name,
         l.beds,
-        r.latest_overall_rating,
+        c.overall_rating as latest_overall_rating,
         c.rag,
         c.computed_rag,
         c.override_rag,
@@ -49,7 +37,6 @@ ranked as (
             and coalesce(e.rag, 'green') = 'green' as new_this_week
     from current_score as c
     join mart.register as l using (location_id)
-    left join latest_overall as r using (location_id)
     left join earlier as e using (location_id)
     where ($local_authority is null or l.local_authority = $local_authority)
       and ($icb_name is null or l.icb_name = $icb_name)

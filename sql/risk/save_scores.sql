@@ -1,4 +1,5 @@
 -- Store the staged scores of one as-of date (the caller deletes that date first).
-insert into main.risk_scores (as_of, location_id, likelihood, impact, computed_rag, flags, thresholds_hash, scored_at)
-select $as_of, location_id, likelihood, impact, computed_rag, flags, $hash, $scored_at
+insert into main.risk_scores (as_of, location_id, likelihood, impact, computed_rag, flags, overall_rating,
+                             thresholds_hash, scored_at)
+select $as_of, location_id, likelihood, impact, computed_rag, flags, overall_rating, $hash, $scored_at
 from stage_scores

@@ -7,10 +7,13 @@ with totals as (
         location_id,
         round(coalesce(sum(points) filter (where domain <> 'impact'), 0), 2) as likelihood,
         round(coalesce(sum(points) filter (where domain = 'impact'), 0), 2) as impact,
-        -- highest points first, then by name (sorting each location's short list is far cheaper
-        -- than an ordered aggregate)
-        list_transform(list_sort(list(struct_pack(minus_points := -points, flag := flag))),
-                       lambda f: f.flag) as flags
+        -- highest points first, then by name: each flag is sorted as one integer, points (2 decimal
+        -- places, at most the cap) in its high digits and the flag's place in $flag_names (sorted
+        -- by name) in the low ones; sorting short integer lists is far cheaper than sorting names
+        list_transform(
+            list_sort(list(cast(round((1000 - points) * 100) as bigint) * 1000
+                           + list_position($flag_names, flag))),
+            lambda key: $flag_names[key % 1000]) as flags
     from stage_scaled_flags
     group by location_id
 ),
@@ -20,9 +23,11 @@ scored as (
         l.location_id,
         coalesce(t.likelihood, 0) as likelihood,
         coalesce(t.impact, 0) as impact,
-        coalesce(t.flags, cast([] as varchar[])) as flags
+        coalesce(t.flags, cast([] as varchar[])) as flags,
+        r.overall as overall_rating
     from stage_locations as l
     left join totals as t using (location_id)
+    left join stage_ratings as r using (location_id)
 ),
 
 banded as (
@@ -41,7 +46,8 @@ final as (
         likelihood,
         impact,
         $rag_matrix[likelihood_band * 3 + impact_band + 1] as computed_rag,
-        flags
+        flags,
+        overall_rating
     from banded
 )
 

@@ -1,20 +1,17 @@
 -- What the returns-based indicators need, per location scored at $as_of, from one grouped pass over
--- stage_returns (rather than one join and window per indicator). Months are counted back from the
--- month of $as_of: months_ago 1 is the month before it. "Latest" means the latest period meeting the
--- condition beside it. Each indicator file reads its own columns and applies its threshold.
+-- stage_returns (the returns as they stood at $as_of; a table, since aggregating straight from the
+-- joins that make it measured several times slower on the national demo). "Latest" means the latest
+-- period meeting the condition beside it. Each indicator file reads its own columns and applies its
+-- threshold.
 -- Grain: one row per location with any return in the 13 months before $as_of.
-with joined as (
-    select
-        r.*,
-        coalesce(r.beds, l.beds) as size_beds,
-        r.months_ago between 1 and 3 as last_3
-    from stage_returns as r
-    join stage_locations as l using (location_id)
-),
-
-final as (
+with final as (
     select
         location_id,
+        any_value(kind) as kind,
+
+        -- late_missing_returns: when each return of the months it looks at first arrived
+        list(struct_pack(kind, period, first_known_at))
+            filter (where months_ago between 1 and 2 + $late_missing_returns_periods) as received,
 
         -- agency_reliance: returns of the last 3 months with hours and agency hours
         sum(agency_hours) filter (where last_3 and hours > 0 and agency_hours is not null) as agency_hours_3m,
@@ -81,7 +78,7 @@ final as (
         -- people_affected, local_capacity_share: latest home-care people, latest care-home beds
         arg_max(people, period) filter (where kind = 'home_care' and last_3 and people > 0) as people_3m,
         arg_max(beds, period) filter (where kind = 'care_home' and beds > 0) as beds_latest
-    from joined
+    from stage_returns
     group by location_id
 )
 

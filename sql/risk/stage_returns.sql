@@ -1,71 +1,70 @@
--- Provider returns as they stood at $as_of, care homes and home care in common terms.
--- For each location and period before $as_of (in the 13 months before it): the version current at
--- $as_of, that is the latest submitted on or before $as_of (a version superseded later still
--- counts), and when the first version arrived (for lateness). A version's time is its submitted_at,
--- else the start of the batch that loaded it.
--- One grouped pass (arg_max over the version's values) rather than window functions: the same rows,
--- several times faster on a national warehouse (bench/risk_score.py).
+-- Provider returns as they stood at $as_of, care homes and home care in common terms: for each
+-- location and period before $as_of (in the 13 months before it) the version current at $as_of,
+-- that is the latest submitted on or before $as_of (a version superseded later still counts), and
+-- when the first version arrived (for lateness). A version's time is its submitted_at, else the start
+-- of the batch that loaded it. Most returns have one version: only the few (location, period) pairs
+-- that were ever resubmitted are grouped (`repeated`), and every other version of those is left out
+-- by a join against that small set.
+-- Months are counted back from the month of $as_of: months_ago 1 is the month before it.
 -- Grain: one row per location and period.
 with batches as (
     select batch_id, started_at
     from main.ingest_batches
 ),
 
-care_home as (
+versions as not materialized (
     select
         'care_home' as kind,
         r.location_id,
         r.period,
         coalesce(r.submitted_at, b.started_at) as known_at,
         r.row_number,
-        struct_pack(
-            beds := r.beds,
-            occupied_beds := r.occupied_beds,
-            vacant_beds_accepting := r.vacant_beds_accepting,
-            accepting_admissions := r.accepting_admissions,
-            staff_employed := coalesce(r.nurses_employed, 0) + coalesce(r.care_workers_employed, 0),
-            hours := r.hours_paid,
-            agency_hours := r.agency_hours,
-            staff_vacancies := r.staff_vacancies,
-            leavers := r.leavers,
-            packages_handed_back_pct := cast(null as double),
-            can_take_more_hours := cast(null as boolean),
-            concerns := coalesce(r.safeguarding_concerns, 0) + coalesce(r.complaints, 0),
-            people_council := r.residents_council,
-            people := coalesce(r.residents_council, 0) + coalesce(r.residents_nhs, 0)
-                + coalesce(r.residents_self_funded, 0)
-        ) as answers
+        r.superseded_at is not null as superseded,
+        r.beds,
+        r.occupied_beds,
+        r.vacant_beds_accepting,
+        r.accepting_admissions,
+        coalesce(r.nurses_employed, 0) + coalesce(r.care_workers_employed, 0) as staff_employed,
+        r.hours_paid as hours,
+        r.agency_hours,
+        r.staff_vacancies,
+        r.leavers,
+        cast(null as double) as packages_handed_back_pct,
+        cast(null as boolean) as can_take_more_hours,
+        coalesce(r.safeguarding_concerns, 0) + coalesce(r.complaints, 0) as concerns,
+        r.residents_council as people_council,
+        coalesce(r.residents_council, 0) + coalesce(r.residents_nhs, 0)
+            + coalesce(r.residents_self_funded, 0) as people
     from main.care_home_returns as r
     left join batches as b using (batch_id)
     where r.period < $as_of
       and r.period >= cast($as_of - interval 13 month as date)
       and coalesce(r.submitted_at, b.started_at) < cast($as_of as date) + interval 1 day
-),
 
-home_care as (
+    union all
+
     select
         'home_care' as kind,
         r.location_id,
         r.period,
         coalesce(r.submitted_at, b.started_at) as known_at,
         r.row_number,
-        struct_pack(
-            beds := cast(null as integer),
-            occupied_beds := cast(null as integer),
-            vacant_beds_accepting := cast(null as integer),
-            accepting_admissions := cast(null as boolean),
-            staff_employed := r.care_workers_employed,
-            hours := r.hours_delivered,
-            agency_hours := r.agency_hours,
-            staff_vacancies := r.vacancies,
-            leavers := r.leavers,
-            packages_handed_back_pct := r.packages_handed_back_pct,
-            can_take_more_hours := r.can_take_more_hours,
-            concerns := coalesce(r.safeguarding_concerns, 0) + coalesce(r.complaints, 0),
-            people_council := r.people_council,
-            people := coalesce(r.people_council, 0) + coalesce(r.people_nhs, 0)
-                + coalesce(r.people_self_funded, 0)
-        ) as answers
+        r.superseded_at is not null as superseded,
+        cast(null as integer) as beds,
+        cast(null as integer) as occupied_beds,
+        cast(null as integer) as vacant_beds_accepting,
+        cast(null as boolean) as accepting_admissions,
+        r.care_workers_employed as staff_employed,
+        r.hours_delivered as hours,
+        r.agency_hours,
+        r.vacancies as staff_vacancies,
+        r.leavers,
+        r.packages_handed_back_pct,
+        r.can_take_more_hours,
+        coalesce(r.safeguarding_concerns, 0) + coalesce(r.complaints, 0) as concerns,
+        r.people_council,
+        coalesce(r.people_council, 0) + coalesce(r.people_nhs, 0)
+            + coalesce(r.people_self_funded, 0) as people
     from main.home_care_returns as r
     left join batches as b using (batch_id)
     where r.period < $as_of
@@ -73,35 +72,48 @@ home_care as (
       and coalesce(r.submitted_at, b.started_at) < cast($as_of as date) + interval 1 day
 ),
 
-versions as (
-    select * from care_home
-    union all
-    select * from home_care
-),
-
-known as (
-    select
-        kind,
-        location_id,
-        period,
-        -- the latest version known by then (ties: the later row of the file)
-        arg_max(answers, (known_at, row_number)) as answers,
-        max(known_at) as known_at,
-        min(known_at) as first_known_at
+resubmitted as (
+    -- returns with a later version somewhere in the warehouse (not necessarily known by $as_of)
+    select distinct kind, location_id, period
     from versions
-    group by kind, location_id, period
+    where superseded
 ),
 
-final as (
+repeated as (
+    -- of those, the ones with more than one version known by $as_of: the latest (ties: the later
+    -- row of the file) and when the first arrived
     select
-        kind,
-        location_id,
-        period,
-        unnest(answers),
-        known_at,
-        first_known_at,
-        date_diff('month', period, cast(date_trunc('month', $as_of) as date)) as months_ago
-    from known
+        v.kind,
+        v.location_id,
+        v.period,
+        max(struct_pack(known_at := v.known_at, row_number := v.row_number)) as latest,
+        min(v.known_at) as first_known_at
+    from versions as v
+    semi join resubmitted as s
+        on s.kind = v.kind and s.location_id = v.location_id and s.period = v.period
+    group by v.kind, v.location_id, v.period
+    having count(*) > 1
+),
+
+current as (
+    select
+        v.* exclude (superseded, row_number),
+        coalesce(p.first_known_at, v.known_at) as first_known_at,
+        date_diff('month', v.period, cast(date_trunc('month', $as_of) as date)) as months_ago
+    from versions as v
+    left join repeated as p
+        on p.kind = v.kind and p.location_id = v.location_id and p.period = v.period
+    where p.latest is null
+       or p.latest = struct_pack(known_at := v.known_at, row_number := v.row_number)
+),
+
+joined as (
+    select
+        r.*,
+        coalesce(r.beds, l.beds) as size_beds,
+        r.months_ago between 1 and 3 as last_3
+    from current as r
+    join stage_locations as l using (location_id)
 )
 
-select * from final
+select * from joined

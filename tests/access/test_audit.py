@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import duckdb
 import pytest
 
 from market_oversight import audit, store
+from market_oversight.cli import main
 from market_oversight.paths import PROJECT_ROOT, casework_path
 
 
@@ -49,6 +51,21 @@ def test_an_edit_made_with_a_shell_on_the_file_is_found(db_path: Path, edit: str
     report = audit.verify_chain(db_path)
     assert not report.intact
     assert problem in report.problem
+
+
+def test_the_audit_command_says_whether_the_chain_holds(db_path: Path, capsys) -> None:
+    _three_rows(db_path)
+    assert main(["audit", "verify", "--db", str(db_path)]) == 0
+    assert "intact: 3 rows" in capsys.readouterr().out
+    assert main(["audit", "recent", "--db", str(db_path), "--limit", "2"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 2 and "sign_out" in listed[0] and "note_added" in listed[1]
+    # when a row is changed with a shell on the file, the command fails and names the row
+    with duckdb.connect(str(casework_path(db_path))) as con:
+        con.execute("update audit_log set target = '1-999' where seq = 2")
+    assert main(["audit", "verify", "--db", str(db_path), "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["intact"] is False and out["first_bad_seq"] == 2 and "row 2 was changed" in out["problem"]
 
 
 def test_a_forged_row_with_a_plausible_hash_is_found(db_path: Path) -> None:

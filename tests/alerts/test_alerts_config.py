@@ -68,6 +68,8 @@ def test_routes_pick_their_changes(tmp_path: Path) -> None:
     ('[[alerts.routes]]\nname = "x"', "routes[0] has no recipients"),
     ('[app]\nbase_url = "oversight.example"', "base_url"),
     ('[alerts.smtp]\nport = "twenty-five"', "port"),
+    ('[alerts]\nmax_items_per_group = 0', "max_items_per_group must be a whole number of 1 or more"),
+    ('[alerts]\nmax_items_per_group = "all"', "max_items_per_group"),
 ])
 def test_bad_configuration_is_named(tmp_path: Path, text: str, words: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(words)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import dataclasses
 from datetime import date
 
 from market_oversight.alerts.changes import IsoWeek, Item, Urgency, WeekChanges
@@ -49,3 +50,19 @@ def test_subject_and_all_clear() -> None:
     assert subject(two, "Care market") == "Care market: week 2026-W40 - 1 act now, 1 for information"
     msg = build_message(WeekChanges(WEEK, ()), SETTINGS, "qa@x.example", b"\x89PNG not used")
     assert not [p for p in msg.walk() if p.get_content_maintype() == "image"]
+
+
+def test_a_big_group_lists_the_first_items_and_says_how_many_more() -> None:
+    # given a week with five changes to review and e-mails capped at two per group
+    capped = dataclasses.replace(SETTINGS, max_items_per_group=2)
+    items = tuple(_item(location_id=f"1-{n}", location_name=f"Home {n}") for n in range(5))
+    changes = WeekChanges(WEEK, items)
+    text, html = text_body(changes, capped), html_body(changes, capped, None)
+    # then the first two are listed in both parts, the group still counts all five, the rest are pointed to
+    for body in (text, html):
+        assert "Home 0" in body and "Home 1" in body and "Home 2" not in body
+        assert "and 3 more in this group" in body
+    assert "REVIEW THIS WEEK (5)" in text and "http://localhost:8501/watchlist" in text
+    assert 'href="http://localhost:8501/watchlist"' in html
+    # and with the default cap nothing is left out
+    assert "more in this group" not in text_body(changes, SETTINGS)

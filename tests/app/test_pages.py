@@ -139,6 +139,7 @@ def test_note_and_action_written_through_the_profile_are_kept(app_env: Path) -> 
     next(b for b in at.button if b.label == "Save note").click().run()
     assert_clean(at)
     assert "Note saved." in texts(at)
+    assert at.text_area(key="note-body").value == ""  # the form is ready for the next note
     at.text_input(key="action-title").input("Visit to check staffing")
     at.text_input(key="action-owner").input("sam@kingsmere.example")
     next(b for b in at.button if b.label == "Add action").click().run()

@@ -199,3 +199,14 @@ def test_a_file_ending_in_half_a_utf8_character_is_read_as_windows_1252(tmp_path
     path.write_bytes(b"location_id,period\n1-101,2026-09\n\xc2")
     # then the scan does not call it UTF-8, so it is read as Windows-1252 ("Â") like any non-UTF-8 file
     assert scan(path).encoding == "cp1252"
+
+
+def test_a_file_neither_utf8_nor_windows_1252_is_refused_naming_the_line(db, tmp_path):
+    # given a CSV with byte 0x8d on its third line, which no text encoding we read defines
+    # (found by the bad-input property test: it used to escape as a UnicodeDecodeError)
+    path = tmp_path / "returns.csv"
+    path.write_bytes(b"location_id,period,beds\n1-101,2026-09,40\n1-102,2026-09,\x8d\n")
+    before = _query(db, "select count(*) from ingest_batches")
+    with pytest.raises(SourceError, match=r"returns.csv.*line 3 holds byte 0x8d"):
+        ingest_file(db, "returns", path, options=SQL_JUDGE)
+    assert _query(db, "select count(*) from ingest_batches") == before

@@ -65,6 +65,10 @@ def test_backtest_on_observed_events(wh: HandMade, capsys) -> None:
     assert out["events_warned"] == 3 and out["events_replayed"] == 4
     # each closure is on the 1st; the earliest as-of date within 6 months before it is the 15th, 5.5 months earlier
     assert out["median_lead_months"] == round((date(2025, 3, 1) - date(2024, 9, 15)).days / 30.4375, 2)
+    by_rag = out["by_rag"]
+    assert sum(r["location_dates"] for r in by_rag.values()) == out["location_dates"]
+    # the three failing homes are warned, the full ones green; the one suspension hit a green home
+    assert by_rag["green"]["event_rate"] < max(by_rag["red"]["event_rate"] or 0, by_rag["amber"]["event_rate"] or 0)
     low = next(i for i in out["indicators"] if i["flag"] == "low_occupancy")
     assert low["raised"] > 0 and low["precision"] > out["base_rate"]
 

@@ -27,6 +27,10 @@ def test_latest_overall_rating_on_or_before_the_as_of_date_counts(wh: HandMade) 
     assert not {"overall_inadequate", "rating_downgrade"} & set(scored.get("later", {}))
     assert scored["inad"]["rating_downgrade"]["evidence"]  # from Good to Inadequate, with dates
     assert "Good" in scored["inad"]["rating_downgrade"]["message"]
+    # dates in sentences are written as people write them (AS_OF is 15 March 2026)
+    assert scored["inad"]["overall_inadequate"]["message"] == "CQC rated it Inadequate overall on 15 March 2026"
+    assert scored["ri"]["rating_downgrade"]["message"] == (
+        "Overall rating fell from Good (1 January 2024) to Requires improvement (1 December 2025)")
 
 
 def test_rating_overdue_after_the_expected_months(wh: HandMade) -> None:

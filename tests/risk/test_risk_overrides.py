@@ -18,7 +18,8 @@ AS_OF = date(2026, 3, 15)
 
 
 def scored(wh: HandMade) -> None:
-    wh.location("A", rated=date(2024, 1, 1))
+    # A: Inadequate after Good, Safe Inadequate, no registered manager (red); B: nothing (green)
+    wh.location("A", rated=date(2024, 1, 1), manager=False)
     wh.rating("A", date(2026, 1, 1), "Inadequate", safe="Inadequate")
     wh.location("B", provider_id="other")
     wh.build()
