@@ -97,10 +97,11 @@ def percent(value: float | None, digits: int = 0) -> str:
     return MISSING if _blank(value) else f"{value * 100:.{digits}f}%"
 
 
-def change(value: float | int | None, unit: str = "", *, as_percent_points: bool = False) -> str:
-    """+3 beds, −2, +1.5 percentage points: the change since the last period, with its sign."""
+def change(value: float | int | None, unit: str = "", *, as_percent_points: bool = False) -> str | None:
+    """+3 beds, −2, +1.5 percentage points: the change since the last period, with its sign; None when
+    there is no earlier figure (a metric then shows no change at all, rather than an arrow)."""
     if _blank(value):
-        return "no earlier figure"
+        return None
     if as_percent_points:
         return f"{value * 100:+.1f} percentage points".replace("-", "−")
     text = f"{value:+,.0f}".replace("-", "−")

@@ -30,7 +30,8 @@ as_of = max(d for d in (cqc_as_of, common.load(filters.scored_on)) if d is not N
 st.header("Headline figures")
 figures = common.load(overview.headline, market, as_of)
 st.caption(f"On {fmt.long_date(as_of)}, compared with a month earlier ({fmt.long_date(overview.month_before(as_of))}).")
-cols = st.columns(6)
+# two rows of three, so that no figure or its change is cut off at laptop widths
+cols = [*st.columns(3), *st.columns(3)]
 h = figures
 cols[0].metric("Active locations", fmt.count(h["locations"].now),
                fmt.change(h["locations"].change, "locations"), delta_color="off")
@@ -55,7 +56,8 @@ else:
 if h["scored_on"].now is None:
     st.caption("No risk scores yet: run `market-oversight score` to score every location.")
 else:
-    st.caption(f"Red and amber counts from the risk score of {fmt.long_date(h['scored_on'].now)}.")
+    st.caption(f"Red and amber counts from the risk score of {fmt.long_date(h['scored_on'].now)}"
+               + ("." if h["red"].change is not None else "; there is no score a month earlier to compare with."))
 
 # ---- ratings mix ---------------------------------------------------------------------------------
 st.header("How have CQC ratings changed?")

@@ -17,8 +17,10 @@ RATING_WORDS = {r: fmt.rating(r) for r in RATINGS}
 def watchlist(con: duckdb.DuckDBPyConnection, market: MarketFilter, *,
               rags: tuple[str, ...] = RAG, search: str | None = None) -> pl.DataFrame:
     """Scored locations, red first, then by likelihood × impact."""
+    earlier_on = con.execute(sql("queries/watchlist_earlier_score")).fetchall()[0][0]
     return frame(con, sql("queries/watchlist"), {
-        **market.params(), "rags": list(rags), "search": (search or "").strip() or None})
+        **market.params(), "rags": list(rags), "search": (search or "").strip() or None,
+        "earlier_on": earlier_on})
 
 
 def for_people(df: pl.DataFrame) -> pl.DataFrame:

@@ -4,14 +4,9 @@ with current_score as (
     select * from mart.risk_current
 ),
 
-earlier_on as (
-    select max(as_of) as as_of
-    from mart.risk_history
-    where as_of <= (select max(as_of) from current_score) - interval 7 day
-),
-
 earlier as (
-    select location_id, rag from mart.risk_history where as_of = (select as_of from earlier_on)
+    -- $earlier_on: watchlist_earlier_score.sql, bound as a value so that only that date is read
+    select location_id, rag from mart.risk_history where as_of = $earlier_on
 ),
 
 ranked as (
@@ -32,7 +27,7 @@ ranked as (
         c.impact,
         c.flags,
         c.as_of,
-        (select as_of from earlier_on) is not null
+        $earlier_on is not null
             and c.rag in ('red', 'amber')
             and coalesce(e.rag, 'green') = 'green' as new_this_week
     from current_score as c

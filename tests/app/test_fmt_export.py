@@ -23,7 +23,7 @@ def test_dates_and_numbers_are_written_the_govuk_way() -> None:
     assert fmt.money(812.5, "week") == "£812.50 a week"
     assert fmt.change(-2, "beds") == "−2 beds"
     assert fmt.change(0.015, as_percent_points=True) == "+1.5 percentage points"
-    assert fmt.change(None) == "no earlier figure"
+    assert fmt.change(None) is None
 
 
 def test_rag_and_ratings_always_carry_a_word_and_a_shape() -> None:
