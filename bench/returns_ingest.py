@@ -157,6 +157,7 @@ def main() -> None:
             path.write_bytes(template.read_bytes())
             return path
 
+        load_at_start = os.getloadavg()
         plain_db = folder / "plain.duckdb"
         plain_db.unlink(missing_ok=True)
         plain = _child(PLAIN, str(csv_path), str(plain_db))
@@ -167,7 +168,7 @@ def main() -> None:
             "command": "python -m bench.returns_ingest" + (f" --care-homes {args.care_homes}"
                                                            if args.care_homes != 34_500 else ""),
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                        "load_average_at_start": os.getloadavg()},
+                        "load_average_at_start": load_at_start, "load_average_at_end": os.getloadavg()},
             "file": {"rows": rows, "megabytes": round(size_mb, 1)},
             "plain_read_csv": plain,
             "full_ingest": ours,
@@ -177,7 +178,6 @@ def main() -> None:
                           if ours.get("ok") and plain.get("ok") else None),
             "targets": {"ratio_at_most": TARGET_RATIO, "peak_mb_under": TARGET_PEAK_MB},
         }
-        result["machine"]["load_average_at_end"] = os.getloadavg()
         result["meets_targets"] = bool(result["ratio"] is not None and result["ratio"] <= TARGET_RATIO
                                        and ours["peak_mb"] < TARGET_PEAK_MB)
         if args.gx_rows:

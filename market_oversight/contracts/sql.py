@@ -240,7 +240,10 @@ def check_query(contract: Contract, limits: Limits, *, source: str, present: set
              + " then coalesce(" + ", ".join(texts + [_text(c) for c in extras]) + ") is null else false end")
     maybe_total = [f"contains(lower({_ident(c)}__text), 'total')" for c in _free_text(contract)]
     maybe_total += [f"contains(lower({c}), 'total')" for c in extras]
-    values = ["*"] if keep_text else [_ident(c) for c in contract.columns]
+    # Whole numbers kept as integers: every row that is loaded has one that fits (its pattern
+    # allows 9 digits); a broken row's values are typed again from its cells by `problems_query`.
+    values = ["*"] if keep_text else [f"try_cast({_ident(c)} as integer) as {_ident(c)}" if col.type == "integer"
+                                      else _ident(c) for c, col in contract.columns.items()]
     text = (
         "with stage_typed as (\n" + typed_select(contract, present, source, tuple(raws),
                                                   ("row_number",) if numbered else (), lazy)

@@ -271,10 +271,11 @@ def _broken_raw(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[
 def _first_pass(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File],
                 limits: contract_sql.Limits, opts: IngestOptions) -> None:
     """Pass 1, every row: typed once, and whether it breaks any rule. Great Expectations reads the
-    text columns too; whether it judges a file depends on its rows, guessed from its lines first."""
-    keep_text = any(_use_gx(opts, f.scanned.lines - 1) for f in group)
+    text columns too; whether it judges a file depends on its rows, guessed from its size first
+    (a CSV row has a delimiter per column or a line end: at most one row per that many bytes)."""
+    keep_text = any(_use_gx(opts, f.scanned.size // len(f.rec.headers)) for f in group)
     counts = _check_files(con, contract, group, limits, keep_text)
-    if not keep_text and any(_use_gx(opts, n) for n in counts.values()):   # fewer rows than lines
+    if not keep_text and any(_use_gx(opts, n) for n in counts.values()):   # guessed wrong (XLSX)
         counts = _check_files(con, contract, group, limits, True)
     for f in group:
         f.rows_read, f.use_gx = counts[f.no], _use_gx(opts, counts[f.no])

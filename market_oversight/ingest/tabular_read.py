@@ -38,7 +38,7 @@ class Scan:
     encoding: str                 # utf-8 | cp1252
     blank_lines: bool
     is_xlsx: bool
-    lines: int                    # at least the header and data rows of a CSV file (a guess for XLSX)
+    size: int                     # bytes
 
 
 @dataclass
@@ -77,14 +77,14 @@ def totals_row(last: tuple[int, list[str | None] | None] | None) -> int | None:
 def scan(path: Path) -> Scan:
     h = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, blank, first, tail, lines = True, False, b"", b"", 0
+    utf8, blank, first, tail, size = True, False, b"", b"", 0
     try:
         with path.open("rb") as f:
             for block in iter(lambda: f.read(1 << 22), b""):
                 if not first:
                     first = block[:4]
                 h.update(block)
-                lines += block.count(b"\n")
+                size += len(block)
                 # ASCII (most returns) is UTF-8, unless a character began in the block before
                 if utf8 and not (block.isascii() and not decoder.getstate()[0]):
                     try:
@@ -101,7 +101,7 @@ def scan(path: Path) -> Scan:
                     utf8 = False
     except OSError as exc:
         raise SourceError(f"cannot read the file: {exc.strerror or exc}", source=str(path)) from None
-    return Scan(h.hexdigest(), "utf-8" if utf8 else "cp1252", blank, first == _XLSX_MAGIC, lines + 1)
+    return Scan(h.hexdigest(), "utf-8" if utf8 else "cp1252", blank, first == _XLSX_MAGIC, size)
 
 
 def recognise(headers: list[str], command: str, source: str) -> Recognised:
