@@ -161,7 +161,8 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
     finally:
         for v in ("stage_loaded", "stage_broken_raw", "stage_checked", *(f.rows for f in staged)):
             con.execute(f"drop view if exists {v}")          # names we made
-        for t in (*(_dups_table(c) for c in all_contracts()), "stage_problems", "staged_quarantine", "staged_batches",
+        for t in (*(_dups_table(c) for c in all_contracts()), "stage_problems", "stage_versions",
+                  "staged_quarantine", "staged_batches",
                   *(f.table for f in staged), *(f.checked for f in staged)):
             con.execute(f"drop table if exists {t}")
         con.execute("reset memory_limit")
@@ -376,6 +377,7 @@ def _store(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File
     if dataset in RETURNS:
         con.execute("update returns_calendar set due_day_of_following_month = $d, set_at = $t",
                     {"d": opts.due_day, "t": loaded_at})
+        con.execute(f"create or replace temp table stage_versions as\n{store.sql('ingest/stage_versions')}")
     for step in (f"ingest/supersede_{dataset}", f"ingest/insert_{dataset}"):  # our dataset names
         text = store.sql(step)
         con.execute(text, {"loaded_at": loaded_at} if "$loaded_at" in text else {})
