@@ -31,7 +31,9 @@ from market_oversight.risk.thresholds import Thresholds
 STAGES = ("stage_locations", "stage_ratings", "stage_returns", "stage_return_summary")
 # After stage_locations, the stages that read each other, as chains run side by side.
 CHAINS = (("stage_ratings",), ("stage_returns", "stage_return_summary"))
-STAGE_DB = "risk_stage"
+# The in-memory database of the staged tables; a warehouse file's stem names its own catalog, so
+# this is a name no warehouse file is likely to have.
+STAGE_DB = "risk_stage_memory"
 # Indicators that read the other indicators' flags, run in a second pass.
 SECOND_PASS = ("group_stress",)
 FLAG_COLUMNS = "location_id, flag, domain, points, value, threshold, evidence, message"
