@@ -1,16 +1,22 @@
 """Scoring: run the indicators as at a date, scale their points, score, and store.
 
 Set-based: three staging queries read the base tables once each (locations registered at the date,
-ratings known at the date, returns as they stood at the date) into temporary tables, and a fourth
-sums the returns per location in one pass (stage_return_summary); every indicator in
-sql/indicators/ reads those, and all of them run as one query. Nothing here looks past the as-of
-date (see docs/risk.md for the rules).
+ratings known at the date, returns as they stood at the date) into tables, and a fourth sums the
+returns per location in one pass (stage_return_summary); every indicator in sql/indicators/ reads
+those, and all of them run as one query. Nothing here looks past the as-of date (see docs/risk.md
+for the rules).
+
+The staged tables live in a small in-memory database attached to the warehouse connection
+(`STAGE_DB`), so that the ratings and the returns can be staged side by side on two cursors (each
+cursor is a connection of its own, and temporary tables are private to a connection); temporary
+views under the stage names point at them for the indicators.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +29,9 @@ from market_oversight.config import Settings
 from market_oversight.risk.thresholds import Thresholds
 
 STAGES = ("stage_locations", "stage_ratings", "stage_returns", "stage_return_summary")
+# After stage_locations, the stages that read each other, as chains run side by side.
+CHAINS = (("stage_ratings",), ("stage_returns", "stage_return_summary"))
+STAGE_DB = "risk_stage"
 # Indicators that read the other indicators' flags, run in a second pass.
 SECOND_PASS = ("group_stress",)
 FLAG_COLUMNS = "location_id, flag, domain, points, value, threshold, evidence, message"
@@ -73,8 +82,7 @@ def compute(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds,
     """Fill temp table stage_scores and view stage_scaled_flags for `as_of` (nothing is stored)."""
     params = thresholds.params() | {"as_of": as_of, "due_day": due_day_of_month,
                                     "flag_names": sorted(i.name for i in thresholds.indicators)}
-    for stage in STAGES:  # identifiers from the fixed list above
-        _run(con, f"create or replace temp table {stage} as\n{store.sql('risk/' + stage)}", params)
+    _stage_all(con, params)
     con.execute("create or replace temp table stage_flags (location_id varchar, flag varchar, "
                 "domain varchar, points double, value double, threshold double, evidence json, "
                 "message varchar)")
@@ -85,6 +93,36 @@ def compute(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds,
     _run(con, f"create or replace temp table stage_flag_scale as\n{store.sql('risk/flag_scale')}", params)
     con.execute(f"create or replace temp view stage_scaled_flags as\n{store.sql('risk/scale_flags')}")
     _run(con, f"create or replace temp table stage_scores as\n{store.sql('risk/scores')}", params)
+
+
+def _stage(con: duckdb.DuckDBPyConnection, names: Sequence[str], params: dict[str, Any]) -> None:
+    """Build each stage in STAGE_DB, and a temporary view under its name on this connection."""
+    for name in names:  # identifiers from the fixed lists above
+        _run(con, f"create or replace table {STAGE_DB}.{name} as\n{store.sql('risk/' + name)}", params)
+        _view(con, name)
+
+
+def _view(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.execute(f"create or replace temp view {name} as select * from {STAGE_DB}.{name}")
+
+
+def _stage_chain(con: duckdb.DuckDBPyConnection, names: Sequence[str], params: dict[str, Any]) -> None:
+    cursor = con.cursor()
+    try:
+        _view(cursor, STAGES[0])
+        _stage(cursor, names, params)
+    finally:
+        cursor.close()
+
+
+def _stage_all(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+    con.execute(f"attach if not exists ':memory:' as {STAGE_DB}")
+    _stage(con, STAGES[:1], params)
+    with ThreadPoolExecutor(len(CHAINS)) as pool:
+        for done in [pool.submit(_stage_chain, con, chain, params) for chain in CHAINS]:
+            done.result()
+    for name in STAGES[1:]:
+        _view(con, name)
 
 
 def save(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> ScoreRun:

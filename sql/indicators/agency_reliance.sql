@@ -1,5 +1,6 @@
 -- Sustainability: agency hours as a share of hours paid (care homes) or delivered (home care) over
--- the returns of the last 3 months reach $agency_reliance_threshold.
+-- the returns of the last 3 months reach $agency_reliance_threshold. The evidence gives the sums to
+-- 2 decimal places (the order of summing moves the last binary digit).
 with windowed as (
     select
         location_id,
@@ -18,7 +19,7 @@ final as (
         $agency_reliance_points as points,
         round(agency_hours / hours, 6) as value,
         cast($agency_reliance_threshold as double) as threshold,
-        json_object('agency_hours', agency_hours, 'hours', hours, 'months', months,
+        json_object('agency_hours', round(agency_hours, 2), 'hours', round(hours, 2), 'months', months,
                     'source', 'provider returns: agency_hours / hours paid or delivered') as evidence,
         format('Agency staff worked {:.0f}% of hours over {} months', 100 * agency_hours / hours,
                months) as message

@@ -1,13 +1,22 @@
 -- Sustainability (home care): the latest $no_capacity_for_hours_threshold or more returns in a row
 -- (of the last 12 months) say it cannot take more hours.
-with runs as (
+with answers as (
     select
         location_id,
-        -- the run of 'no' answers from the latest return back to the first 'yes'
-        coalesce(list_position(more_hours_answers, true) - 1, len(more_hours_answers)) as months_unable,
+        -- latest first (a struct sorts by its first field, the period)
+        list_transform(list_reverse_sort(more_hours_answers), lambda a: a.can_take_more_hours) as latest_first,
         more_hours_latest_period as latest_period
     from stage_return_summary
     where len(more_hours_answers) > 0
+),
+
+runs as (
+    select
+        location_id,
+        -- the run of 'no' answers from the latest return back to the first 'yes'
+        coalesce(list_position(latest_first, true) - 1, len(latest_first)) as months_unable,
+        latest_period
+    from answers
 ),
 
 final as (

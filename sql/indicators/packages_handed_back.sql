@@ -14,7 +14,7 @@ final as (
         $packages_handed_back_points as points,
         round(pct, 6) as value,
         cast($packages_handed_back_threshold as double) as threshold,
-        json_object('mean_pct', pct, 'months', months,
+        json_object('mean_pct', round(pct, 4), 'months', months,
                     'source', 'home_care_returns: packages_handed_back_pct') as evidence,
         format('Handed back {:.1f}% of packages on average over {} months', pct, months) as message
     from windowed

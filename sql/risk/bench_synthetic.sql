@@ -52,7 +52,8 @@ select
     'bench', cast(i * 100 + m as integer), null, null
 from range($care_homes) as t(i)
 cross join range($months) as u(m)
-where hash(i, m, 'missing') % 50 <> 0;
+where hash(i, m, 'missing') % 50 <> 0
+order by m, i;  -- month by month, as monthly loads store them
 
 insert into main.home_care_returns
 select
@@ -65,7 +66,8 @@ select
     'bench', cast(i * 100 + m as integer), null, null
 from range($care_homes, $care_homes + $home_care) as t(i)
 cross join range($months) as u(m)
-where hash(i, m, 'missing') % 50 <> 0;
+where hash(i, m, 'missing') % 50 <> 0
+order by m, i;  -- month by month, as monthly loads store them
 
 -- 10% of care-home returns resubmitted a week later: the earlier version is superseded (marked as
 -- the returns loader marks it)

@@ -56,8 +56,9 @@ with final as (
         count(*) filter (where kind = 'home_care' and last_3 and packages_handed_back_pct is not null)
             as handed_back_months_3m,
 
-        -- no_capacity_for_hours: the answers of the last 12 months, latest first
-        list(can_take_more_hours order by period desc)
+        -- no_capacity_for_hours: the answers of the last 12 months with their periods, in no order
+        -- (the indicator sorts them; an ordered aggregate here cost a sort per location)
+        list(struct_pack(period, can_take_more_hours))
             filter (where kind = 'home_care' and months_ago between 1 and 12
                     and can_take_more_hours is not null) as more_hours_answers,
         max(period) filter (where kind = 'home_care' and months_ago between 1 and 12
