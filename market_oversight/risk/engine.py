@@ -3,13 +3,14 @@
 Set-based: three staging queries read the base tables once each (locations registered at the date,
 ratings known at the date, returns as they stood at the date) into tables, and a fourth sums the
 returns per location in one pass (stage_return_summary); every indicator in sql/indicators/ reads
-those, and all of them run as one query. Nothing here looks past the as-of date (see docs/risk.md
-for the rules).
+those. Nothing here looks past the as-of date (see docs/risk.md for the rules).
 
-The staged tables live in a small in-memory database attached to the warehouse connection
-(`STAGE_DB`), so that the ratings and the returns can be staged side by side on two cursors (each
-cursor is a connection of its own, and temporary tables are private to a connection); temporary
-views under the stage names point at them for the indicators.
+Two chains run side by side on two cursors: the ratings, then the indicators that read only them
+and the locations; the returns and their summary, then the indicators that read only those and
+the locations. The rest (group_stress, which reads the other flags) runs after both. The staged
+tables live in a small in-memory database attached to the warehouse connection (`STAGE_DB`), since
+temporary tables are private to a connection and each cursor is a connection of its own; temporary
+views under the stage names point at them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +31,12 @@ from market_oversight.config import Settings
 from market_oversight.risk.thresholds import Thresholds
 
 STAGES = ("stage_locations", "stage_ratings", "stage_returns", "stage_return_summary")
-# After stage_locations, the stages that read each other, as chains run side by side.
+# After stage_locations, the stages that read each other, as chains run side by side (compute).
 CHAINS = (("stage_ratings",), ("stage_returns", "stage_return_summary"))
 # The in-memory database of the staged tables; a warehouse file's stem names its own catalog, so
 # this is a name no warehouse file is likely to have.
 STAGE_DB = "risk_stage_memory"
-# Indicators that read the other indicators' flags, run in a second pass.
-SECOND_PASS = ("group_stress",)
+_STAGE_NAME = re.compile(r"\bstage_[a-z_]+")
 FLAG_COLUMNS = "location_id, flag, domain, points, value, threshold, evidence, message"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
@@ -81,20 +82,50 @@ def _union(names: Iterable[str]) -> str:
 
 def compute(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds,
             due_day_of_month: int = DEFAULT_DUE_DAY) -> None:
-    """Fill temp table stage_scores and view stage_scaled_flags for `as_of` (nothing is stored)."""
+    """Fill temp table stage_scores and view stage_scaled_flags for `as_of` (nothing is stored).
+
+    After stage_locations, each chain of CHAINS runs on a cursor of its own, side by side: its
+    stages, then the indicators that read nothing but those and stage_locations. The indicators
+    that read more (stages of both chains, or other indicators' flags: group_stress) run last."""
     params = thresholds.params() | {"as_of": as_of, "due_day": due_day_of_month,
                                     "flag_names": sorted(i.name for i in thresholds.indicators)}
-    _stage_all(con, params)
-    con.execute("create or replace temp table stage_flags (location_id varchar, flag varchar, "
+    con.execute(f"attach if not exists ':memory:' as {STAGE_DB}")
+    _stage(con, STAGES[:1], params)
+    con.execute(f"create or replace table {STAGE_DB}.stage_flags (location_id varchar, flag varchar, "
                 "domain varchar, points double, value double, threshold double, evidence json, "
                 "message varchar)")
-    names = [i.name for i in thresholds.indicators]
-    for batch in ([n for n in names if n not in SECOND_PASS], [n for n in names if n in SECOND_PASS]):
-        if batch:
-            _run(con, f"insert into stage_flags ({FLAG_COLUMNS})\n{_union(batch)}", params)
+    later = [i.name for i in thresholds.indicators]
+    jobs = []
+    for chain in CHAINS:
+        mine = [n for n in later if _reads(n) <= {STAGES[0], *chain}]
+        later = [n for n in later if n not in mine]
+        jobs.append(partial(_chain, stages=chain, indicators=mine, params=params))
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        for done in [pool.submit(job, con) for job in jobs]:
+            done.result()
+    for name in (*STAGES[1:], "stage_flags"):
+        _view(con, name)
+    _flags(con, later, params)
     _run(con, f"create or replace temp table stage_flag_scale as\n{store.sql('risk/flag_scale')}", params)
     con.execute(f"create or replace temp view stage_scaled_flags as\n{store.sql('risk/scale_flags')}")
     _run(con, f"create or replace temp table stage_scores as\n{store.sql('risk/scores')}", params)
+
+
+def _reads(indicator: str) -> set[str]:
+    """The staged tables an indicator's SQL file reads."""
+    return set(_STAGE_NAME.findall(_COMMENT.sub("", store.sql("indicators/" + indicator))))
+
+
+def _chain(con: duckdb.DuckDBPyConnection, *, stages: Sequence[str], indicators: Sequence[str],
+           params: dict[str, Any]) -> None:
+    """On a cursor of its own: build `stages`, then add the flags of `indicators`."""
+    cursor = con.cursor()
+    try:
+        _view(cursor, STAGES[0])
+        _stage(cursor, stages, params)
+        _flags(cursor, indicators, params)
+    finally:
+        cursor.close()
 
 
 def _stage(con: duckdb.DuckDBPyConnection, names: Sequence[str], params: dict[str, Any]) -> None:
@@ -108,23 +139,11 @@ def _view(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"create or replace temp view {name} as select * from {STAGE_DB}.{name}")
 
 
-def _stage_chain(con: duckdb.DuckDBPyConnection, names: Sequence[str], params: dict[str, Any]) -> None:
-    cursor = con.cursor()
-    try:
-        _view(cursor, STAGES[0])
-        _stage(cursor, names, params)
-    finally:
-        cursor.close()
-
-
-def _stage_all(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
-    con.execute(f"attach if not exists ':memory:' as {STAGE_DB}")
-    _stage(con, STAGES[:1], params)
-    with ThreadPoolExecutor(len(CHAINS)) as pool:
-        for done in [pool.submit(_stage_chain, con, chain, params) for chain in CHAINS]:
-            done.result()
-    for name in STAGES[1:]:
-        _view(con, name)
+def _flags(con: duckdb.DuckDBPyConnection, indicators: Sequence[str], params: dict[str, Any]) -> None:
+    """Add the indicators' flags to stage_flags, in one query (appends from two cursors at once do
+    not conflict)."""
+    if indicators:
+        _run(con, f"insert into {STAGE_DB}.stage_flags ({FLAG_COLUMNS})\n{_union(indicators)}", params)
 
 
 def save(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> ScoreRun:
