@@ -53,7 +53,8 @@ select
 from range($care_homes) as t(i)
 cross join range($months) as u(m)
 where hash(i, m, 'missing') % 50 <> 0
-order by m, i;  -- month by month, as monthly loads store them
+-- month by month, as monthly loads store them
+order by m, i;
 
 insert into main.home_care_returns
 select
@@ -67,7 +68,8 @@ select
 from range($care_homes, $care_homes + $home_care) as t(i)
 cross join range($months) as u(m)
 where hash(i, m, 'missing') % 50 <> 0
-order by m, i;  -- month by month, as monthly loads store them
+-- month by month, as monthly loads store them
+order by m, i;
 
 -- 10% of care-home returns resubmitted a week later: the earlier version is superseded (marked as
 -- the returns loader marks it)
