@@ -60,11 +60,11 @@ cols = st.columns([1, 1, 1, 2, 1])
 cols[0].metric("RAG", fmt.rag(place["rag"]),
                help="The computed RAG, or a contract manager's override where one is in force.")
 # values kept short (numbers; the scale is in the help) so that none is cut off at laptop widths
-cols[1].metric("Likelihood", fmt.count(place["likelihood"]) if place["likelihood"] is not None
-               else fmt.MISSING, help="Likelihood of failure or poor quality, 0 to 100: the sum of the "
-                                      "quality and sustainability flags' points.")
-cols[2].metric("Impact", fmt.count(place["impact"]) if place["impact"] is not None
-               else fmt.MISSING, help="Impact if it failed, 0 to 100: the sum of the impact flags' points.")
+cols[1].metric("Likelihood", fmt.count(place["likelihood"]),
+               help="Likelihood of failure or poor quality, 0 to 100: the sum of the quality and "
+                    "sustainability flags' points.")
+cols[2].metric("Impact", fmt.count(place["impact"]),
+               help="Impact if it failed, 0 to 100: the sum of the impact flags' points.")
 cols[3].metric("CQC overall rating", fmt.rating(place["latest_overall_rating"]),
                help=f"Published {fmt.long_date(place['latest_rating_date'])}.")
 cols[4].metric("Registered beds", fmt.count(place["beds"]) if place["beds"] is not None else "None")

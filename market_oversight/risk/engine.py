@@ -30,8 +30,9 @@ from market_oversight import store
 from market_oversight.config import Settings
 from market_oversight.risk.thresholds import Thresholds
 
-STAGES = ("stage_locations", "stage_ratings", "stage_returns", "stage_return_summary")
-# After stage_locations, the stages that read each other, as chains run side by side (compute).
+# The staged tables: the locations first, which every other reads; then chains of stages that read
+# each other, run side by side (compute).
+FIRST_STAGE = "stage_locations"
 CHAINS = (("stage_ratings",), ("stage_returns", "stage_return_summary"))
 # The in-memory database of the staged tables; a warehouse file's stem names its own catalog, so
 # this is a name no warehouse file is likely to have.
@@ -90,20 +91,20 @@ def compute(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds,
     params = thresholds.params() | {"as_of": as_of, "due_day": due_day_of_month,
                                     "flag_names": sorted(i.name for i in thresholds.indicators)}
     con.execute(f"attach if not exists ':memory:' as {STAGE_DB}")
-    _stage(con, STAGES[:1], params)
+    _stage(con, [FIRST_STAGE], params)
     con.execute(f"create or replace table {STAGE_DB}.stage_flags (location_id varchar, flag varchar, "
                 "domain varchar, points double, value double, threshold double, evidence json, "
                 "message varchar)")
     later = [i.name for i in thresholds.indicators]
     jobs = []
     for chain in CHAINS:
-        mine = [n for n in later if _reads(n) <= {STAGES[0], *chain}]
+        mine = [n for n in later if _reads(n) <= {FIRST_STAGE, *chain}]
         later = [n for n in later if n not in mine]
         jobs.append(partial(_chain, stages=chain, indicators=mine, params=params))
     with ThreadPoolExecutor(len(jobs)) as pool:
         for done in [pool.submit(job, con) for job in jobs]:
             done.result()
-    for name in (*STAGES[1:], "stage_flags"):
+    for name in (*(s for chain in CHAINS for s in chain), "stage_flags"):
         _view(con, name)
     _flags(con, later, params)
     _run(con, f"create or replace temp table stage_flag_scale as\n{store.sql('risk/flag_scale')}", params)
@@ -121,7 +122,7 @@ def _chain(con: duckdb.DuckDBPyConnection, *, stages: Sequence[str], indicators:
     """On a cursor of its own: build `stages`, then add the flags of `indicators`."""
     cursor = con.cursor()
     try:
-        _view(cursor, STAGES[0])
+        _view(cursor, FIRST_STAGE)
         _stage(cursor, stages, params)
         _flags(cursor, indicators, params)
     finally:
