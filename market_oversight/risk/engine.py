@@ -5,22 +5,23 @@ ratings known at the date, returns as they stood at the date) into tables, and a
 returns per location in one pass (stage_return_summary); every indicator in sql/indicators/ reads
 those. Nothing here looks past the as-of date (see docs/risk.md for the rules).
 
-Two chains run side by side on two cursors: the ratings, then the indicators that read only them
-and the locations; the returns and their summary, then the indicators that read only those and
-the locations. The rest (group_stress, which reads the other flags) runs after both. The staged
-tables live in a small in-memory database attached to the warehouse connection (`STAGE_DB`), since
-temporary tables are private to a connection and each cursor is a connection of its own; temporary
-views under the stage names point at them.
+Each staging query and each indicator is a step, run as soon as the staged tables its SQL names
+are complete, two at a time on cursors of their own: the ratings are staged beside the locations
+and the returns, and the indicators that read only ratings run while the returns are summed.
+group_stress, which reads the other indicators' flags, runs last. The staged tables live in a small
+in-memory database attached to the warehouse connection (`STAGE_DB`), since temporary tables are
+private to a connection and each cursor is a connection of its own; temporary views under the
+stage names point at them.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +29,17 @@ import duckdb
 
 from market_oversight import store
 from market_oversight.config import Settings
+from market_oversight.errors import RiskError
 from market_oversight.risk.thresholds import Thresholds
 
-# The staged tables: the locations first, which every other reads; then chains of stages that read
-# each other, run side by side (compute).
-FIRST_STAGE = "stage_locations"
-CHAINS = (("stage_ratings",), ("stage_returns", "stage_return_summary"))
+# The staged tables, each built from sql/risk/<name>.sql into STAGE_DB; the indicators read them.
+STAGES = ("stage_locations", "stage_ratings", "stage_returns", "stage_return_summary")
 # The in-memory database of the staged tables; a warehouse file's stem names its own catalog, so
 # this is a name no warehouse file is likely to have.
 STAGE_DB = "risk_stage_memory"
+# How many steps run at once, each on a cursor of its own. Most indicators read tables of one row
+# per location, which DuckDB scans on one thread, so two at once keep both cores busy.
+WORKERS = 2
 _STAGE_NAME = re.compile(r"\bstage_[a-z_]+")
 FLAG_COLUMNS = "location_id, flag, domain, points, value, threshold, evidence, message"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -60,6 +63,15 @@ class ScoreRun:
                 "thresholds_hash": self.thresholds_hash}
 
 
+@dataclass(frozen=True)
+class Step:
+    """One query of the scoring: `sql` fills the staged table `writes`, from the staged tables `reads`."""
+    name: str
+    sql: str
+    writes: str
+    reads: frozenset[str]
+
+
 def bind(text: str, params: dict[str, Any]) -> dict[str, Any]:
     """The parameters a SQL text uses (DuckDB refuses unused ones)."""
     used = _PARAM.findall(_COMMENT.sub("", text))
@@ -75,76 +87,88 @@ def _run(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, Any]) -> N
     con.execute(text, bind(text, params))
 
 
-def _union(names: Iterable[str]) -> str:
-    """One query over several indicator files (our own files, composed; no values in the text)."""
-    parts = [f"select {FLAG_COLUMNS} from (\n{store.sql('indicators/' + n)}\n)" for n in names]
-    return "\nunion all by name\n".join(parts)
+def steps(indicators: Iterable[str]) -> list[Step]:
+    """The staging queries and one insert into stage_flags per indicator (our own files, composed;
+    no values in the text). What a step reads is the staged tables its SQL names."""
+    out = []
+    for name in STAGES:
+        text = store.sql("risk/" + name)
+        out.append(Step(name, f"create or replace table {STAGE_DB}.{name} as\n{text}", name, _names(text)))
+    for name in indicators:
+        text = store.sql("indicators/" + name)
+        out.append(Step(name, f"insert into {STAGE_DB}.stage_flags ({FLAG_COLUMNS})\n"
+                              f"select {FLAG_COLUMNS} from (\n{text}\n)", "stage_flags", _names(text)))
+    return out
+
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(_STAGE_NAME.findall(_COMMENT.sub("", text)))
 
 
 def compute(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds,
             due_day_of_month: int = DEFAULT_DUE_DAY) -> None:
     """Fill temp table stage_scores and view stage_scaled_flags for `as_of` (nothing is stored).
 
-    After stage_locations, each chain of CHAINS runs on a cursor of its own, side by side: its
-    stages, then the indicators that read nothing but those and stage_locations. The indicators
-    that read more (stages of both chains, or other indicators' flags: group_stress) run last."""
+    Every step (steps()) runs as soon as the staged tables it reads are complete: a table is
+    complete when every other step writing it is done, so group_stress, which reads stage_flags,
+    runs after every other indicator. WORKERS steps run at once, each on a cursor of its own."""
     params = thresholds.params() | {"as_of": as_of, "due_day": due_day_of_month,
                                     "flag_names": sorted(i.name for i in thresholds.indicators)}
     con.execute(f"attach if not exists ':memory:' as {STAGE_DB}")
-    _stage(con, [FIRST_STAGE], params)
     con.execute(f"create or replace table {STAGE_DB}.stage_flags (location_id varchar, flag varchar, "
                 "domain varchar, points double, value double, threshold double, evidence json, "
                 "message varchar)")
-    later = [i.name for i in thresholds.indicators]
-    jobs = []
-    for chain in CHAINS:
-        mine = [n for n in later if _reads(n) <= {FIRST_STAGE, *chain}]
-        later = [n for n in later if n not in mine]
-        jobs.append(partial(_chain, stages=chain, indicators=mine, params=params))
-    with ThreadPoolExecutor(len(jobs)) as pool:
-        for done in [pool.submit(job, con) for job in jobs]:
-            done.result()
-    for name in (*(s for chain in CHAINS for s in chain), "stage_flags"):
+    _run_steps(con, steps(i.name for i in thresholds.indicators), params)
+    for name in (*STAGES, "stage_flags"):
         _view(con, name)
-    _flags(con, later, params)
     _run(con, f"create or replace temp table stage_flag_scale as\n{store.sql('risk/flag_scale')}", params)
     con.execute(f"create or replace temp view stage_scaled_flags as\n{store.sql('risk/scale_flags')}")
     _run(con, f"create or replace temp table stage_scores as\n{store.sql('risk/scores')}", params)
 
 
-def _reads(indicator: str) -> set[str]:
-    """The staged tables an indicator's SQL file reads."""
-    return set(_STAGE_NAME.findall(_COMMENT.sub("", store.sql("indicators/" + indicator))))
+def _run_steps(con: duckdb.DuckDBPyConnection, todo: Sequence[Step], params: dict[str, Any]) -> None:
+    """Run `todo`, each step once the tables it reads are complete, WORKERS at a time."""
+    waiting = list(todo)
+    running: dict[Future[None], Step] = {}
+    cursors: dict[int, tuple[duckdb.DuckDBPyConnection, set[str]]] = {}
+    lock = threading.Lock()
 
+    def run(step: Step) -> None:
+        with lock:
+            if threading.get_ident() not in cursors:
+                cursors[threading.get_ident()] = (con.cursor(), set())
+            mine, views = cursors[threading.get_ident()]
+        for name in step.reads - views:  # temp views are private to a cursor
+            _view(mine, name)
+            views.add(name)
+        _run(mine, step.sql, params)
 
-def _chain(con: duckdb.DuckDBPyConnection, *, stages: Sequence[str], indicators: Sequence[str],
-           params: dict[str, Any]) -> None:
-    """On a cursor of its own: build `stages`, then add the flags of `indicators`."""
-    cursor = con.cursor()
     try:
-        _view(cursor, FIRST_STAGE)
-        _stage(cursor, stages, params)
-        _flags(cursor, indicators, params)
+        with ThreadPoolExecutor(WORKERS) as pool:
+            while waiting or running:
+                # no queue: a step waits here, where the stages (first in `todo`) come first
+                ready = [s for s in waiting if _ready(s, waiting, running.values())]
+                for step in ready[:WORKERS - len(running)]:
+                    waiting.remove(step)
+                    running[pool.submit(run, step)] = step
+                if not running:
+                    raise RiskError(f"scoring steps wait on each other: {', '.join(s.name for s in waiting)}")
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    del running[future]
+                    future.result()
     finally:
-        cursor.close()
+        for mine, _ in cursors.values():
+            mine.close()
 
 
-def _stage(con: duckdb.DuckDBPyConnection, names: Sequence[str], params: dict[str, Any]) -> None:
-    """Build each stage in STAGE_DB, and a temporary view under its name on this connection."""
-    for name in names:  # identifiers from the fixed lists above
-        _run(con, f"create or replace table {STAGE_DB}.{name} as\n{store.sql('risk/' + name)}", params)
-        _view(con, name)
+def _ready(step: Step, waiting: Sequence[Step], running: Iterable[Step]) -> bool:
+    """Every other step writing a table `step` reads is done."""
+    return not any(other is not step and other.writes in step.reads for other in (*waiting, *running))
 
 
 def _view(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"create or replace temp view {name} as select * from {STAGE_DB}.{name}")
-
-
-def _flags(con: duckdb.DuckDBPyConnection, indicators: Sequence[str], params: dict[str, Any]) -> None:
-    """Add the indicators' flags to stage_flags, in one query (appends from two cursors at once do
-    not conflict)."""
-    if indicators:
-        _run(con, f"insert into {STAGE_DB}.stage_flags ({FLAG_COLUMNS})\n{_union(indicators)}", params)
 
 
 def save(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> ScoreRun:
