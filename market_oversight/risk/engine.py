@@ -89,7 +89,8 @@ def _run(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, Any]) -> N
 
 def steps(indicators: Iterable[str]) -> list[Step]:
     """The staging queries and one insert into stage_flags per indicator (our own files, composed;
-    no values in the text). What a step reads is the staged tables its SQL names."""
+    no values in the text). What a step reads is the staged tables its SQL names. Indicators may
+    append to stage_flags from two cursors at once: concurrent appends do not conflict."""
     out = []
     for name in STAGES:
         text = store.sql("risk/" + name)

@@ -52,3 +52,11 @@ def test_steps_that_wait_on_each_other_are_refused(con) -> None:
     steps = [_step("x", "select 1", "stage_x", {"stage_y"}), _step("y", "select 1", "stage_y", {"stage_x"})]
     with pytest.raises(RiskError, match="x, y"):
         engine._run_steps(con, steps, {})
+
+
+def test_a_failing_step_stops_the_run_with_its_error(con) -> None:
+    steps = [_step("bad", "select * from no_such_table", "stage_bad", set()),
+             _step("after", f"create table {DB}.stage_after as select * from stage_bad", "stage_after", {"stage_bad"})]
+    with pytest.raises(duckdb.CatalogException, match="no_such_table"):
+        engine._run_steps(con, steps, {})
+    assert not con.execute("select count(*) from duckdb_tables() where table_name = 'stage_after'").fetchone()[0]
