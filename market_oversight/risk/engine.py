@@ -131,18 +131,17 @@ def _run_steps(con: duckdb.DuckDBPyConnection, todo: Sequence[Step], params: dic
     """Run `todo`, each step once the tables it reads are complete, WORKERS at a time."""
     waiting = list(todo)
     running: dict[Future[None], Step] = {}
-    cursors: dict[int, tuple[duckdb.DuckDBPyConnection, set[str]]] = {}
-    lock = threading.Lock()
+    worker = threading.local()  # each worker thread's cursor, and the views made on it
+    opened: list[duckdb.DuckDBPyConnection] = []
 
     def run(step: Step) -> None:
-        with lock:
-            if threading.get_ident() not in cursors:
-                cursors[threading.get_ident()] = (con.cursor(), set())
-            mine, views = cursors[threading.get_ident()]
-        for name in step.reads - views:  # temp views are private to a cursor
-            _view(mine, name)
-            views.add(name)
-        _run(mine, step.sql, params)
+        if not hasattr(worker, "cursor"):
+            worker.cursor, worker.views = con.cursor(), set()
+            opened.append(worker.cursor)
+        for name in step.reads - worker.views:  # temp views are private to a cursor
+            _view(worker.cursor, name)
+            worker.views.add(name)
+        _run(worker.cursor, step.sql, params)
 
     try:
         with ThreadPoolExecutor(WORKERS) as pool:
@@ -159,8 +158,8 @@ def _run_steps(con: duckdb.DuckDBPyConnection, todo: Sequence[Step], params: dic
                     del running[future]
                     future.result()
     finally:
-        for mine, _ in cursors.values():
-            mine.close()
+        for cursor in opened:
+            cursor.close()
 
 
 def _ready(step: Step, waiting: Sequence[Step], running: Iterable[Step]) -> bool:
