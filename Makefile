@@ -6,7 +6,7 @@ DEMO_DB := var/demo.duckdb
 DEMO_READY := var/demo.ready
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test browser demo bench docs clean
+.PHONY: setup run test test-fast browser demo bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,17 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The whole suite, on every core (pytest-xdist), in a random order: pytest-randomly prints the seed,
+# and `make test PYTEST_ARGS=--randomly-seed=N` repeats an order. The demo warehouse the tests share
+# is built once and kept in var/test-cache (tests/demo_cache.py).
+PYTEST_WORKERS ?= auto
 test: setup browser
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The inner loop: everything but the slow and browser tests.
+test-fast: setup
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not slow and not browser" $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python -m bench.run

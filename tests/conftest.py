@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from market_oversight import store
 from market_oversight.paths import PROJECT_ROOT
 
 REALDATA = PROJECT_ROOT.parent / "shared" / "realdata"
+CHROMIUM = Path("/usr/bin/chromium")
 
 # Sign-in settings for AppTest: the gate needs an [auth] section before it lets anyone in.
 TEST_AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "t" * 48,
@@ -25,6 +27,15 @@ def signed_in(at, email: str = "viewer@council.example", name: str = "Test User"
     return at
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests/browser journeys are marked `browser`, and run on one pytest-xdist worker (`--dist
+    loadgroup`), so that one Streamlit server and one chromium serve them all."""
+    for item in items:
+        if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
@@ -35,3 +46,31 @@ def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.fail(f"real CQC samples not found at {REALDATA} (expected beside the project root)")
     return REALDATA
+
+
+@pytest.fixture(scope="session")
+def empty_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse and casework file with every migration applied and no rows: copy it
+    (tests.demo_cache.copy_warehouse) rather than migrating a new file in every test."""
+    db = tmp_path_factory.mktemp("empty") / "warehouse.duckdb"
+    with store.casework(db):
+        pass
+    with store.warehouse(db, publish=False):
+        pass
+    return db
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright, one for the whole session (Playwright's sync API
+    allows one running instance per thread, so every browser test shares this one and opens a
+    context of its own)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: `make browser` installs Debian's chromium")
+    expect.set_options(timeout=30_000)  # a save reruns the page; on 2 busy cores that can take seconds
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM))
+        yield chromium
+        chromium.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -11,12 +10,12 @@ import pytest
 
 from market_oversight.cli import main
 from market_oversight.demo.build import build_demo
+from tests.demo_cache import demo_with_files
 
 TRUTH = ("select * from demo_truth.location_months order by all",
          "select * from demo_truth.events order by all")
 CASEWORK = ("select * exclude (suspension_id) from placement_suspensions order by all",
             "select * exclude (assessment_id) from quality_assessments order by all")
-TABULAR = importlib.util.find_spec("market_oversight.ingest.tabular") is not None
 
 
 def _rows(path: Path, queries: tuple[str, ...]) -> list[list[tuple]]:
@@ -30,18 +29,28 @@ def _rows(path: Path, queries: tuple[str, ...]) -> list[list[tuple]]:
 def test_demo_command_writes_truth_casework_and_keeps_the_files(tmp_path, capsys):
     # given an empty folder
     db = tmp_path / "demo.duckdb"
-    # when the demo command runs with --files
-    code = main(["demo", "--db", str(db), "--seed", "1", "--files", str(tmp_path / "files")])
+    # when the demo command runs with --files (the tiny market: the same sources, built in seconds)
+    code = main(["demo", "--db", str(db), "--seed", "1", "--scale", "tiny", "--files", str(tmp_path / "files")])
     # then it succeeds, says what it did, and leaves a filled-in template of every source
     out = capsys.readouterr().out
-    assert code == 0 and "demo market 'local' (seed 1): 218 locations" in out
+    assert code == 0 and "demo market 'tiny' (seed 1): 23 locations" in out
     assert (tmp_path / "files" / "cqc_api" / "locations.json").is_file()
-    assert any((tmp_path / "files" / "returns").glob("care_home_returns_2024-01.*"))
+    assert any((tmp_path / "files" / "returns").glob("care_home_returns_2025-01.*"))
     assert list((tmp_path / "files" / "fees").glob("fee_rates_*"))
+    months, _ = _rows(db, TRUTH)
+    assert 0 < len(months) <= 23 * 24  # at most every service in every month of the two years
+    suspensions, visits = _rows(db.with_name("demo.casework.duckdb"), CASEWORK)
+    assert visits and {v[4] for v in visits} == {"demo"}
+    assert {s[3] for s in suspensions} <= {"demo"}
+
+
+def test_the_local_demo_has_every_kind_of_event_and_its_casework():
+    # given the local demo (seed 1), as the suite builds it once
+    db, _, _ = demo_with_files()
     months, events = _rows(db, TRUTH)
-    kinds = {e[2] for e in events}
+    # then its hidden truth holds every kind of event, five years of months, and demo casework
     assert {"downgrade", "closure", "staffing_crisis", "manager_change", "owner_distress",
-            "fee_pressure"} <= kinds
+            "fee_pressure"} <= {e[2] for e in events}
     assert len(months) > 10_000
     suspensions, visits = _rows(db.with_name("demo.casework.duckdb"), CASEWORK)
     assert suspensions and visits
@@ -51,7 +60,7 @@ def test_demo_command_writes_truth_casework_and_keeps_the_files(tmp_path, capsys
 def test_same_seed_twice_gives_the_same_warehouse_content_and_another_seed_does_not(tmp_path):
     a, b, c = (tmp_path / f"{n}.duckdb" for n in "abc")
     for db, seed in ((a, 5), (b, 5), (c, 6)):
-        build_demo(db, seed=seed)
+        build_demo(db, seed=seed, scale="tiny")
     assert _rows(a, TRUTH) == _rows(b, TRUTH) != _rows(c, TRUTH)
     cw = lambda p: _rows(p.with_name(p.stem + ".casework.duckdb"), CASEWORK)  # noqa: E731
     assert cw(a) == cw(b) != cw(c)
@@ -59,9 +68,9 @@ def test_same_seed_twice_gives_the_same_warehouse_content_and_another_seed_does_
 
 def test_building_twice_into_the_same_warehouse_does_not_duplicate(tmp_path):
     db = tmp_path / "w.duckdb"
-    build_demo(db, seed=2)
+    build_demo(db, seed=2, scale="tiny")
     first = _rows(db, TRUTH)
-    build_demo(db, seed=2)
+    build_demo(db, seed=2, scale="tiny")
     assert _rows(db, TRUTH) == first
 
 
@@ -71,13 +80,11 @@ def test_demo_cli_rejects_an_unknown_scale(tmp_path, capsys):
     assert exc.value.code == 2 and "invalid choice" in capsys.readouterr().err
 
 
-def test_demo_register_round_trips_through_the_cqc_importer(tmp_path):
-    # given the demo built with the real CQC importer
-    db = tmp_path / "w.duckdb"
-    summary = build_demo(db, seed=1, files_dir=tmp_path / "files")
-    assert "market_oversight.ingest.cqc" not in summary.not_imported
-    details = [json.loads(p.read_text()) for p in
-               (tmp_path / "files" / "cqc_api" / "location_details").glob("*.json")]
+def test_demo_register_round_trips_through_the_cqc_importer():
+    # given the local demo built with the real CQC importer
+    db, files, summary = demo_with_files()
+    assert "market_oversight.ingest.cqc" not in summary["not_imported"]
+    details = [json.loads(p.read_text()) for p in (files / "cqc_api" / "location_details").glob("*.json")]
     con = duckdb.connect(str(db), read_only=True)
     try:
         # then every location is there, of the right kind and status, with its latest rating
@@ -98,11 +105,9 @@ def test_demo_register_round_trips_through_the_cqc_importer(tmp_path):
         con.close()
 
 
-@pytest.mark.skipif(not TABULAR, reason="the returns importer is not merged into main yet")
-def test_demo_returns_fees_and_benchmarks_round_trip_through_the_importer(tmp_path):
-    db = tmp_path / "w.duckdb"
-    summary = build_demo(db, seed=1)
-    assert summary.not_imported == [] and summary.statuses.get("rejected", 0) == 0
+def test_demo_returns_fees_and_benchmarks_round_trip_through_the_importer():
+    db, _, summary = demo_with_files()
+    assert summary["not_imported"] == [] and summary["statuses"].get("rejected", 0) == 0
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("select count(*) from care_home_returns").fetchone()[0] > 5000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from market_oversight.demo.scales import SCALES
 from market_oversight.paths import resolve_db
 
 
@@ -19,9 +20,10 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         epilog="Example: market-oversight demo --db var/demo.duckdb --seed 1 --files demo_files",
     )
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    demo.add_argument("--scale", choices=("local", "national"), default="local",
+    demo.add_argument("--scale", choices=tuple(SCALES), default="local",
                       help="local: one council, about 220 services, 5 years (default); "
-                           "national: about 30,000 services, 150 councils, 10 years")
+                           "national: about 30,000 services, 150 councils, 10 years; "
+                           "tiny: 23 services, 2 years, built in seconds")
     demo.add_argument("--files", metavar="DIR", type=Path,
                       help="also keep the source files in DIR (a filled-in template of each)")
     demo.add_argument("--judge", choices=("sql", "gx", "auto"), default="sql",

@@ -78,6 +78,8 @@ def _returns_files(market: Market, kind: str, folder: Path) -> list[SourceFile]:
     out = []
     sent_by_period: dict[int, datetime] = {}
     for label, frame in (("", originals), ("_resubmitted", resubmitted)):
+        if frame.is_empty():        # a tiny market may have no resubmission at all
+            continue
         text = returns_text(frame, kind, ids, sim.first_month, rng)
         sent = frame.group_by("t").agg(pl.col("submitted_at").max()).sort("t")
         parts = text.with_columns(frame["t"]).partition_by("t", as_dict=True, maintain_order=True)

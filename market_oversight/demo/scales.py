@@ -1,4 +1,4 @@
-"""The two sizes of demo market, and the fixed calendar they share.
+"""The sizes of demo market, and the fixed calendar they share.
 
 History always ends at the same fixed date so that a build is reproducible whatever the day:
 the last simulated month is October 2026 and the register snapshot is taken on 31 October 2026.
@@ -48,7 +48,12 @@ LOCAL = Scale("local", care_homes=120, home_care=90, other=8, months=60, local_a
 NATIONAL = Scale("national", care_homes=15_600, home_care=14_400, other=600, months=120,
                  local_authorities=150, with_casework=True)
 
-SCALES = {s.name: s for s in (LOCAL, NATIONAL)}
+# A handful of services over two years: the same sources and casework, built in seconds, for
+# trying the commands and for the demo's own reproducibility tests.
+TINY = Scale("tiny", care_homes=12, home_care=9, other=2, months=24, local_authorities=1,
+             with_casework=True)
+
+SCALES = {s.name: s for s in (LOCAL, NATIONAL, TINY)}
 
 # The local demo council is fictional; its two ICB codes are real-looking ONS codes in the
 # E54 range. Postcodes use the unused area "KM" so that no demo address is anyone's real one.

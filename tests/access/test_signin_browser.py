@@ -18,7 +18,6 @@ from market_oversight import audit, store
 from market_oversight.paths import PROJECT_ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
 MANAGER = {"email": "casey@council.example", "name": "Casey Manager"}
 
 
@@ -94,35 +93,34 @@ def app(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
         log.close()
 
 
-def test_sign_in_and_out_through_the_identity_provider(app: tuple[str, Path]) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_sign_in_and_out_through_the_identity_provider(app: tuple[str, Path], browser) -> None:
+    from playwright.sync_api import expect
 
     url, db = app
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page()
-        try:
-            page.goto(url)
-            # Not signed in: the sign-in page only.
-            sign_in = page.get_by_role("button", name="Sign in with your council account")
-            expect(sign_in).to_be_visible(timeout=90_000)
-            expect(page.get_by_role("heading", name="How is the care market doing?")).to_have_count(0)
-            sign_in.click()
-            # The provider's consent form: choose the predefined user.
-            page.get_by_role("button", name="casey").click()
-            expect(page.get_by_role("heading", name="How is the care market doing?")).to_be_visible(timeout=90_000)
-            expect(page.get_by_text("Signed in as Casey Manager (casey@council.example), "
-                                    "contract manager")).to_be_visible()
-            page.reload()  # the same identity token: no second sign-in row
-            expect(page.get_by_role("heading", name="How is the care market doing?")).to_be_visible(timeout=90_000)
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(url)
+        # Not signed in: the sign-in page only.
+        sign_in = page.get_by_role("button", name="Sign in with your council account")
+        expect(sign_in).to_be_visible(timeout=90_000)
+        expect(page.get_by_role("heading", name="How is the care market doing?")).to_have_count(0)
+        sign_in.click()
+        # The provider's consent form: choose the predefined user.
+        page.get_by_role("button", name="casey").click()
+        expect(page.get_by_role("heading", name="How is the care market doing?")).to_be_visible(timeout=90_000)
+        expect(page.get_by_text("Signed in as Casey Manager (casey@council.example), "
+                                "contract manager")).to_be_visible()
+        page.reload()  # the same identity token: no second sign-in row
+        expect(page.get_by_role("heading", name="How is the care market doing?")).to_be_visible(timeout=90_000)
 
-            page.get_by_role("button", name="Sign out").click()
-            end = page.get_by_role("button", name="End session")  # the provider's logout form
-            end.click(timeout=90_000)
-            expect(page.get_by_role("button", name="Sign in with your council account")).to_be_visible(
-                timeout=90_000)
-        finally:
-            browser.close()
+        page.get_by_role("button", name="Sign out").click()
+        end = page.get_by_role("button", name="End session")  # the provider's logout form
+        end.click(timeout=90_000)
+        expect(page.get_by_role("button", name="Sign in with your council account")).to_be_visible(
+            timeout=90_000)
+    finally:
+        context.close()
     rows = [(r[2], r[3]) for r in reversed(audit.recent(db))]
     assert rows == [(MANAGER["email"], "sign_in"), (MANAGER["email"], "sign_out")]
     assert audit.verify_chain(db).intact

@@ -1,9 +1,8 @@
-"""Alerts fixtures: the local demo warehouse (built and scored once per session, copied per test),
+"""Alerts fixtures: the local demo warehouse (scored at six month ends, copied per test),
 a real SMTP server (aiosmtpd) on 127.0.0.1, and a council configuration file pointing at it."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,11 +11,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from market_oversight.config import load_settings
-from market_oversight.demo.build import build_demo
-from market_oversight.paths import casework_path
-from market_oversight.risk import engine
-from market_oversight.risk.thresholds import load_thresholds
+from tests.demo_cache import copy_warehouse, scored_demo
 
 QA = "qa-team@council.example"
 HOME_CARE = "home-care@council.example"
@@ -26,21 +21,15 @@ SCORE_DATES = [date(2026, m, d) for m, d in ((5, 31), (6, 30), (7, 31), (8, 31),
 
 @pytest.fixture(scope="session")
 def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Kingsmere (seed 1), scored at each month end from May to October 2026."""
-    db = tmp_path_factory.mktemp("alerts_demo") / "warehouse.duckdb"
-    build_demo(db, seed=1)
-    settings = load_settings(None)
-    engine.score(db, load_thresholds(None, settings), SCORE_DATES, settings)
-    return db
+    """Kingsmere (seed 1), scored at each month end from May to October 2026: read it, copy it to write."""
+    cached = scored_demo([["--from", SCORE_DATES[0].isoformat(), "--to", SCORE_DATES[-1].isoformat()]])
+    return copy_warehouse(cached, tmp_path_factory.mktemp("alerts_demo") / "warehouse.duckdb")
 
 
 @pytest.fixture
 def demo_db(demo_source: Path, tmp_path: Path) -> Path:
     """A private copy of the demo warehouse and its casework file, free to change."""
-    db = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(demo_source, db)
-    shutil.copyfile(casework_path(demo_source), casework_path(db))
-    return db
+    return copy_warehouse(demo_source, tmp_path / "warehouse.duckdb")
 
 
 @dataclass

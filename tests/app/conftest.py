@@ -1,6 +1,7 @@
-"""The app's tests run every page through AppTest on one demo warehouse, built once per session
+"""The app's tests run every page through AppTest on the demo warehouse, built once for the suite
 with the real demo and score commands (scored twice, three weeks apart, so "new this week" has an
-earlier score to compare with)."""
+earlier score to compare with); each test gets a copy of its own, so what one test writes through
+the app no other test sees."""
 
 from __future__ import annotations
 
@@ -10,20 +11,16 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from market_oversight import cli
 from market_oversight.paths import PROJECT_ROOT
+from tests.demo_cache import copy_warehouse, scored_demo
 
 APP = str(PROJECT_ROOT / "app.py")
 EARLIER_SCORE = "2026-10-06"
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("app") / "warehouse.duckdb"
-    assert cli.main(["demo", "--db", str(db)]) == 0
-    assert cli.main(["score", "--db", str(db), "--as-of", EARLIER_SCORE]) == 0
-    assert cli.main(["score", "--db", str(db)]) == 0
-    return db
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Path:
+    return copy_warehouse(scored_demo([["--as-of", EARLIER_SCORE], []]), tmp_path / "warehouse.duckdb")
 
 
 @pytest.fixture

@@ -16,35 +16,22 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from market_oversight import store
 from market_oversight.paths import PROJECT_ROOT
 from tests.browser.streamlit_page import OUTPUT
+from tests.demo_cache import copy_warehouse, scored_demo
 
-CHROMIUM = Path("/usr/bin/chromium")
 DESKTOP = {"width": 1280, "height": 720}
 EARLIER_SCORE = "2026-10-06"  # three weeks before the demo's latest score
 
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
-            item.add_marker(pytest.mark.browser)
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _command(*args: str, env: dict[str, str]) -> None:
-    done = subprocess.run([sys.executable, "-m", "market_oversight", *args], env=env, cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=300)
-    if done.returncode:
-        pytest.fail(f"market-oversight {' '.join(args)} failed:\n{done.stderr[-3000:]}")
 
 
 @pytest.fixture(scope="session")
@@ -55,14 +42,11 @@ def browser_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory, browser_env: dict[str, str]) -> Path:
-    """The local demo (fictional Kingsmere), scored, built once per session."""
-    db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
-    env = dict(browser_env, MARKET_OVERSIGHT_DB=str(db))
-    _command("demo", "--db", str(db), env=env)
-    _command("score", "--db", str(db), "--as-of", EARLIER_SCORE, env=env)  # so some are "new this week"
-    _command("score", "--db", str(db), env=env)
-    return db
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The local demo (fictional Kingsmere), scored three weeks apart (so some are "new this
+    week"): a copy of the suite's cached one, which the browser sessions may write to."""
+    cached = scored_demo([["--as-of", EARLIER_SCORE], []])
+    return copy_warehouse(cached, tmp_path_factory.mktemp("browser") / "demo.duckdb")
 
 
 @pytest.fixture(scope="session")
@@ -81,8 +65,6 @@ def red_location(demo_db: Path) -> tuple[str, str]:
 @pytest.fixture(scope="session")
 def app_url(demo_db: Path, browser_env: dict[str, str]) -> Iterator[str]:
     """`streamlit run app.py` on a free port of 127.0.0.1, stopped at the end of the session."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: `make browser` installs Debian's chromium")
     port = _free_port()
     OUTPUT.mkdir(parents=True, exist_ok=True)
     log = OUTPUT / "streamlit.log"
@@ -115,15 +97,6 @@ def app_url(demo_db: Path, browser_env: dict[str, str]) -> Iterator[str]:
             server.kill()
             server.wait()
     assert "Traceback" not in log.read_text(), f"the app logged a traceback:\n{log.read_text()[-3000:]}"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    expect.set_options(timeout=30_000)  # a save reruns the page; on 2 busy cores that can take seconds
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM))
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

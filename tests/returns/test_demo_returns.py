@@ -9,17 +9,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from market_oversight.demo.build import build_demo
 from market_oversight.ingest.cqc import ingest_cqc
 from market_oversight.ingest.tabular import IngestOptions, ingest_files
+from tests.demo_cache import demo_with_files
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("demo")
-    db = folder / "demo.duckdb"
-    build_demo(db, seed=1, files_dir=folder / "files")
-    return db, folder / "files"
+def demo() -> tuple[Path, Path]:
+    """The suite's demo warehouse (seed 1) and the source files it was built from: read only."""
+    db, files, _ = demo_with_files()
+    return db, files
 
 
 def _query(db, sql: str, params: dict | None = None) -> list[tuple]:
