@@ -47,7 +47,6 @@ TYPE_WORDS = {
     "financial_year": "a financial year (2025/26)",
 }
 NUMERIC_TYPES = frozenset({"integer", "decimal", "percent", "money"})
-TEMPORAL_TYPES = frozenset({"month", "date", "timestamp"})
 REFERENCES = {"register": ("cqc_locations", "location_id"), "providers": ("cqc_providers", "provider_id")}
 
 
