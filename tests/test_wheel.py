@@ -13,13 +13,12 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from market_oversight.paths import PROJECT_ROOT
-
-pytestmark = pytest.mark.slow
 
 # What the build reads: pyproject.toml maps sql/ and data_contracts/ into the package.
 BUILD_INPUTS = ("pyproject.toml", "README.md", "market_oversight", "sql", "data_contracts")
@@ -69,6 +68,18 @@ def elsewhere(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     return tmp_path, env
 
 
+def test_pyproject_lists_every_package() -> None:
+    # find cannot see the mapped sql/ and data_contracts/, so the packages are written out: a new
+    # subpackage left off the list would be missing from the wheel
+    setuptools = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    on_disk = {".".join(p.parent.relative_to(PROJECT_ROOT).parts)
+               for p in (PROJECT_ROOT / "market_oversight").rglob("*.py") if "__pycache__" not in p.parts}
+    assert set(setuptools["packages"]) == on_disk | set(setuptools["package-dir"])
+    assert setuptools["package-dir"] == {"market_oversight.sql": "sql",
+                                         "market_oversight.data_contracts": "data_contracts"}
+
+
+@pytest.mark.slow
 def test_wheel_ships_the_sql_and_contracts_and_runs_the_jobs(installed: Path,
                                                              elsewhere: tuple[Path, dict[str, str]]) -> None:
     cwd, env = elsewhere
@@ -91,6 +102,7 @@ def test_wheel_ships_the_sql_and_contracts_and_runs_the_jobs(installed: Path,
     assert sorted(p.name for p in cwd.iterdir()) == ["warehouse"]
 
 
+@pytest.mark.slow
 def test_installed_wheel_asks_for_a_warehouse_path(installed: Path, elsewhere: tuple[Path, dict[str, str]]) -> None:
     # given no --db and no $MARKET_OVERSIGHT_DB, the checkout's var/warehouse.duckdb is no default
     cwd, env = elsewhere
