@@ -8,27 +8,27 @@ into a one-line message and a non-zero exit.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
+from market_oversight import audit_commands
+from market_oversight.alerts import commands as alerts_commands
+from market_oversight.analyst import commands as analyst_commands
+from market_oversight.demo import commands as demo_commands
 from market_oversight.errors import MarketOversightError
+from market_oversight.ingest import commands as ingest_commands
+from market_oversight.risk import commands as risk_commands
 
-COMMAND_MODULES = (
-    "market_oversight.ingest.commands",
-    "market_oversight.demo.commands",
-    "market_oversight.risk.commands",
-    "market_oversight.alerts.commands",
-    "market_oversight.analyst.commands",
-    "market_oversight.audit_commands",
-)
+# In the order `--help` lists them.
+COMMAND_MODULES = (ingest_commands, demo_commands, risk_commands, alerts_commands, analyst_commands,
+                   audit_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db", metavar="PATH",
-        help="warehouse file (default: $MARKET_OVERSIGHT_DB, else var/warehouse.duckdb in the project)",
+        help="warehouse file (default: $MARKET_OVERSIGHT_DB, else var/warehouse.duckdb in the checkout)",
     )
     parser = argparse.ArgumentParser(
         prog="market-oversight",
@@ -36,13 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Example: market-oversight demo && market-oversight score",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue  # a command group not built yet
+    for module in COMMAND_MODULES:
         module.add_commands(sub, common)
     return parser
 

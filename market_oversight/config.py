@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from market_oversight.errors import ConfigError
 
-DEFAULTS = Path(__file__).with_name("defaults.toml")
+DEFAULTS = files(__package__) / "defaults.toml"  # package data, shipped in the wheel
 CONFIG_ENV = "MARKET_OVERSIGHT_CONFIG"
 
 
@@ -38,7 +40,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Traversable) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -94,10 +94,6 @@ class UploadRefused(MarketOversightError):
         self.name, self.reason = name, reason
 
 
-class AuditTampered(MarketOversightError):
-    """The audit log's hash chain does not hold: a row was changed, removed or slipped in."""
-
-
 class SignInRefused(MarketOversightError):
     """The identity provider signed someone in, but gave no e-mail address to know them by."""
 

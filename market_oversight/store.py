@@ -22,7 +22,7 @@ import duckdb
 import polars as pl
 
 from market_oversight.errors import StorageError, WarehouseBusy, WarehouseError, WarehouseTooNew
-from market_oversight.paths import SQL_DIR, casework_path, serving_dir
+from market_oversight.paths import casework_path, files_named, serving_dir, sql_dir
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _LOCKED = ("Could not set lock", "Conflicting lock", "database is locked")
@@ -67,7 +67,7 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 @cache
 def sql(name: str) -> str:
     """The text of `sql/<name>.sql`; names come from code, never from users."""
-    path = SQL_DIR / f"{name}.sql"
+    path = sql_dir() / f"{name}.sql"
     if not path.is_file():
         raise WarehouseError(f"missing SQL file {path}")
     return path.read_text(encoding="utf-8")
@@ -76,7 +76,7 @@ def sql(name: str) -> str:
 def migrations(kind: str = "migrations") -> list[tuple[int, str, str]]:
     """(version, file name, text) for every migration of a kind (`migrations` or `casework`)."""
     found = []
-    for path in sorted((SQL_DIR / kind).glob("*.sql")):
+    for path in files_named(sql_dir() / kind, ".sql"):
         m = _MIGRATION_NAME.match(path.name)
         if not m:
             raise WarehouseError(f"migration file {path} is not named NNN_name.sql")
@@ -139,7 +139,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> None:
 
 def _create_marts(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create every view in sql/marts/ as mart.<file stem>; views may read one another."""
-    pending = {p.stem: p.read_text(encoding="utf-8") for p in sorted((SQL_DIR / "marts").glob("*.sql"))}
+    pending = {p.name.removesuffix(".sql"): p.read_text(encoding="utf-8")
+               for p in files_named(sql_dir() / "marts", ".sql")}
     con.execute("create schema if not exists mart")
     while pending:
         progressed, last_error = False, None

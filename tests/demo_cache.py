@@ -93,7 +93,7 @@ def demo_with_files() -> tuple[Path, Path, dict]:
 
         summary = build_demo(folder / "demo.duckdb", seed=SEED, files_dir=folder / "files")
         (folder / "summary.json").write_text(json.dumps(
-            {"statuses": dict(summary.statuses), "not_imported": summary.not_imported,
+            {"statuses": dict(summary.statuses),
              "locations": summary.locations}))
 
     folder = _cached(recipe, build)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from market_oversight import colour
+from tests import colour
 
 
 # Given pairs from Sharma, Wu and Dalal (2005), table 1, with their published CIEDE2000 values

@@ -2,14 +2,15 @@
 
 Colour is never the only cue (each RAG and rating also has its word and a shape, see fmt.rag and
 fmt.rating), but where colour is used it should still work for the 1 in 12 men with a colour-vision
-deficiency. Simulation: Machado, Oliveira and Fernandes (2009), severity 1.0 (see colour.py).
+deficiency. Simulation: Machado, Oliveira and Fernandes (2009), severity 1.0 (see tests/colour.py).
 """
 
 from itertools import combinations
 
 import pytest
 
-from market_oversight import colour, fmt
+from market_oversight import fmt
+from tests import colour
 
 PAGE_BACKGROUND = "#FFFFFF"  # Streamlit's light theme, pinned in .streamlit/config.toml
 TEXT_CONTRAST = 4.5          # WCAG 2.2 SC 1.4.3: the colours are also used for text

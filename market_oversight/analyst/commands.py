@@ -19,7 +19,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     docs.add_argument("--check", action="store_true",
                       help="write nothing; fail if a mart and its YAML disagree or the file is stale")
     docs.add_argument("--output", type=Path, metavar="PATH",
-                      help="where to write the dictionary (default docs/data_dictionary.md)")
+                      help="where to write the dictionary (default docs/data_dictionary.md in the checkout)")
     docs.set_defaults(func=_run_docs)
 
     snap = sub.add_parser(
@@ -36,9 +36,9 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
 
 
 def _run_docs(args: argparse.Namespace) -> int:
-    from market_oversight.analyst.dictionary import DICTIONARY_PATH, check_dictionary, write_dictionary
+    from market_oversight.analyst.dictionary import check_dictionary, dictionary_path, write_dictionary
 
-    path = args.output or DICTIONARY_PATH
+    path = args.output or dictionary_path()
     if args.check:
         check_dictionary(path)
         print(f"{path} is up to date with sql/marts/")

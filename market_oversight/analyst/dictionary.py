@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import yaml
 
 from market_oversight import store
 from market_oversight.errors import MartDocsError
-from market_oversight.paths import PROJECT_ROOT, SQL_DIR
+from market_oversight.paths import files_named, source_checkout, sql_dir
 
-MARTS_DIR = SQL_DIR / "marts"
-DICTIONARY_PATH = PROJECT_ROOT / "docs" / "data_dictionary.md"
 _REQUIRED_KEYS = ("name", "grain", "description", "columns")
 
 
@@ -31,7 +30,7 @@ class MartSpec:
     grain: str
     description: str
     columns: dict[str, str]
-    source: Path
+    source: Traversable
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,20 @@ def _text(value: object) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def read_spec(path: Path) -> MartSpec:
+def marts_dir() -> Traversable:
+    return sql_dir() / "marts"
+
+
+def dictionary_path() -> Path:
+    """docs/data_dictionary.md of the source checkout. An installed wheel has no docs/ (nor any
+    file of ours it should write to), so there the command needs --output."""
+    checkout = source_checkout()
+    if checkout is None:
+        raise MartDocsError("no source checkout to write docs/data_dictionary.md into; give --output PATH")
+    return checkout / "docs" / "data_dictionary.md"
+
+
+def read_spec(path: Traversable) -> MartSpec:
     """One mart's YAML, with every field present and every column described."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -60,8 +72,9 @@ def read_spec(path: Path) -> MartSpec:
     for column, text in columns.items():
         if not _text(text):
             problems.append(f"{path}: column '{column}' has no description")
-    if data.get("name") and data["name"] != path.stem:
-        problems.append(f"{path}: field 'name' is {data['name']!r} but the file is for {path.stem!r}")
+    stem = path.name.removesuffix(".yml")
+    if data.get("name") and data["name"] != stem:
+        problems.append(f"{path}: field 'name' is {data['name']!r} but the file is for {stem!r}")
     if problems:
         raise MartDocsError("\n".join(problems))
     return MartSpec(name=str(data["name"]), grain=_text(data["grain"]),
@@ -69,16 +82,17 @@ def read_spec(path: Path) -> MartSpec:
                     columns={str(k): _text(v) for k, v in columns.items()}, source=path)
 
 
-def read_specs(marts_dir: Path = MARTS_DIR) -> dict[str, MartSpec]:
+def read_specs(folder: Traversable | None = None) -> dict[str, MartSpec]:
     """Every mart's YAML, by name; a view without YAML, or YAML without a view, is an error."""
-    sql_names = {p.stem for p in marts_dir.glob("*.sql")}
-    yml_names = {p.stem for p in marts_dir.glob("*.yml")}
-    problems = [f"{marts_dir / (n + '.sql')}: no {n}.yml beside it" for n in sorted(sql_names - yml_names)]
-    problems += [f"{marts_dir / (n + '.yml')}: no {n}.sql beside it" for n in sorted(yml_names - sql_names)]
+    folder = folder or marts_dir()
+    sql_names = {p.name.removesuffix(".sql") for p in files_named(folder, ".sql")}
+    yml_names = {p.name.removesuffix(".yml") for p in files_named(folder, ".yml")}
+    problems = [f"{folder / (n + '.sql')}: no {n}.yml beside it" for n in sorted(sql_names - yml_names)]
+    problems += [f"{folder / (n + '.yml')}: no {n}.sql beside it" for n in sorted(yml_names - sql_names)]
     specs: dict[str, MartSpec] = {}
     for name in sorted(sql_names & yml_names):
         try:
-            specs[name] = read_spec(marts_dir / f"{name}.yml")
+            specs[name] = read_spec(folder / f"{name}.yml")
         except MartDocsError as exc:
             problems.append(str(exc))
     if problems:
@@ -131,7 +145,7 @@ def check(specs: dict[str, MartSpec], views: dict[str, list[Column]]) -> None:
             problems.append(f"{spec.source}: no view mart.{name} in a fresh warehouse")
             continue
         problems += compare(spec, views[name])
-    problems += [f"view mart.{name} has no YAML in {MARTS_DIR}" for name in sorted(set(views) - set(specs))]
+    problems += [f"view mart.{name} has no YAML in {marts_dir()}" for name in sorted(set(views) - set(specs))]
     if problems:
         raise MartDocsError("\n".join(problems))
 
@@ -177,13 +191,15 @@ def build_dictionary() -> str:
     return render(specs, views)
 
 
-def write_dictionary(path: Path = DICTIONARY_PATH) -> Path:
+def write_dictionary(path: Path | None = None) -> Path:
+    path = path or dictionary_path()
     path.write_text(build_dictionary(), encoding="utf-8")
     return path
 
 
-def check_dictionary(path: Path = DICTIONARY_PATH) -> None:
+def check_dictionary(path: Path | None = None) -> None:
     """Raise MartDocsError when a mart disagrees with its YAML or the committed file is stale."""
+    path = path or dictionary_path()
     expected = build_dictionary()
     try:
         current = path.read_text(encoding="utf-8")

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import yaml
 
 from market_oversight.errors import ConfigError
-from market_oversight.paths import CONTRACTS_DIR
+from market_oversight.paths import contracts_dir, files_named
 
 # Each type: the text pattern a value must match (both compilations use it), and how it is read.
 # Patterns are anchored and written in the regex dialect Python and DuckDB (RE2) share.
@@ -47,7 +47,6 @@ TYPE_WORDS = {
     "financial_year": "a financial year (2025/26)",
 }
 NUMERIC_TYPES = frozenset({"integer", "decimal", "percent", "money"})
-TEMPORAL_TYPES = frozenset({"month", "date", "timestamp"})
 REFERENCES = {"register": ("cqc_locations", "location_id"), "providers": ("cqc_providers", "provider_id")}
 
 
@@ -97,7 +96,7 @@ class Contract:
     freshness: str
     columns: dict[str, Column]
     checks: tuple[dict[str, Any], ...] = field(default=())
-    path: Path | None = None
+    path: Traversable | None = None
 
     @property
     def required_columns(self) -> list[str]:
@@ -116,7 +115,7 @@ class Contract:
         return _rules(self)
 
 
-def _column(name: str, spec: dict[str, Any], source: Path) -> Column:
+def _column(name: str, spec: dict[str, Any], source: Traversable) -> Column:
     kind = spec.get("type", "text")
     if kind not in TYPE_PATTERNS:
         raise ConfigError(f"{source}: column {name} has unknown type {kind!r}")
@@ -130,7 +129,7 @@ def _column(name: str, spec: dict[str, Any], source: Path) -> Column:
     )
 
 
-def read_contract(path: Path) -> Contract:
+def read_contract(path: Traversable) -> Contract:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -148,7 +147,7 @@ def read_contract(path: Path) -> Contract:
 
 @cache
 def contract(dataset: str) -> Contract:
-    path = CONTRACTS_DIR / f"{dataset}.yml"
+    path = contracts_dir() / f"{dataset}.yml"
     if not path.is_file():
         raise ConfigError(f"no data contract for {dataset!r} (expected {path})")
     return read_contract(path)
@@ -156,7 +155,7 @@ def contract(dataset: str) -> Contract:
 
 @cache
 def all_contracts() -> tuple[Contract, ...]:
-    return tuple(read_contract(p) for p in sorted(CONTRACTS_DIR.glob("*.yml")))
+    return tuple(read_contract(p) for p in files_named(contracts_dir(), ".yml"))
 
 
 def contracts_for(command: str) -> list[Contract]:

@@ -3,7 +3,6 @@ the council's casework and the hidden truth."""
 
 from __future__ import annotations
 
-import importlib
 import tempfile
 import time
 from collections import Counter
@@ -13,6 +12,8 @@ from pathlib import Path
 from market_oversight import store
 from market_oversight.demo.market import Market, Sources, generate, write_sources
 from market_oversight.demo.truth import assessments, suspensions, truth_events, truth_months
+from market_oversight.ingest.cqc import ingest_cqc
+from market_oversight.ingest.tabular import ingest_files
 
 
 @dataclass
@@ -29,7 +30,6 @@ class DemoSummary:
     suspensions: int = 0
     assessments: int = 0
     seconds: float = 0.0
-    not_imported: list[str] = field(default_factory=list)  # importers not installed yet
     judge: str | None = None                                # who judged the returns' data contracts
 
     def lines(self) -> list[str]:
@@ -43,36 +43,15 @@ class DemoSummary:
         if self.judge == "sql":
             out.append("data contracts checked by their SQL compilation; `demo --judge gx` has Great "
                        "Expectations judge each file too (about 3 s a file)")
-        out += [f"warning: {what} is not available in this build; its files were written but not imported"
-                for what in self.not_imported]
         return out
-
-
-def _importer(module: str, name: str):
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
 
 
 def import_sources(db: Path, sources: Sources, summary: DemoSummary, judge: str = "sql") -> None:
     """Every source through the same code paths a council's own files take, in arrival order."""
-    ingest_cqc = _importer("market_oversight.ingest.cqc", "ingest_cqc")
-    ingest_files = _importer("market_oversight.ingest.tabular", "ingest_files")
-    results = []
-    if ingest_cqc is None:
-        summary.not_imported.append("market_oversight.ingest.cqc")
-    else:
-        results.append(ingest_cqc(db, str(sources.register), local_authority=None, api_key=None,
-                                  progress=False))
-    if ingest_files is None:
-        summary.not_imported.append("market_oversight.ingest.tabular")
-    else:
-        # One open of the warehouse for every file (each file still its own transaction).
-        results += ingest_files(db, [(f.kind, f.path) for f in sources.files], judge=judge)
-        summary.judge = judge
+    results = [ingest_cqc(db, str(sources.register), local_authority=None, api_key=None, progress=False)]
+    # One open of the warehouse for every file (each file still its own transaction).
+    results += ingest_files(db, [(f.kind, f.path) for f in sources.files], judge=judge)
+    summary.judge = judge
     for r in results:
         summary.statuses[r.status] += 1
         summary.rows_read += r.rows_read

@@ -15,7 +15,6 @@ from market_oversight.demo.scales import (
 )
 
 CARE_HOME, HOME_CARE, OTHER = 0, 1, 2
-KIND_NAMES = np.array(["care_home", "home_care", "other"])
 HSCA_START = 2010 * 12 + 9           # month index of October 2010
 LOCATION_ID_BASE = 8_000_000_000      # demo ids "1-8000000123": outside the range real ids use
 PROVIDER_ID_BASE = 9_000_000_000

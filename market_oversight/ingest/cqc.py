@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,8 +18,8 @@ from market_oversight import store
 from market_oversight.errors import SourceError
 from market_oversight.ingest import batch
 from market_oversight.ingest.batch import LoadResult
-from market_oversight.ingest.cqc_api import (API_KEY_ENV, ApiDocument, ApiExtract, RetryPolicy,
-                                             read_api, read_saved_folder)
+from market_oversight.ingest.cqc_api import (API_KEY_ENV, ApiExtract, RetryPolicy, read_api,
+                                             read_saved_folder)
 from market_oversight.ingest.cqc_api_records import provider_details, staged_from_api
 from market_oversight.ingest.cqc_bulk import read_bulk_table, staged_rows
 from market_oversight.ingest.cqc_rows import CqcColumns, Problem, StagedLocation, normalise_location
@@ -49,22 +48,6 @@ def ingest_cqc(db: Path, source: str, *, local_authority: str | None = None,
                           api_key=api_key or os.environ.get(API_KEY_ENV), progress=progress,
                           retry=retry)
     return load_staged(db, staged, started=started)
-
-
-def ingest_cqc_records(db: Path, locations: Iterable[dict[str, Any]],
-                       providers: Iterable[dict[str, Any]] = (), *, source: str) -> LoadResult:
-    """Import already-parsed CQC API records (the dicts `/locations/{id}` and `/providers/{id}`
-    return), through the same normalising and loading as every other source. `source` names them
-    in ingest_batches. The content hash is taken over the records' canonical JSON."""
-    started = datetime.now()
-    docs = [_doc_from_dict(d, "locationId") for d in locations]
-    provs = {doc.key: doc for doc in (_doc_from_dict(p, "providerId") for p in providers)}
-    return load_staged(db, stage_api(source, ApiExtract(docs, provs)), started=started)
-
-
-def _doc_from_dict(record: dict[str, Any], key: str) -> ApiDocument:
-    return ApiDocument(str(record.get(key) or ""),
-                       json.dumps(record, sort_keys=True, separators=(",", ":")).encode(), record)
 
 
 # --- staging -------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ and the one error boundary that keeps tracebacks off the screen."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import uuid
@@ -18,11 +17,11 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from market_oversight import export, fmt, roles, signin, store
+from market_oversight import export, fmt, roles, signin
 from market_oversight.config import Settings, load_settings
 from market_oversight.errors import MarketOversightError, PermissionDenied
 from market_oversight.paths import resolve_db
-from market_oversight.queries import filters
+from market_oversight.queries import filters, serving
 from market_oversight.queries.filters import MarketFilter
 
 log = logging.getLogger("market_oversight.app")
@@ -48,7 +47,7 @@ _PINNED_COPY = "market_oversight_serving_copy"
 def pin_serving_copy() -> str:
     """Choose the newest published copy for this whole run, so that every query on a page reads
     one state even when a job publishes a newer copy half-way through the page (`run` calls it)."""
-    copy = str(store.current_serving_copy(db_path()))
+    copy = str(serving.newest_copy(db_path()))
     st.session_state[_PINNED_COPY] = copy
     return copy
 
@@ -59,7 +58,7 @@ def serving_copy() -> str:
 
 @st.cache_resource(max_entries=2)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return store.connect(Path(path), read_only=True)
+    return serving.open_read_only(Path(path))
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -69,16 +68,16 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=512, show_spinner=False)
-def _cached_call(copy: str, module: str, name: str, args: tuple, kwargs: tuple) -> Any:
-    function = getattr(importlib.import_module(module), name)
-    return function(_connection(copy).cursor(), *args, **dict(kwargs))
+def _cached_call(copy: str, query: str, args: tuple, kwargs: tuple, _function: Callable[..., Any]) -> Any:
+    # `query` (the function's qualified name) keys the cache; Streamlit does not hash `_function`.
+    return _function(_connection(copy).cursor(), *args, **dict(kwargs))
 
 
 def load(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call a query function of `market_oversight.queries` on the serving copy, cached by its
     parameters and by the copy's path (so a newly published copy is never answered from the cache)."""
-    return _cached_call(serving_copy(), function.__module__, function.__name__, args,
-                        tuple(sorted(kwargs.items())))
+    return _cached_call(serving_copy(), f"{function.__module__}.{function.__qualname__}", args,
+                        tuple(sorted(kwargs.items())), function)
 
 
 # ---- who is using the app ------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import json
 import duckdb
 import polars as pl
 
-from market_oversight.ingest.quarantine import as_export
 from market_oversight.queries.filters import mart_exists
+from market_oversight.queries.quarantine import as_export
 from market_oversight.store import frame, sql
 
 

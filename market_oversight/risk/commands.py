@@ -6,9 +6,13 @@ import argparse
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from market_oversight.errors import RiskError
 from market_oversight.paths import resolve_db
+
+if TYPE_CHECKING:
+    from market_oversight.config import Settings
 
 
 def _date(text: str) -> date:
@@ -117,15 +121,10 @@ def _run_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def publish_analyst_snapshot(db: Path, settings) -> Path | None:
-    """After scoring, publish the analysts' read-only snapshot so that notebooks see the new scores.
+def publish_analyst_snapshot(db: Path, settings: Settings) -> Path:
+    """After scoring, publish the analysts' read-only snapshot so that notebooks see the new scores."""
+    from market_oversight.analyst.snapshot import publish_snapshot
 
-    The hook for market_oversight.analyst: when this build has no `publish_snapshot` there, scoring
-    still succeeds and nothing is published (None)."""
-    try:
-        from market_oversight.analyst import publish_snapshot
-    except ImportError:
-        return None
     return publish_snapshot(db, settings=settings)
 
 

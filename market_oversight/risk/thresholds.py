@@ -6,15 +6,16 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from market_oversight.config import Settings, _merge, read_toml
 from market_oversight.errors import ConfigError
-from market_oversight.paths import SQL_DIR
+from market_oversight.paths import sql_dir
 from market_oversight.vocab import RAG
 
-DEFAULT_THRESHOLDS = Path(__file__).with_name("thresholds.toml")
+DEFAULT_THRESHOLDS = files(__package__) / "thresholds.toml"  # package data, shipped in the wheel
 DOMAINS = ("quality", "sustainability", "impact")
 LIKELIHOOD_DOMAINS = ("quality", "sustainability")
 # Keys that describe an indicator rather than parameterise its SQL.
@@ -93,7 +94,7 @@ def _parse(data: dict[str, Any], source: str) -> Thresholds:
             raise ConfigError(f"{source}: [indicators.{name}] domain must be one of {', '.join(DOMAINS)}")
         if not isinstance(spec.get("points"), (int, float)) or spec["points"] < 0:
             raise ConfigError(f"{source}: [indicators.{name}] points must be a number >= 0")
-        if not (SQL_DIR / "indicators" / f"{name}.sql").is_file():
+        if not (sql_dir() / "indicators" / f"{name}.sql").is_file():
             raise ConfigError(f"{source}: [indicators.{name}] has no SQL file sql/indicators/{name}.sql")
         if not spec.get("enabled", True):
             continue

@@ -11,8 +11,9 @@ from market_oversight.analyst import dictionary
 from market_oversight.analyst.dictionary import Column, MartSpec
 from market_oversight.cli import main
 from market_oversight.errors import MartDocsError
+from market_oversight.paths import files_named
 
-MARTS = sorted(p.stem for p in dictionary.MARTS_DIR.glob("*.sql"))
+MARTS = sorted(p.name.removesuffix(".sql") for p in files_named(dictionary.marts_dir(), ".sql"))
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +47,7 @@ def test_committed_dictionary_is_current() -> None:
 
 def test_dictionary_lists_every_column_with_its_type(specs: dict[str, MartSpec],
                                                      fresh_views: dict[str, list[Column]]) -> None:
-    text = dictionary.DICTIONARY_PATH.read_text(encoding="utf-8")
+    text = dictionary.dictionary_path().read_text(encoding="utf-8")
     for mart, columns in fresh_views.items():
         assert f"## mart.{mart}\n" in text
         assert f"**Grain:** {specs[mart].grain}" in text
@@ -101,4 +102,4 @@ def test_docs_command_writes_then_checks(tmp_path: Path, capsys: pytest.CaptureF
     assert "out of date" in capsys.readouterr().err
     assert main(["docs", "--output", str(out)]) == 0
     assert main(["docs", "--check", "--output", str(out)]) == 0
-    assert out.read_text(encoding="utf-8") == dictionary.DICTIONARY_PATH.read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == dictionary.dictionary_path().read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ import duckdb
 from market_oversight.cli import main
 from market_oversight.ingest.batch import LoadResult
 from market_oversight.ingest.tabular import IngestOptions, ingest_file
-from market_oversight.paths import SQL_DIR
+from market_oversight.paths import sql_dir
 
 from .conftest import CARE_HOME, FEE_RATE, HOME_CARE, write_csv
 
@@ -152,11 +152,11 @@ def test_expected_returns_on_time_late_missing_and_the_due_day_setting(db, tmp_p
 
 
 def test_the_due_date_rule_has_one_definition():
-    macro_users = [p for p in (SQL_DIR / "marts" / "expected_returns.sql",
-                               SQL_DIR / "indicators" / "late_missing_returns.sql")
+    macro_users = [p for p in (sql_dir() / "marts" / "expected_returns.sql",
+                               sql_dir() / "indicators" / "late_missing_returns.sql")
                    if "return_due_date(" in p.read_text(encoding="utf-8")]
     assert len(macro_users) == 2
-    assert "interval 1 month" not in (SQL_DIR / "indicators" / "late_missing_returns.sql").read_text(
+    assert "interval 1 month" not in (sql_dir() / "indicators" / "late_missing_returns.sql").read_text(
         encoding="utf-8").split("due as (")[1].split(")")[0]
 
 
@@ -177,7 +177,7 @@ def test_returns_marts_are_documented_column_by_column(db):
 
     for name in ("care_home_returns", "home_care_returns", "fee_rates", "benchmarks", "expected_returns",
                  "ingest_batches", "quarantine"):
-        doc = yaml.safe_load((SQL_DIR / "marts" / f"{name}.yml").read_text(encoding="utf-8"))
+        doc = yaml.safe_load((sql_dir() / "marts" / f"{name}.yml").read_text(encoding="utf-8"))
         columns = [c for (c,) in _query(db, "select column_name from information_schema.columns "
                                             "where table_schema = 'mart' and table_name = $n "
                                             "order by ordinal_position", {"n": name})]

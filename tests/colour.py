@@ -1,6 +1,6 @@
 """Colour arithmetic for accessibility checks: WCAG contrast, colour-vision deficiency, colour difference.
 
-Used by the palette tests (and anyone choosing a colour) to show that the RAG and rating colours
+Test tooling: tests/test_palette.py uses it (as can anyone choosing a colour) to show that the RAG and rating colours
 can be read against the page and told apart by people with the common colour-vision deficiencies.
 
 Sources:
