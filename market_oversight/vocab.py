@@ -13,6 +13,10 @@ RATING_RANK = {"Outstanding": 4, "Good": 3, "Requires improvement": 2, "Inadequa
 
 SERVICE_KINDS = ("care_home", "home_care", "other")
 RAG = ("red", "amber", "green")
+# Events a backtest can count (thresholds.toml [backtest] event_types): a downgrade to Requires
+# improvement or Inadequate, a closure (the location deregistered), a placement suspension.
+# sql/risk/events_observed.sql emits each; the demo's hidden truth uses the same names.
+EVENT_TYPES = ("downgrade", "closure", "suspension")
 
 _UNRATED = {
     "not rated", "no published rating", "inspected but not rated",
