@@ -13,11 +13,19 @@ RATING_RANK = {"Outstanding": 4, "Good": 3, "Requires improvement": 2, "Inadequa
 
 SERVICE_KINDS = ("care_home", "home_care", "other")
 RAG = ("red", "amber", "green")
+# Events a backtest can count (thresholds.toml [backtest] event_types): a downgrade to Requires
+# improvement or Inadequate, a closure (the location deregistered), a placement suspension.
+# sql/risk/events_observed.sql emits each; the demo's hidden truth uses the same names.
+EVENT_TYPES = ("downgrade", "closure", "suspension")
 
 _UNRATED = {
     "not rated", "no published rating", "inspected but not rated",
     "insufficient evidence to rate", "not yet rated", "unrated", "no rating",
 }
+# Compliance judgements from before CQC's ratings began (October 2014): real API histories still
+# carry them in `historicRatings`. They are not ratings, so the import sets them aside.
+LEGACY_RATINGS = ("No action", "Compliance action")
+_LEGACY_BY_KEY = {r.lower(): r for r in LEGACY_RATINGS}
 _RATING_BY_KEY = {r.lower(): r for r in RATINGS}
 _KEY_QUESTION_ALIASES = {
     "overall": "overall", "safe": "safe", "effective": "effective", "caring": "caring",
@@ -37,6 +45,12 @@ def normalise_rating(text: str | None) -> str | None:
     if key in _RATING_BY_KEY:
         return _RATING_BY_KEY[key]
     raise ValueError(f"unknown rating {text!r}; expected one of {', '.join(RATINGS)}")
+
+
+def is_legacy_rating(text: str | None) -> bool:
+    """True for a compliance judgement from before the ratings (`No action`, `Compliance action`),
+    in any case or spacing."""
+    return re.sub(r"\s+", " ", str(text or "")).strip().lower() in _LEGACY_BY_KEY
 
 
 def normalise_key_question(text: str) -> str:

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from market_oversight.errors import SourceError, UnknownSourceFormat
-from market_oversight.ingest.cqc import ingest_cqc
+from market_oversight.ingest.cqc import ingest_cqc, ingest_cqc_records
 from market_oversight.ingest.cqc_api import CqcApiError, RetryPolicy
 from tests.cqc_api_server import API_KEY, FakeCqcApi
 
@@ -232,3 +232,36 @@ def test_a_missing_source_is_a_source_error(db_path, tmp_path):
     with pytest.raises(SourceError, match="no such file or folder"):
         ingest_cqc(db_path, str(tmp_path / "nowhere.csv"), local_authority=None, api_key=None,
                    progress=False)
+
+
+def test_legacy_ratings_are_set_aside_counted_and_listed_while_the_location_loads(db_path):
+    # given an API record whose 2014 report is a compliance judgement, not a rating
+    record = {
+        "locationId": "1-000000001", "providerId": "1-000000002", "name": "Beech House",
+        "careHome": "Y", "registrationStatus": "Registered", "registrationDate": "2011-01-04",
+        "currentRatings": {"reportDate": "2019-05-01", "overall": {"rating": "Good", "reportDate": "2019-05-01"}},
+        "historicRatings": [{"reportDate": "2014-06-25", "overall": {
+            "rating": "No action", "keyQuestionRatings": [{"name": "Safe", "rating": "Compliance action"}]}}],
+    }
+    # when it is imported, and then again
+    first = ingest_cqc_records(db_path, [record], source="hand-made")
+    again = ingest_cqc_records(db_path, [record], source="hand-made")
+    # then the location and its rating load, the batch counts the two words set aside and the
+    # quarantine lists them under the location (not counted as a quarantined row)
+    assert (first.rows_read, first.rows_loaded, first.rows_quarantined, first.ratings_set_aside) == (1, 1, 0, 2)
+    assert "2 ratings set aside" in first.summary()
+    assert (again.status, again.ratings_set_aside) == ("already_loaded", 2)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        ratings = con.execute("select report_date, key_question, rating from mart.ratings").fetchall()
+        batch = con.execute("select rows_quarantined, ratings_set_aside from mart.ingest_batches "
+                            "where dataset = 'cqc_register'").fetchall()
+        quarantined = con.execute("select location_id, provider_id, rules, raw from mart.quarantine").fetchall()
+    finally:
+        con.close()
+    assert ratings == [(date(2019, 5, 1), "overall", "Good")]
+    assert batch == [(0, 2)]
+    assert [q[:3] for q in quarantined] == [("1-000000001", "1-000000002", ["legacy_rating", "legacy_rating"])]
+    assert json.loads(quarantined[0][3]) == {
+        "historicRatings[0].overall.rating": "No action",
+        "historicRatings[0].overall.keyQuestionRatings[0].rating": "Compliance action"}

@@ -69,7 +69,9 @@ GOOD_ROWS = [
 ]
 BAD_ROWS = [
     hsca_row(id="", name="No ID Home", rating="Good", published="01/02/2024"),
-    hsca_row(id="1-100000006", name="Bad Rating Home", rating="Excellent", published="01/02/2024"),
+    # an unknown rating alone sets only the rating aside; with an impossible date it is listed too
+    hsca_row(id="1-100000006", name="Bad Rating Home", start="30/02/2019", rating="Excellent",
+             published="01/02/2024"),
     hsca_row(id="1-100000007", name="Bad Date Home", start="31/31/2020", rating="Good"),
 ]
 
@@ -162,9 +164,32 @@ def test_hsca_file_with_banner_is_normalised(db_path, tmp_path, writer, suffix):
     quarantined = query(db_path, "select row_number, location_id, rules, messages from quarantine "
                                  "order by row_number")
     assert [(r[0], r[1], r[2]) for r in quarantined] == [
-        (5, None, ["missing_location_id"]), (6, "1-100000006", ["unknown_rating"]),
+        (5, None, ["missing_location_id"]), (6, "1-100000006", ["bad_date", "unknown_rating"]),
         (7, "1-100000007", ["bad_date"])]
-    assert "Excellent" in quarantined[1][3][0] and "31/31/2020" in quarantined[2][3][0]
+    assert "Excellent" in quarantined[1][3][1] and "31/31/2020" in quarantined[2][3][0]
+    assert result.ratings_set_aside == 0  # only those of stored locations count
+
+
+def test_an_unknown_rating_word_sets_aside_that_rating_only(db_path, tmp_path):
+    # given a bulk file whose second care home has an overall rating CQC never gives
+    rows = [GOOD_ROWS[0], hsca_row(id="1-100000006", start="01/04/2012", home="Y", name="Ash Lodge",
+                                   rating="Excellent", published="01/02/2024", provider="1-200000001")]
+    source = write_csv(tmp_path / "hsca.csv", rows)
+    # when it is imported
+    result = ingest_cqc(db_path, str(source), local_authority=None, api_key=None, progress=False)
+    # then both homes load, the word is counted and kept in the quarantine, and is not a rating
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined, result.ratings_set_aside) \
+        == (2, 2, 0, 1)
+    assert query(db_path, "select location_name, latest_overall_rating from mart.locations "
+                          "where location_id = '1-100000006'") == [("Ash Lodge", None)]
+    assert query(db_path, "select ratings_set_aside from mart.ingest_batches "
+                          "where dataset = 'cqc_register'") == [(1,)]
+    [(row, rules, raw, messages)] = query(db_path, "select row_number, rules, raw, messages "
+                                                   "from mart.quarantine")
+    assert (row, rules) == (2, ["unknown_rating"])
+    assert raw == '{"Location Latest Overall Rating": "Excellent"}'
+    assert "'Excellent'" in messages[0] and "report of 2024-02-01" in messages[0]
+    assert "the location and its other ratings were loaded" in messages[0]
 
 
 def test_same_file_twice_changes_nothing(db_path, tmp_path):

@@ -1,4 +1,4 @@
-"""The value parsers every CQC source shares."""
+"""The value parsers and the normaliser every CQC source shares."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from datetime import date, datetime
 import pytest
 
 from market_oversight import vocab
-from market_oversight.ingest.cqc_rows import parse_date, parse_flag, parse_int, text
+from market_oversight.ingest.cqc_api_records import staged_from_api
+from market_oversight.ingest.cqc_rows import (NormalisedLocation, normalise_location, parse_date, parse_flag,
+                                              parse_int, text)
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -55,3 +57,59 @@ def test_kinds_and_statuses():
     assert vocab.normalise_registration_status("DEREGISTERED") == "Deregistered"
     with pytest.raises(ValueError):
         vocab.normalise_registration_status("Suspended-ish")
+
+
+def api_record_with_a_pre_2014_history() -> dict:
+    """A care home as the API gives it: rated Good now, Requires improvement in 2016, and a 2014
+    compliance judgement (not a rating) in its history, one key question of which was rated."""
+    return {
+        "locationId": "1-000000001", "providerId": "1-000000002", "name": "Beech House",
+        "careHome": "Y", "registrationStatus": "Registered", "registrationDate": "2011-01-04",
+        "currentRatings": {"reportDate": "2019-05-01", "overall": {
+            "rating": "Good", "reportDate": "2019-05-01",
+            "keyQuestionRatings": [{"name": "Safe", "rating": "Good", "reportDate": "2019-05-01"}]}},
+        "historicRatings": [
+            {"reportDate": "2016-03-02", "overall": {
+                "rating": "Requires improvement",
+                "keyQuestionRatings": [{"name": "Safe", "rating": "Inadequate"}]}},
+            {"reportDate": "2014-06-25", "overall": {
+                "rating": "Compliance action",
+                "keyQuestionRatings": [{"name": "Safe", "rating": "No action"},
+                                       {"name": "Caring", "rating": "Good"}]}},
+        ],
+    }
+
+
+def test_a_legacy_rating_word_sets_aside_that_rating_and_the_location_loads():
+    # given an API record whose history holds pre-2014 compliance judgements
+    staged = staged_from_api(api_record_with_a_pre_2014_history(), 7, "saved/location_1-000000001.json")
+    # when it is normalised
+    result = normalise_location(staged)
+    # then the location and its real ratings are kept, and only the two judgements are set aside,
+    # each saying where it was read and which report it belongs to
+    assert isinstance(result, NormalisedLocation)
+    assert result.values["location_id"] == "1-000000001"
+    assert sorted((d, q, r) for d, q, r, _ in result.ratings) == [
+        (date(2014, 6, 25), "caring", "Good"),
+        (date(2016, 3, 2), "overall", "Requires improvement"), (date(2016, 3, 2), "safe", "Inadequate"),
+        (date(2019, 5, 1), "overall", "Good"), (date(2019, 5, 1), "safe", "Good")]
+    assert [(s.rule, s.field, s.word) for s in result.set_aside] == [
+        ("legacy_rating", "historicRatings[1].overall.rating", "Compliance action"),
+        ("legacy_rating", "historicRatings[1].overall.keyQuestionRatings[0].rating", "No action")]
+    assert "(Safe, report of 2014-06-25 in saved/location_1-000000001.json)" in result.set_aside[1].message
+
+
+def test_a_location_quarantined_for_another_reason_lists_its_legacy_ratings_too():
+    # given the same record with an impossible registration date
+    record = api_record_with_a_pre_2014_history() | {"registrationDate": "2011-02-30"}
+    # when it is normalised
+    problems = normalise_location(staged_from_api(record, 1))
+    # then it is not stored, and every reason is given, the set-aside ratings among them
+    assert [p.rule for p in problems] == ["bad_date", "legacy_rating", "legacy_rating"]
+
+
+@pytest.mark.parametrize("word", ["No action", "compliance  ACTION"])
+def test_legacy_words_are_known_and_are_not_ratings(word):
+    assert vocab.is_legacy_rating(word)
+    with pytest.raises(ValueError, match="unknown rating"):
+        vocab.normalise_rating(word)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from market_oversight import store
+
 
 @dataclass(frozen=True)
 class LoadResult:
@@ -21,6 +23,7 @@ class LoadResult:
     rows_loaded: int
     rows_quarantined: int
     message: str | None = None
+    ratings_set_aside: int = 0  # ratings not stored (not ratings) of locations that were (CQC only)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -28,6 +31,8 @@ class LoadResult:
     def summary(self) -> str:
         text = (f"{self.dataset}: {self.status} (batch {self.batch_id}): {self.rows_read} rows read, "
                 f"{self.rows_loaded} loaded, {self.rows_quarantined} quarantined")
+        if self.ratings_set_aside:
+            text += f", {self.ratings_set_aside} ratings set aside (see the quarantine)"
         return f"{text}; {self.message}" if self.message else text
 
 
@@ -52,27 +57,23 @@ def new_batch_id() -> str:
 
 def previous_load(con: duckdb.DuckDBPyConnection, dataset: str, content_hash: str) -> LoadResult | None:
     """The earlier successful load of exactly these bytes, if any."""
-    row = con.execute(
-        "select batch_id, rows_read, rows_loaded, rows_quarantined from ingest_batches "
-        "where dataset = $d and content_hash = $h and status = 'loaded' order by started_at limit 1",
-        {"d": dataset, "h": content_hash},
-    ).fetchone()
+    row = con.execute(store.sql("ingest/previous_load"), {"d": dataset, "h": content_hash}).fetchone()
     if row is None:
         return None
     return LoadResult(dataset, row[0], "already_loaded", row[1], row[2], row[3],
-                      "the same content was loaded before")
+                      "the same content was loaded before", ratings_set_aside=row[4])
 
 
 def record_batch(con: duckdb.DuckDBPyConnection, result: LoadResult, *, source: str, content_hash: str,
                  started_at: datetime, snapshot_date: date | None = None,
                  validation: dict | None = None) -> None:
     con.execute(
-        "insert into ingest_batches values ($batch_id, $dataset, $source, $hash, $status, $read, "
-        "$loaded, $quarantined, $snapshot, $started, current_timestamp::timestamp, $validation, $message)",
+        store.sql("ingest/record_batch"),
         {
             "batch_id": result.batch_id, "dataset": result.dataset, "source": source,
             "hash": content_hash, "status": result.status, "read": result.rows_read,
             "loaded": result.rows_loaded, "quarantined": result.rows_quarantined,
+            "set_aside": result.ratings_set_aside,
             "snapshot": snapshot_date, "started": started_at,
             "validation": json.dumps(validation) if validation is not None else None,
             "message": result.message,

@@ -74,7 +74,7 @@ def stage_api(source: str, extract: ApiExtract) -> Staged:
             unreadable[n] = doc.problem or "unreadable record"
             rows.append(StagedLocation(n, {"locationId": doc.key}, {"location_id": doc.key}))
         else:
-            rows.append(staged_from_api(doc.data, n))
+            rows.append(staged_from_api(doc.data, n, doc.where))
     providers = {pid: provider_details(doc.data) for pid, doc in extract.providers.items() if doc.data}
     return Staged(source, _api_hash(extract), rows, providers, unreadable)
 
@@ -117,6 +117,8 @@ def normalise(staged: Staged) -> tuple[CqcColumns, int]:
             cols.add_problems(row, result, json.dumps(row.raw, default=str))
             continue
         cols.add_location(result)
+        if result.set_aside:
+            cols.add_set_aside(row, result.set_aside)
         pid = result.values["provider_id"]
         cols.add_provider(pid, staged.providers.get(pid or ""))
     for pid, details in staged.providers.items():  # providers the source describes, located or not
@@ -131,10 +133,11 @@ def load_staged(db: Path, staged: Staged, *, started: datetime) -> LoadResult:
             return earlier
         cols, rows_read = normalise(staged)
         snapshot = max(cols.dates, default=None) or started.date()
-        loaded = rows_read - len(cols.quarantine)
+        loaded = rows_read - cols.rows_quarantined
         result = LoadResult(DATASET, batch.new_batch_id(), "loaded" if loaded else "rejected",
-                            rows_read, loaded, len(cols.quarantine),
-                            None if loaded else "no row could be loaded; see the quarantine")
+                            rows_read, loaded, cols.rows_quarantined,
+                            None if loaded else "no row could be loaded; see the quarantine",
+                            ratings_set_aside=cols.ratings_set_aside)
         with store.transaction(con):
             batch.record_batch(con, result, source=staged.source, content_hash=staged.content_hash,
                                started_at=started, snapshot_date=snapshot)

@@ -45,6 +45,7 @@ class ApiDocument:
     raw: bytes | None
     data: dict[str, Any] | None
     problem: str | None = None
+    where: str | None = None           # the saved file or URL it was read from
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,11 @@ def _listing_ids(page: dict[str, Any], where: str) -> list[str]:
 
 def _document(key: str, raw: bytes | None, where: str) -> ApiDocument:
     if raw is None:
-        return ApiDocument(key, None, None, f"{where}: no record (the listing names it)")
+        return ApiDocument(key, None, None, f"{where}: no record (the listing names it)", where)
     try:
-        return ApiDocument(key, raw, _parse_json(raw, where))
+        return ApiDocument(key, raw, _parse_json(raw, where), where=where)
     except UnknownSourceFormat as exc:
-        return ApiDocument(key, raw, None, str(exc))
+        return ApiDocument(key, raw, None, str(exc), where)
 
 
 def _progress(total: int, what: str, enabled: bool):

@@ -35,11 +35,13 @@ def _ratings_of(block: dict[str, Any], date: Any, link_id: Any, links: dict[str,
         return []  # service/population-group ratings only (GP and hospital reports): not kept
     date = overall.get("reportDate") or date
     link_id = overall.get("reportLinkId") or link_id
-    out = [RawRating("overall", overall.get("rating"), date, _link(link_id, links), f"{where}.overall")]
-    for kq in overall.get("keyQuestionRatings") or []:
+    out = [RawRating("overall", overall.get("rating"), date, _link(link_id, links),
+                     f"{where}.overall.rating")]
+    for n, kq in enumerate(overall.get("keyQuestionRatings") or []):
         out.append(RawRating(
             kq.get("name") or "", kq.get("rating"), kq.get("reportDate") or date,
-            _link(kq.get("reportLinkId") or link_id, links), f"{where}.keyQuestionRatings",
+            _link(kq.get("reportLinkId") or link_id, links),
+            f"{where}.overall.keyQuestionRatings[{n}].rating",
         ))
     return out
 
@@ -49,9 +51,9 @@ def api_ratings(record: dict[str, Any]) -> list[RawRating]:
     links = _report_links(record)
     current = record.get("currentRatings") or {}
     out = _ratings_of(current, current.get("reportDate"), None, links, "currentRatings")
-    for entry in record.get("historicRatings") or []:
+    for n, entry in enumerate(record.get("historicRatings") or []):
         out += _ratings_of(entry, entry.get("reportDate"), entry.get("reportLinkId"), links,
-                           "historicRatings")
+                           f"historicRatings[{n}]")
     return out
 
 
@@ -74,7 +76,7 @@ def _primary_category(record: dict[str, Any]) -> str | None:
     return chosen.get("name")
 
 
-def staged_from_api(record: dict[str, Any], row_number: int) -> StagedLocation:
+def staged_from_api(record: dict[str, Any], row_number: int, source: str | None = None) -> StagedLocation:
     fields = {
         "location_id": record.get("locationId"),
         "provider_id": record.get("providerId"),
@@ -105,6 +107,7 @@ def staged_from_api(record: dict[str, Any], row_number: int) -> StagedLocation:
         specialisms=[s["name"] for s in record.get("specialisms") or [] if isinstance(s, dict)
                      and s.get("name")],
         ratings=api_ratings(record),
+        source=source,
     )
 
 

@@ -2,11 +2,15 @@
 
 Each reader turns what it read into a `StagedLocation`: canonical field names, values still as read.
 `normalise_location` turns that into typed values, or into a list of problems (rule, field, message)
-for the quarantine. `CqcColumns` gathers the results column by column for a fast columnar insert.
+for the quarantine. A rating that is not a rating (a pre-2014 compliance judgement, an unknown word)
+is set aside on its own: the location and its other ratings load, and the quarantine keeps a row
+naming what was set aside. `CqcColumns` gathers the results column by column for a fast columnar
+insert.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,7 +34,7 @@ class RawRating(NamedTuple):
     rating: Any
     report_date: Any          # None: the source gives no date (stored as observed at the snapshot)
     report_link: str | None
-    field: str                # where it was read, for messages
+    field: str                # where it was read (a JSON path or a column), for messages
 
 
 @dataclass
@@ -43,12 +47,21 @@ class StagedLocation:
     ratings: list[RawRating] = field(default_factory=list)
     blank_flags_false: bool = False             # bulk files: a blank Y/blank flag means "no"
     provider: dict[str, Any] | None = None      # provider_name, ownership_type, companies_house_number
+    source: str | None = None                   # the file or URL the record came from, if not the row's
 
 
 class Problem(NamedTuple):
     rule: str
     field: str
     message: str
+
+
+class SetAsideRating(NamedTuple):
+    """One rating not stored because it is not a rating; its location loads without it."""
+    rule: str       # legacy_rating | unknown_rating | unknown_key_question
+    field: str      # where it was read
+    word: Any       # the value as read
+    message: str    # what is wrong and where (what became of it depends on the location)
 
 
 # --- value parsers: each raises ValueError with what it expected ---------------------------------
@@ -140,6 +153,7 @@ def parse_float(value: Any) -> float | None:
 class NormalisedLocation(NamedTuple):
     values: dict[str, Any]                       # cqc_locations columns (without snapshot/batch)
     ratings: list[tuple[date | None, str, str, str | None]]  # (report_date, key_question, rating, link)
+    set_aside: tuple[SetAsideRating, ...] = ()   # ratings not stored
 
 
 def _parse(fields: dict[str, Any], name: str, parser, problems: list[Problem], rule: str, **kw) -> Any:
@@ -171,9 +185,9 @@ def normalise_location(staged: StagedLocation) -> NormalisedLocation | list[Prob
                     "unknown_status")
     if status is None:
         status = "Deregistered" if dereg_date else "Registered"
-    ratings = _normalise_ratings(staged.ratings, problems)
-    if problems:
-        return problems
+    ratings, set_aside = _normalise_ratings(staged, problems)
+    if problems:  # a location not stored keeps every reason, the set-aside ratings among them
+        return problems + [Problem(r.rule, r.field, r.message) for r in set_aside]
     values = {
         "location_id": location_id,
         "provider_id": text(f.get("provider_id")),
@@ -198,28 +212,48 @@ def normalise_location(staged: StagedLocation) -> NormalisedLocation | list[Prob
         "specialisms": staged.specialisms,
         "dual_registration_primary_id": text(f.get("dual_registration_primary_id")),
     }
-    return NormalisedLocation(values, ratings)
+    return NormalisedLocation(values, ratings, tuple(set_aside))
 
 
-def _normalise_ratings(raw: list[RawRating], problems: list[Problem]):
-    out, seen = [], set()
-    for r in raw:
-        try:
-            rating = vocab.normalise_rating(r.rating)
-            key_question = vocab.normalise_key_question(r.key_question)
-        except ValueError as exc:
-            problems.append(Problem("unknown_rating", r.field, str(exc)))
-            continue
+def _normalise_ratings(staged: StagedLocation, problems: list[Problem]):
+    out, seen, set_aside = [], set(), []
+    for r in staged.ratings:
         try:
             report_date = parse_date(r.report_date)
         except ValueError as exc:
             problems.append(Problem("bad_date", r.field, str(exc)))
             continue
-        if rating is None or (report_date, key_question) in seen:
-            continue  # blank, or the same report and key question given twice (first, the current, wins)
+        try:
+            rating = vocab.normalise_rating(r.rating)
+        except ValueError as exc:
+            if vocab.is_legacy_rating(r.rating):
+                why = f"{r.rating!r} is a compliance judgement from before CQC's ratings, not a rating"
+                set_aside.append(_set_aside(staged, r, report_date, "legacy_rating", r.rating, why))
+            else:
+                set_aside.append(_set_aside(staged, r, report_date, "unknown_rating", r.rating, str(exc)))
+            continue
+        if rating is None:
+            continue  # blank
+        try:
+            key_question = vocab.normalise_key_question(r.key_question)
+        except ValueError as exc:
+            set_aside.append(_set_aside(staged, r, report_date, "unknown_key_question",
+                                        r.key_question, str(exc)))
+            continue
+        if (report_date, key_question) in seen:
+            continue  # the same report and key question given twice (first, the current, wins)
         seen.add((report_date, key_question))
         out.append((report_date, key_question, rating, text(r.report_link)))
-    return out
+    return out, set_aside
+
+
+def _set_aside(staged: StagedLocation, r: RawRating, report_date: date | None, rule: str, word: Any,
+               why: str) -> SetAsideRating:
+    """With what a data officer needs to find the value: the key question and report it belongs to
+    and the file or URL it was read from (the field is named beside the message)."""
+    where = f" in {staged.source}" if staged.source else ""
+    of = f"{r.key_question or 'unnamed key question'}, report of {report_date or 'no date'}{where}"
+    return SetAsideRating(rule, r.field, word, f"{why} ({of})")
 
 
 def dates_in(n: NormalisedLocation) -> list[date]:
@@ -264,6 +298,8 @@ class CqcColumns:
     providers: dict[str, dict[str, Any]] = field(default_factory=dict)
     quarantine: list[tuple[int, str | None, str | None, str, list[str], list[str]]] = field(
         default_factory=list)
+    rows_quarantined: int = 0     # locations not stored (the quarantine also has set-aside rows)
+    ratings_set_aside: int = 0    # ratings not stored, of locations that were
     dates: list[date] = field(default_factory=list)
 
     def add_location(self, n: NormalisedLocation) -> None:
@@ -286,6 +322,19 @@ class CqcColumns:
                                             "companies_house_number": None, "has_details": False})
 
     def add_problems(self, staged: StagedLocation, problems: list[Problem], raw_json: str) -> None:
+        self.rows_quarantined += 1
+        self._quarantine(staged, problems, raw_json)
+
+    def add_set_aside(self, staged: StagedLocation, set_aside: tuple[SetAsideRating, ...]) -> None:
+        """One quarantine row for a stored location whose ratings were set aside: every value as
+        read, keyed by where it was read, with a rule and message for each."""
+        self.ratings_set_aside += len(set_aside)
+        raw = json.dumps({r.field: r.word for r in set_aside}, default=str)
+        kept = "set aside; the location and its other ratings were loaded"
+        self._quarantine(staged, [Problem(r.rule, r.field, f"{r.message}; {kept}") for r in set_aside],
+                         raw)
+
+    def _quarantine(self, staged: StagedLocation, problems: list[Problem], raw_json: str) -> None:
         self.quarantine.append((
             staged.row_number, text(staged.fields.get("location_id")),
             text(staged.fields.get("provider_id")), raw_json,

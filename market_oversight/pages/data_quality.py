@@ -31,13 +31,17 @@ st.dataframe(batches.select(
     pl.col("status").str.to_titlecase().alias("Status"),
     pl.col("rows_read").alias("Rows read"), pl.col("rows_loaded").alias("Rows loaded"),
     pl.col("rows_quarantined").alias("Rows quarantined"),
+    pl.col("ratings_set_aside").alias("Ratings set aside"),
     pl.col("message").fill_null("").alias("Note"),
     pl.col("batch_id").alias("Batch")), hide_index=True, width="stretch")
 
 labels = {r["batch_id"]: f"{fmt.date_time(r['started_at'])}: {r['source'].split('/')[-1]} "
-                         f"({fmt.count(r['rows_quarantined'], 'row')} quarantined)"
+                         f"({fmt.count(r['rows_quarantined'], 'row')} quarantined"
+                         + (f", {fmt.count(r['ratings_set_aside'], 'rating')} set aside)"
+                            if r["ratings_set_aside"] else ")")
           for r in batches.iter_rows(named=True)}
-with_quarantine = [b for b in labels if batches.filter(pl.col("batch_id") == b)["rows_quarantined"][0]]
+with_quarantine = batches.filter((pl.col("rows_quarantined") > 0) | (pl.col("ratings_set_aside") > 0)
+                                 )["batch_id"].to_list()
 batch_id = st.selectbox("Look at one load", list(labels), format_func=labels.get, key="dq-batch",
                         index=list(labels).index(with_quarantine[0]) if with_quarantine else 0)
 chosen = batches.filter(pl.col("batch_id") == batch_id).row(0, named=True)

@@ -3,8 +3,8 @@ before the events that matter, within a horizon.
 
 Scores are computed in memory for each date (the same engine as `score`, nothing stored), so a
 backtest measures the current thresholds on the past. Events come from the warehouse itself
-(`observed`: CQC downgrades to Requires improvement or Inadequate, deregistrations, placement
-suspensions) or from the demo's hidden truth (`demo_truth.events`).
+(`observed`: CQC downgrades to Requires improvement or Inadequate, closures (deregistrations),
+placement suspensions) or from the demo's hidden truth (`demo_truth.events`).
 """
 
 from __future__ import annotations

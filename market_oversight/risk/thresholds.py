@@ -13,7 +13,7 @@ from typing import Any
 from market_oversight.config import Settings, _merge, read_toml
 from market_oversight.errors import ConfigError
 from market_oversight.paths import sql_dir
-from market_oversight.vocab import RAG
+from market_oversight.vocab import EVENT_TYPES, RAG
 
 DEFAULT_THRESHOLDS = files(__package__) / "thresholds.toml"  # package data, shipped in the wheel
 DOMAINS = ("quality", "sustainability", "impact")
@@ -85,6 +85,18 @@ def load_thresholds(path: str | Path | None = None, settings: Settings | None = 
     return _parse(data, str(chosen or DEFAULT_THRESHOLDS))
 
 
+def _event_types(names: Any, source: str) -> tuple[str, ...]:
+    """A backtest counting an event the warehouse never records would quietly find none."""
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ConfigError(f"{source}: [backtest] event_types must be a list of names from "
+                          f"{', '.join(EVENT_TYPES)}")
+    unknown = [n for n in names if n not in EVENT_TYPES]
+    if unknown:
+        raise ConfigError(f"{source}: [backtest] event_types names unknown event types {unknown}; "
+                          f"known: {', '.join(EVENT_TYPES)}")
+    return tuple(names)
+
+
 def _parse(data: dict[str, Any], source: str) -> Thresholds:
     indicators = []
     for name, spec in sorted(data.get("indicators", {}).items()):
@@ -111,6 +123,6 @@ def _parse(data: dict[str, Any], source: str) -> Thresholds:
     return Thresholds(
         indicators=tuple(indicators), cap=float(data.get("scoring", {}).get("cap", 100)),
         likelihood_bands=(float(lb[0]), float(lb[1])), impact_bands=(float(ib[0]), float(ib[1])),
-        matrix=matrix, event_types=tuple(bt.get("event_types", ())),
+        matrix=matrix, event_types=_event_types(bt.get("event_types", []), source),
         top_share=float(bt.get("top_share", 0.1)), raw=data, source=source,
     )

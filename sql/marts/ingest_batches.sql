@@ -8,6 +8,7 @@ with final as (
         rows_read,
         rows_loaded,
         rows_quarantined,
+        ratings_set_aside,
         snapshot_date,
         started_at,
         finished_at,

@@ -1,6 +1,7 @@
 -- Events observed in the warehouse itself, for backtesting on a council's real history:
 -- a CQC overall rating lower than the one before and Requires improvement or Inadequate
 -- (downgrade); a deregistration (closure); a placement suspension imposed by the council.
+-- The event_type names are market_oversight.vocab.EVENT_TYPES (a test holds them equal).
 -- Grain: one row per location, event date and event type.
 with ranks as (
     select * from (values ('Outstanding', 4), ('Good', 3), ('Requires improvement', 2), ('Inadequate', 1))

@@ -214,6 +214,31 @@ def test_data_quality_lists_every_load(app_env: Path) -> None:
     assert f"{fmt.plural(loads, 'load')} listed" in texts(at)
 
 
+def test_data_quality_shows_the_ratings_set_aside_by_a_cqc_load(tmp_path: Path, realdata: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a warehouse holding only the real Devon and Plymouth care homes, five of which have
+    # pre-2014 compliance judgements in their history
+    from market_oversight.ingest.cqc import ingest_cqc
+
+    db = tmp_path / "warehouse.duckdb"
+    loaded = ingest_cqc(db, str(realdata / "cqc_history_care_homes_devon_plymouth_2021-02"),
+                        local_authority=None, api_key=None, progress=False)
+    monkeypatch.setenv("MARKET_OVERSIGHT_DB", str(db))
+    monkeypatch.setenv("MARKET_OVERSIGHT_DEMO", "1")
+    # When a data officer opens the data quality page
+    at = open_page("data_quality.py")
+    # Then the load shows the ratings it set aside, and the chosen load lists them per home
+    assert_clean(at)
+    loads = at.dataframe[0].value
+    row = loads[loads["Batch"] == loaded.batch_id].iloc[0]
+    assert (row["Rows quarantined"], row["Ratings set aside"]) == (0, loaded.ratings_set_aside)
+    assert loaded.ratings_set_aside > 0
+    assert at.selectbox(key="dq-batch").value == loaded.batch_id
+    listed = at.dataframe[-1].value
+    assert len(listed) == 5 and all(set(r.split("; ")) == {"legacy_rating"} for r in listed["Rules broken"])
+    assert all("the location and its other ratings were loaded" in p for p in listed["What to correct"])
+
+
 def test_uploads_page_offers_every_kind_of_file(app_env: Path) -> None:
     at = open_page("uploads.py")
     assert_clean(at)

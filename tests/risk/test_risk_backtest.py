@@ -9,10 +9,12 @@ import polars as pl
 import pytest
 
 from conftest import HandMade, month
-from market_oversight import store
+from market_oversight import store, vocab
 from market_oversight.cli import main
-from market_oversight.errors import RiskError
+from market_oversight.demo.simulate import EVENT_TYPES as DEMO_EVENT_TYPES
+from market_oversight.errors import ConfigError, RiskError
 from market_oversight.risk.metrics import median, precision_at_top, roc_auc
+from market_oversight.risk.thresholds import load_thresholds
 
 
 def test_roc_auc_counts_ordered_pairs_and_half_ties() -> None:
@@ -81,9 +83,40 @@ def test_backtest_against_demo_truth_needs_the_demo(wh: HandMade) -> None:
         con.execute("insert into demo_truth.events (location_id, event_date, event_type) "
                     "values ('h9', date '2025-01-01', 'downgrade')")
     from market_oversight.risk.backtest import BacktestOptions, run_backtest
-    from market_oversight.risk.thresholds import load_thresholds
     out = run_backtest(wh.path, load_thresholds(), BacktestOptions(events="demo_truth"))
     assert out["events_by_type"] == {"downgrade": 1} and out["positives"] == 6
     assert out["roc_auc"] == 0.0 or out["roc_auc"] < 0.5  # h9 is one of the healthiest homes
     with pytest.raises(RiskError, match="unknown event source"):
         run_backtest(wh.path, load_thresholds(), BacktestOptions(events="rumour"))
+
+
+def test_every_configured_event_type_is_one_the_observed_events_can_emit(wh: HandMade) -> None:
+    # given a warehouse with one of each observed event: a downgrade to Inadequate, a closure and a
+    # placement suspension
+    wh.location("down", rated=date(2023, 6, 1))
+    wh.rating("down", date(2024, 6, 1), "Inadequate")
+    wh.location("gone", deregistered=date(2025, 3, 1))
+    wh.location("held")
+    wh.add("placement_suspensions", location_id="held", imposed_on=date(2025, 9, 1), reason="x",
+           imposed_by="ann")
+    wh.build()
+    # when the observed events are read
+    with store.warehouse(wh.path, publish=False) as con:
+        emitted = {t for (t,) in con.execute(
+            f"select distinct event_type from ({store.sql('risk/events_observed')})").fetchall()}
+    # then the SQL emits exactly the vocabulary, the shipped thresholds name only those, and the
+    # demo's hidden truth (the other event source) uses the same names
+    assert emitted == set(vocab.EVENT_TYPES)
+    assert set(load_thresholds().event_types) <= emitted
+    assert set(vocab.EVENT_TYPES) <= set(DEMO_EVENT_TYPES)
+
+
+@pytest.mark.parametrize("names", ['["downgrade", "deregistration"]', '"closure"'])
+def test_thresholds_naming_an_unknown_event_type_are_refused(tmp_path, names: str) -> None:
+    # given a council's thresholds naming an event type no event source emits (or not a list)
+    path = tmp_path / "thresholds.toml"
+    path.write_text(f"[backtest]\nevent_types = {names}\n", encoding="utf-8")
+    # when loaded, then it is refused naming the file, the key and the known names
+    with pytest.raises(ConfigError, match=r"\[backtest\] event_types .*downgrade, closure, suspension") as err:
+        load_thresholds(path)
+    assert str(path) in str(err.value)
