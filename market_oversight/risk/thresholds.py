@@ -12,7 +12,7 @@ from typing import Any
 from market_oversight.config import Settings, _merge, read_toml
 from market_oversight.errors import ConfigError
 from market_oversight.paths import SQL_DIR
-from market_oversight.vocab import RAG
+from market_oversight.vocab import EVENT_TYPES, RAG
 
 DEFAULT_THRESHOLDS = Path(__file__).with_name("thresholds.toml")
 DOMAINS = ("quality", "sustainability", "impact")
@@ -107,6 +107,10 @@ def _parse(data: dict[str, Any], source: str) -> Thresholds:
     if len(lb) != 2 or len(ib) != 2 or lb[0] > lb[1] or ib[0] > ib[1]:
         raise ConfigError(f"{source}: [rag] likelihood_bands and impact_bands must be two ascending numbers")
     bt = data.get("backtest", {})
+    unknown_events = sorted(set(bt.get("event_types", ())) - set(EVENT_TYPES))
+    if unknown_events:
+        raise ConfigError(f"{source}: [backtest] event_types {unknown_events} unknown; "
+                          f"known: {', '.join(EVENT_TYPES)}")
     return Thresholds(
         indicators=tuple(indicators), cap=float(data.get("scoring", {}).get("cap", 100)),
         likelihood_bands=(float(lb[0]), float(lb[1])), impact_bands=(float(ib[0]), float(ib[1])),

@@ -87,3 +87,42 @@ def test_backtest_against_demo_truth_needs_the_demo(wh: HandMade) -> None:
     assert out["roc_auc"] == 0.0 or out["roc_auc"] < 0.5  # h9 is one of the healthiest homes
     with pytest.raises(RiskError, match="unknown event source"):
         run_backtest(wh.path, load_thresholds(), BacktestOptions(events="rumour"))
+
+
+def test_observed_events_are_what_a_council_fears(wh: HandMade, tmp_path) -> None:
+    # given: a fall from Good to Requires improvement, a first rating of Requires improvement,
+    # Inadequate twice running, and a closure
+    wh.location("fell", rated=None)
+    wh.rating("fell", date(2020, 1, 1), "Good")
+    wh.rating("fell", date(2021, 1, 1), "Requires improvement")
+    wh.location("first_ri", rated=None)
+    wh.rating("first_ri", date(2020, 1, 1), "Requires improvement")
+    wh.location("twice", rated=None)
+    wh.rating("twice", date(2020, 1, 1), "Good")
+    wh.rating("twice", date(2020, 6, 1), "Inadequate")
+    wh.rating("twice", date(2021, 1, 1), "Inadequate")
+    wh.location("gone", deregistered=date(2021, 3, 1), rated=None)
+    wh.build()
+    # when: the observed events are read
+    with store.warehouse(wh.path, publish=False) as con:
+        events = con.execute(store.sql("risk/events_observed")).fetchall()
+    # then: a fall to Inadequate is both a downgrade and an inadequate event; Inadequate again is an
+    # inadequate event but no downgrade; a first rating of Requires improvement is no event
+    assert sorted((loc, str(d), kind) for loc, d, kind in events) == [
+        ("fell", "2021-01-01", "downgrade"),
+        ("gone", "2021-03-01", "closure"),
+        ("twice", "2020-06-01", "downgrade"),
+        ("twice", "2020-06-01", "inadequate"),
+        ("twice", "2021-01-01", "inadequate"),
+    ]
+
+
+def test_an_event_type_the_code_does_not_emit_is_refused(tmp_path) -> None:
+    # given: a thresholds file naming the old, never-emitted 'deregistration'
+    from market_oversight.errors import ConfigError
+    from market_oversight.risk.thresholds import load_thresholds
+    path = tmp_path / "t.toml"
+    path.write_text('[backtest]\nevent_types = ["downgrade", "deregistration"]\n')
+    # when / then: loading it names the unknown type and the known ones
+    with pytest.raises(ConfigError, match=r"\['deregistration'\] unknown; known: downgrade, inadequate"):
+        load_thresholds(path)
