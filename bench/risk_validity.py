@@ -6,9 +6,11 @@ the folder and a hash of the import code, so a second run skips the import), rep
 as-of date with the engine (the backtest, observed events) and reports on the as-of dates on or
 after a split date only:
 
-- the ROC AUC of the engine's likelihood, with the shipped thresholds (`shipped`) and, when
-  `calibrated` is given, with points fitted by `market-oversight calibrate` on the dates before the
-  split (the fit never sees a label window that reaches the split date);
+- the ROC AUC of the engine's likelihood with the shipped thresholds (`shipped`), with points and
+  RAG bands fitted as `market-oversight calibrate` fits them on this history's dates before the split
+  (`calibrated_on_own_history`), and with one fit on the fit dates of both histories together
+  (`pooled_fit`, where the shipped defaults come from); no fit sees a label window that reaches
+  its history's split date;
 - the ROC AUC of each single-feature baseline on the same location-dates: months since the last
   rated overall report (or since registration, never rated), the current overall rating, the worst
   key question at that report (higher risk = longer, lower; never rated counts as 2.5, between
@@ -41,7 +43,7 @@ import polars as pl
 
 from market_oversight.ingest.cqc import ingest_cqc
 from market_oversight.paths import PROJECT_ROOT
-from market_oversight.risk import backtest
+from market_oversight.risk import backtest, calibrate
 from market_oversight.risk.backtest import BacktestOptions
 from market_oversight.risk.metrics import roc_auc
 from market_oversight.risk.thresholds import Thresholds, load_thresholds
@@ -125,31 +127,57 @@ def evaluate(replay: backtest.Replay, split: date) -> dict[str, Any]:
     }
 
 
-def measure(name: str, thresholds: Thresholds, calibrated: dict[str, Path]) -> dict[str, Any]:
+def measure(name: str, thresholds: Thresholds) -> tuple[dict[str, Any], calibrate.FitData, Path]:
+    """The shipped thresholds and this history's own calibration, on the dates after the split."""
     folder, horizon = HISTORIES[name]
     started = time.perf_counter()
     db, imported = warehouse(folder)
     options = BacktestOptions(horizon_months=horizon, events="observed")
     replay = backtest.replay_history(db, thresholds, options)
     split = split_date(replay.dates)
-    fit_dates = [d for d in replay.dates if backtest.add_months(d, horizon) < split]
-    eval_dates = [d for d in replay.dates if d >= split]
+    own = calibrate.CalibrateOptions(horizon_months=horizon, split_date=split)
+    data = calibrate.fit_data(db, thresholds, own)
+    fitted, fit = calibrate.fitted_thresholds(thresholds, data, own)
     out: dict[str, Any] = {
         "folder": folder, "horizon_months": horizon, "import": imported,
         "split_date": split.isoformat(),
-        "fit_as_of": [fit_dates[0].isoformat(), fit_dates[-1].isoformat(), len(fit_dates)] if fit_dates else None,
-        "report_as_of": [eval_dates[0].isoformat(), eval_dates[-1].isoformat(), len(eval_dates)],
+        "fit_as_of": [data.fit_dates[0].isoformat(), data.fit_dates[-1].isoformat(), len(data.fit_dates)],
+        "report_as_of": [data.report_dates[0].isoformat(), data.report_dates[-1].isoformat(),
+                         len(data.report_dates)],
         "event_types": list(thresholds.event_types),
         "events_by_type": replay.events_by_type,
         "shipped": {"thresholds_hash": thresholds.hash, **evaluate(replay, split)},
+        "calibrated_on_own_history": {
+            "thresholds_hash": fitted.hash, "likelihood_bands": list(fitted.likelihood_bands),
+            "points": {f: calibrate._points_of(fitted, f) for f in data.features},
+            **evaluate(after_split(db, fitted, options, data.report_dates[0], replay), split)},
     }
-    if name in calibrated:
-        fitted = load_thresholds(calibrated[name])
-        again = backtest.replay_history(db, fitted, replace(options, start=eval_dates[0]))
-        out["calibrated"] = {"thresholds": str(calibrated[name]), "thresholds_hash": fitted.hash,
-                             **evaluate(again, split)}
     out["seconds"] = round(time.perf_counter() - started, 1)
-    return out
+    return out, data, db
+
+
+def after_split(db: Path, thresholds: Thresholds, options: BacktestOptions, first: date,
+                shipped: backtest.Replay) -> backtest.Replay:
+    """The dates from `first` replayed with `thresholds`, with the shipped replay's baselines."""
+    again = backtest.replay_history(db, thresholds, replace(options, start=first))
+    return replace(again, baselines=shipped.baselines)
+
+
+def pooled(thresholds: Thresholds, fits: dict[str, calibrate.FitData]) -> tuple[Thresholds, dict[str, Any]]:
+    """One scorecard fitted on the fit dates of every history together: the shipped defaults."""
+    tables = [f.table for f in fits.values()]
+    features = sorted({x for f in fits.values() for x in f.features})
+    table = pl.concat(tables, how="diagonal").with_columns(
+        [pl.col(x).fill_null(0) for x in features])
+    data = calibrate.FitData(table, features, max(f.split for f in fits.values()),
+                             min((f.fit_dates for f in fits.values()), key=lambda d: d[0]),
+                             max((f.report_dates for f in fits.values()), key=lambda d: d[-1]))
+    fitted, fit = calibrate.fitted_thresholds(thresholds, data, calibrate.CalibrateOptions())
+    return fitted, {"intercept": round(fit.intercept, 4), "fit_location_dates": table.height,
+                    "fit_events": int(table["label"].sum()),
+                    "likelihood_bands": list(fitted.likelihood_bands),
+                    "points": {f: calibrate._points_of(fitted, f) for f in features},
+                    "raised": fit.raised}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,13 +191,21 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     load_start = os.getloadavg()[0]
     thresholds = load_thresholds(args.thresholds)
-    results = {name: measure(name, thresholds, {}) for name in args.only or HISTORIES}
+    measured = {name: measure(name, thresholds) for name in args.only or HISTORIES}
+    results = {name: m[0] for name, m in measured.items()}
+    fitted, pooled_fit = pooled(thresholds, {name: m[1] for name, m in measured.items()})
+    for name, (result, data, db) in measured.items():
+        options = BacktestOptions(horizon_months=HISTORIES[name][1], events="observed")
+        shipped = backtest.replay_history(db, thresholds, replace(options, start=data.report_dates[0]))
+        result["pooled_fit"] = {"thresholds_hash": fitted.hash, **evaluate(
+            after_split(db, fitted, options, data.report_dates[0], shipped), data.split)}
     report = {
         "benchmark": "risk_validity",
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": ".venv/bin/python -m bench.risk_validity" + (" " + " ".join(argv or sys.argv[1:])).rstrip(),
         "load_average_start_end": [round(load_start, 1), round(os.getloadavg()[0], 1)],
         "histories": results,
+        "pooled_fit": pooled_fit,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")

@@ -114,6 +114,12 @@ def replay_dates(con: duckdb.DuckDBPyConnection, options: BacktestOptions) -> li
     return dates
 
 
+def replay_dates_of(db: Path, options: BacktestOptions) -> list[date]:
+    """The as-of dates a backtest with `options` would replay on the warehouse `db`."""
+    with store.warehouse(db, publish=False) as con:
+        return replay_dates(con, options)
+
+
 def add_months(d: date, months: int) -> date:
     y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
     day = min(d.day, (date(y + (m + 1) // 12, (m + 1) % 12 + 1, 1) - timedelta(days=1)).day)
