@@ -60,11 +60,21 @@ def test_backtest_on_observed_events(wh: HandMade, capsys) -> None:
     # replayed monthly from 6 months after the first returns to 6 months before the last data
     assert out["first_as_of"] == "2024-07-15" and out["as_of_dates"] >= 6
     assert out["events_by_type"] == {"closure": 3, "suspension": 1}
-    # h0-h2 score higher than the others at every date; only h3's suspension is missed
+    # h0-h2 score higher than the others at every date
     assert 0.8 < out["roc_auc"] < 1.0
-    assert out["events_warned"] == 3 and out["events_replayed"] == 4
-    # each closure is on the 1st; the earliest as-of date within 6 months before it is the 15th, 5.5 months earlier
-    assert out["median_lead_months"] == round((date(2025, 3, 1) - date(2024, 9, 15)).days / 30.4375, 2)
+    # while three of ten homes tie on top (30%) the rank cap (red+amber at most 20%) keeps them all
+    # green: only the last to close, alone on top after the other two had gone, is warned
+    assert out["events_warned"] == 1 and out["events_replayed"] == 4
+    uncapped = wh.path.with_name("uncapped.toml")
+    uncapped.write_text("[rag]\nred_max_share = 1.0\nred_amber_max_share = 1.0\n")
+    assert main(["backtest", "--db", str(wh.path), "--json", "--horizon-months", "6",
+                 "--thresholds", str(uncapped)]) == 0
+    out_uncapped = json.loads(capsys.readouterr().out)
+    # without the caps every closure is warned, and so is h3's suspension: its June 2023 rating is
+    # two years old by June 2025 (rating_overdue's third band, at the amber points)
+    assert out_uncapped["events_warned"] == 4 and out_uncapped["events_replayed"] == 4
+    # h2 closes on 1 July 2025 and is first warned on 15 May 2025, once h1 has closed (1 May)
+    assert out["median_lead_months"] == round((date(2025, 7, 1) - date(2025, 5, 15)).days / 30.4375, 2)
     by_rag = out["by_rag"]
     assert sum(r["location_dates"] for r in by_rag.values()) == out["location_dates"]
     # the three failing homes are warned, the full ones green; the one suspension hit a green home
