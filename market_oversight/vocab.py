@@ -13,10 +13,14 @@ RATING_RANK = {"Outstanding": 4, "Good": 3, "Requires improvement": 2, "Inadequa
 
 SERVICE_KINDS = ("care_home", "home_care", "other")
 RAG = ("red", "amber", "green")
-# Events a backtest can count (thresholds.toml [backtest] event_types): a downgrade to Requires
-# improvement or Inadequate, a closure (the location deregistered), a placement suspension.
-# sql/risk/events_observed.sql emits each; the demo's hidden truth uses the same names.
-EVENT_TYPES = ("downgrade", "closure", "suspension")
+# The events a backtest or a calibration can count as "the bad thing happened" (sql/risk/events_*.sql);
+# [backtest] event_types in risk/thresholds.toml chooses among them.
+EVENT_TYPES = {
+    "downgrade": "a new CQC overall rating of Requires improvement or Inadequate, lower than the one before",
+    "inadequate": "any new CQC overall rating of Inadequate, including a first rating and one after Inadequate",
+    "closure": "the location is deregistered",
+    "suspension": "the council suspends placements at the location",
+}
 
 _UNRATED = {
     "not rated", "no published rating", "inspected but not rated",

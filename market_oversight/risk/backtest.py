@@ -36,8 +36,23 @@ class BacktestOptions:
     end: date | None = None
 
 
-def run_backtest(db: Path, thresholds: Thresholds, options: BacktestOptions,
-                 settings: Settings | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Replay:
+    """Replayed location-dates: `labels` (one row per location and as-of date: likelihood, impact,
+    computed RAG, label, first event), `flags` (one row per flag raised), `leads` (one row per event
+    seen coming), `baselines` (single-feature baselines, sql/risk/backtest_baselines.sql)."""
+    labels: pl.DataFrame
+    flags: pl.DataFrame
+    leads: pl.DataFrame
+    baselines: pl.DataFrame
+    events_by_type: dict[str, int]
+    dates: list[date]
+
+
+def replay_history(db: Path, thresholds: Thresholds, options: BacktestOptions,
+                   settings: Settings | None = None) -> Replay:
+    """Score every monthly as-of date of `options` in memory and label each location-date with the
+    events of `thresholds.event_types` within the horizon (nothing is stored)."""
     if options.events not in EVENT_SOURCES:
         raise RiskError(f"unknown event source {options.events!r}; expected {', '.join(EVENT_SOURCES)}")
     if options.horizon_months < 1:
@@ -47,22 +62,28 @@ def run_backtest(db: Path, thresholds: Thresholds, options: BacktestOptions,
         dates = replay_dates(con, options)
         _replay(con, dates, thresholds, engine.due_day(settings))
         params = {"horizon_months": options.horizon_months, "event_types": list(thresholds.event_types)}
-        labels = store.frame(con, store.sql("risk/backtest_labels"),
-                             engine.bind(store.sql("risk/backtest_labels"), params))
-        leads = store.frame(con, store.sql("risk/backtest_leads"),
-                            engine.bind(store.sql("risk/backtest_leads"), params))
-        flags = store.frame(con, "select as_of, location_id, flag, domain, points from bt_flags")
+        frames = {name: store.frame(con, store.sql("risk/" + name),
+                                    engine.bind(store.sql("risk/" + name), params))
+                  for name in ("backtest_labels", "backtest_leads", "backtest_baselines")}
+        flags = store.frame(con, "select as_of, location_id, flag, domain, points, value from bt_flags")
         event_counts = dict(con.execute(
             "select event_type, count(*) from bt_events group by event_type order by 1").fetchall())
-    result = summarise(labels, leads, flags, thresholds.top_share)
+    return Replay(frames["backtest_labels"], flags, frames["backtest_leads"], frames["backtest_baselines"],
+                  event_counts, dates)
+
+
+def run_backtest(db: Path, thresholds: Thresholds, options: BacktestOptions,
+                 settings: Settings | None = None) -> dict[str, Any]:
+    replay = replay_history(db, thresholds, options, settings)
+    result = summarise(replay.labels, replay.leads, replay.flags, thresholds.top_share)
     return {
         "events_source": options.events,
         "event_types": list(thresholds.event_types),
-        "events_by_type": event_counts,
+        "events_by_type": replay.events_by_type,
         "horizon_months": options.horizon_months,
-        "first_as_of": dates[0].isoformat(),
-        "last_as_of": dates[-1].isoformat(),
-        "as_of_dates": len(dates),
+        "first_as_of": replay.dates[0].isoformat(),
+        "last_as_of": replay.dates[-1].isoformat(),
+        "as_of_dates": len(replay.dates),
         "thresholds_hash": thresholds.hash,
         **result,
     }
@@ -84,8 +105,8 @@ def replay_dates(con: duckdb.DuckDBPyConnection, options: BacktestOptions) -> li
     last = engine.latest_data_date(con)
     if first is None:
         raise RiskError("the warehouse has no returns or ratings to backtest on")
-    start = options.start or _add_months(first.replace(day=15), WARM_UP_MONTHS)
-    end = options.end or _add_months(last, -options.horizon_months)
+    start = options.start or add_months(first.replace(day=15), WARM_UP_MONTHS)
+    end = options.end or add_months(last, -options.horizon_months)
     dates = engine.month_steps(start, end)
     if not dates:
         raise RiskError(f"not enough history to backtest: data from {first} to {last}, "
@@ -93,7 +114,13 @@ def replay_dates(con: duckdb.DuckDBPyConnection, options: BacktestOptions) -> li
     return dates
 
 
-def _add_months(d: date, months: int) -> date:
+def replay_dates_of(db: Path, options: BacktestOptions) -> list[date]:
+    """The as-of dates a backtest with `options` would replay on the warehouse `db`."""
+    with store.warehouse(db, publish=False) as con:
+        return replay_dates(con, options)
+
+
+def add_months(d: date, months: int) -> date:
     y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
     day = min(d.day, (date(y + (m + 1) // 12, (m + 1) % 12 + 1, 1) - timedelta(days=1)).day)
     return date(y, m + 1, day)
@@ -104,13 +131,35 @@ def _replay(con: duckdb.DuckDBPyConnection, dates: list[date], thresholds: Thres
     con.execute("create or replace temp table bt_scores (as_of date, location_id varchar, "
                 "likelihood double, impact double, computed_rag varchar)")
     con.execute("create or replace temp table bt_flags (as_of date, location_id varchar, "
-                "flag varchar, domain varchar, points double)")
+                "flag varchar, domain varchar, points double, value double)")
     for d in dates:
         engine.compute(con, d, thresholds, due_day_of_month)
         con.execute("insert into bt_scores select $d, location_id, likelihood, impact, computed_rag "
                     "from stage_scores", {"d": d})
-        con.execute("insert into bt_flags select $d, location_id, flag, domain, points "
+        con.execute("insert into bt_flags select $d, location_id, flag, domain, points, value "
                     "from stage_scaled_flags", {"d": d})
+
+
+def list_figures(frame: pl.DataFrame) -> dict[str, Any]:
+    """What a team gets from the lists (issue 17 point 4): the red and red+amber shares of
+    location-dates, the event rate of red against the base rate, and the share of location-dates
+    followed by an event that were red or amber (recall). `frame` has computed_rag and label."""
+    n = frame.height
+    positives = int(frame["label"].sum()) if n else 0
+    base = positives / n if n else None
+    red = frame.filter(pl.col("computed_rag") == "red")
+    warned = frame.filter(pl.col("computed_rag").is_in(["red", "amber"]))
+    red_precision = float(red["label"].mean()) if red.height else None
+    return {
+        "location_dates": n,
+        "positives": positives,
+        "base_rate": base,
+        "red_share": red.height / n if n else None,
+        "red_amber_share": warned.height / n if n else None,
+        "red_precision": red_precision,
+        "red_precision_over_base": red_precision / base if red_precision is not None and base else None,
+        "red_amber_recall": int(warned["label"].sum()) / positives if positives else None,
+    }
 
 
 def summarise(labels: pl.DataFrame, leads: pl.DataFrame, flags: pl.DataFrame,

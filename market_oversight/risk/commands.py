@@ -1,4 +1,4 @@
-"""`market-oversight score`, `backtest` and `risk …` (overrides, company signals)."""
+"""`market-oversight score`, `backtest`, `calibrate` and `risk …` (overrides, company signals)."""
 
 from __future__ import annotations
 
@@ -54,6 +54,26 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     bt.add_argument("--from", dest="start", type=_date, metavar="DATE", help="first as-of date replayed")
     bt.add_argument("--to", dest="end", type=_date, metavar="DATE", help="last as-of date replayed")
     bt.set_defaults(func=_run_backtest)
+
+    cal = sub.add_parser(
+        "calibrate", parents=[common, config],
+        help="fit the likelihood points and RAG bands on this warehouse's history; write a thresholds file",
+        description="Replays the warehouse's history monthly, fits a logistic-regression scorecard "
+                    "over the likelihood flags on the as-of dates whose horizon ends before the split "
+                    "date, sets the RAG bands so that red is at most 8%% and red or amber at most 20%% of "
+                    "those location-dates, and reports the fit on the dates on or after the split. "
+                    "Writes a thresholds file for a person to review and load with --thresholds.",
+        epilog="Example: market-oversight calibrate --horizon-months 12 --split-date 2018-03-01 "
+               "--out thresholds_fitted.toml",
+    )
+    cal.add_argument("--horizon-months", type=int, default=12, metavar="N",
+                     help="months ahead an event counts (default 12)")
+    cal.add_argument("--events", choices=("observed", "demo_truth"), default="observed",
+                     help="observed (in the warehouse) or demo_truth (the demo's hidden events)")
+    cal.add_argument("--split-date", type=_date, metavar="DATE",
+                     help="fit before it, report after it (default: 60%% of the way through the history)")
+    cal.add_argument("--out", required=True, type=Path, metavar="FILE.toml", help="thresholds file to write")
+    cal.set_defaults(func=_run_calibrate)
 
     risk = sub.add_parser("risk", help="RAG overrides and company-filing signals")
     acts = risk.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -155,6 +175,33 @@ def _run_backtest(args: argparse.Namespace) -> int:
         print(f"  {ind['flag']:<30} raised {ind['raised']:>7}  precision "
               f"{'-' if ind['precision'] is None else format(ind['precision'], '.3f')}  AUC drop without it "
               f"{'-' if drop is None else format(drop, '+.3f')}")
+    return 0
+
+
+def _run_calibrate(args: argparse.Namespace) -> int:
+    from market_oversight.risk.calibrate import CalibrateOptions, calibrate, thresholds_toml
+
+    settings, thresholds = _thresholds(args)
+    fitted, report = calibrate(resolve_db(args.db), thresholds,
+                               CalibrateOptions(args.horizon_months, args.events, args.split_date), settings)
+    args.out.write_text(thresholds_toml(fitted, report), encoding="utf-8")
+    if args.json:
+        print(json.dumps(report, default=str))
+        return 0
+    after = report["after_split"]
+    print(f"Fitted on {report['fit_as_of'][0]} to {report['fit_as_of'][1]} ({report['fit_location_dates']} "
+          f"location-dates, {report['fit_events']} events), split {report['split_date']}; "
+          f"reported on {report['report_as_of'][0]} to {report['report_as_of'][1]}:")
+    auc = after["roc_auc"]
+    print(f"  ROC AUC {'-' if auc is None else format(auc, '.3f')}; red {after['red_share']:.1%} "
+          f"(event rate {'-' if after['red_precision'] is None else format(after['red_precision'], '.1%')}, "
+          f"base rate {after['base_rate']:.1%}); red+amber {after['red_amber_share']:.1%} catching "
+          f"{'-' if after['red_amber_recall'] is None else format(after['red_amber_recall'], '.0%')} of events")
+    print("  reliability (points, predicted, observed):")
+    for row in after["reliability"]:
+        print(f"    {row['points_from']:>6.1f} to {row['points_to']:>6.1f}  {row['predicted']:.3f}  "
+              f"{row['observed']:.3f}  ({row['location_dates']} location-dates)")
+    print(f"thresholds written to {args.out} (likelihood bands {report['likelihood_bands']})")
     return 0
 
 

@@ -21,14 +21,25 @@ LIKELIHOOD_DOMAINS = ("quality", "sustainability")
 # Keys that describe an indicator rather than parameterise its SQL.
 _META_KEYS = {"enabled", "source"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# Hard floors ([rag] red_floors): an overall Inadequate rating, an active placement suspension.
+RED_FLOORS = ("overall_inadequate", "placement_suspension")
 
 
 @dataclass(frozen=True)
 class Indicator:
     name: str
     domain: str
-    points: float
+    points: float                   # the most the flag adds (a banded flag: its highest band's points)
     params: dict[str, Any]          # bound into sql/indicators/NAME.sql as $NAME_<key>
+
+    @property
+    def bands(self) -> tuple[float, ...]:
+        """A banded indicator's bands (each band's first value, ascending); () when not banded."""
+        return tuple(float(b) for b in self.params.get("bands", ()))
+
+    def band_of(self, value: float) -> int:
+        """The band (1-based) a flag's value falls in: how many bands start at or below it."""
+        return sum(1 for b in self.bands if b <= value)
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,7 @@ class Thresholds:
     top_share: float
     raw: dict[str, Any]
     source: str
+    red_floors: tuple[str, ...] = ()  # RED_FLOORS that make a location red whatever its score
 
     @property
     def hash(self) -> str:
@@ -64,6 +76,9 @@ class Thresholds:
             "impact_medium": float(self.impact_bands[0]),
             "impact_high": float(self.impact_bands[1]),
             "rag_matrix": list(self.matrix),
+            "red_floors": list(self.red_floors),
+            "red_max_share": float(self.raw.get("rag", {}).get("red_max_share", 1.0)),
+            "red_amber_max_share": float(self.raw.get("rag", {}).get("red_amber_max_share", 1.0)),
         }
         for ind in self.indicators:
             for key, value in ind.params.items():
@@ -82,7 +97,7 @@ def load_thresholds(path: str | Path | None = None, settings: Settings | None = 
             raise ConfigError(f"{chosen}: unknown indicators {sorted(unknown)}; "
                               f"known: {', '.join(sorted(data['indicators']))}")
         data = _merge(data, override)
-    return _parse(data, str(chosen or DEFAULT_THRESHOLDS))
+    return parse_thresholds(data, str(chosen or DEFAULT_THRESHOLDS))
 
 
 def _event_types(names: Any, source: str) -> tuple[str, ...]:
@@ -97,13 +112,16 @@ def _event_types(names: Any, source: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _parse(data: dict[str, Any], source: str) -> Thresholds:
+def parse_thresholds(data: dict[str, Any], source: str) -> Thresholds:
+    """Thresholds from their data (the defaults merged with a council's file), checked."""
     indicators = []
     for name, spec in sorted(data.get("indicators", {}).items()):
         if not _NAME.match(name):
             raise ConfigError(f"{source}: indicator name {name!r} must be lower-case letters, digits, _")
         if spec.get("domain") not in DOMAINS:
             raise ConfigError(f"{source}: [indicators.{name}] domain must be one of {', '.join(DOMAINS)}")
+        if "bands" in spec:
+            spec = _banded(name, spec, source)
         if not isinstance(spec.get("points"), (int, float)) or spec["points"] < 0:
             raise ConfigError(f"{source}: [indicators.{name}] points must be a number >= 0")
         if not (sql_dir() / "indicators" / f"{name}.sql").is_file():
@@ -113,6 +131,9 @@ def _parse(data: dict[str, Any], source: str) -> Thresholds:
         params = {k: v for k, v in spec.items() if k not in _META_KEYS}
         indicators.append(Indicator(name, spec["domain"], float(spec["points"]), params))
     rag = data.get("rag", {})
+    floors = tuple(rag.get("red_floors", ()))
+    if set(floors) - set(RED_FLOORS):
+        raise ConfigError(f"{source}: [rag] red_floors must be among {', '.join(RED_FLOORS)}")
     matrix = tuple(cell for row in rag.get("matrix", []) for cell in row)
     if len(matrix) != 9 or set(matrix) - set(RAG):
         raise ConfigError(f"{source}: [rag] matrix must be 3 rows of 3 of {', '.join(RAG)}")
@@ -120,9 +141,26 @@ def _parse(data: dict[str, Any], source: str) -> Thresholds:
     if len(lb) != 2 or len(ib) != 2 or lb[0] > lb[1] or ib[0] > ib[1]:
         raise ConfigError(f"{source}: [rag] likelihood_bands and impact_bands must be two ascending numbers")
     bt = data.get("backtest", {})
+    unknown_events = sorted(set(bt.get("event_types", ())) - set(EVENT_TYPES))
+    if unknown_events:
+        raise ConfigError(f"{source}: [backtest] event_types {unknown_events} unknown; "
+                          f"known: {', '.join(EVENT_TYPES)}")
     return Thresholds(
         indicators=tuple(indicators), cap=float(data.get("scoring", {}).get("cap", 100)),
         likelihood_bands=(float(lb[0]), float(lb[1])), impact_bands=(float(ib[0]), float(ib[1])),
         matrix=matrix, event_types=_event_types(bt.get("event_types", []), source),
-        top_share=float(bt.get("top_share", 0.1)), raw=data, source=source,
+        top_share=float(bt.get("top_share", 0.1)), raw=data, source=source, red_floors=floors,
     )
+
+
+def _banded(name: str, spec: dict[str, Any], source: str) -> dict[str, Any]:
+    """A banded indicator: `bands` (each band's first value, ascending) and `band_points` (one
+    number >= 0 per band); its `points` is the highest band's."""
+    bands, points = spec.get("bands"), spec.get("band_points")
+    numbers = isinstance(bands, list) and isinstance(points, list) and all(
+        isinstance(x, (int, float)) for x in [*bands, *points])
+    if not numbers or not bands or len(bands) != len(points) or sorted(bands) != bands \
+            or len(set(bands)) != len(bands) or min(points) < 0:
+        raise ConfigError(f"{source}: [indicators.{name}] bands must be ascending numbers and band_points "
+                          "one number >= 0 for each band")
+    return spec | {"points": max(points), "band_points": [float(x) for x in points]}

@@ -1,6 +1,10 @@
--- Events observed in the warehouse itself, for backtesting on a council's real history:
--- a CQC overall rating lower than the one before and Requires improvement or Inadequate
--- (downgrade); a deregistration (closure); a placement suspension imposed by the council.
+-- Events observed in the warehouse itself, for backtesting and calibrating on a council's real
+-- history (market_oversight.vocab.EVENT_TYPES describes each; [backtest] event_types chooses):
+--   downgrade   a new overall rating of Requires improvement or Inadequate lower than the one before
+--   inadequate  any new overall rating of Inadequate (the first, or again after Inadequate)
+--   closure     deregistration
+--   suspension  a placement suspension imposed by the council
+-- A report that falls to Inadequate is both a downgrade and an inadequate event.
 -- The event_type names are market_oversight.vocab.EVENT_TYPES (a test holds them equal).
 -- Grain: one row per location, event date and event type.
 with ranks as (
@@ -25,6 +29,12 @@ downgrades as (
     where rank <= 2 and rank < previous_rank
 ),
 
+inadequate as (
+    select location_id, report_date as event_date, 'inadequate' as event_type
+    from overall
+    where rank = 1
+),
+
 closures as (
     select location_id, deregistration_date as event_date, 'closure' as event_type
     from main.cqc_locations
@@ -38,6 +48,8 @@ suspensions as (
 
 final as (
     select * from downgrades
+    union all
+    select * from inadequate
     union all
     select * from closures
     union all

@@ -1,6 +1,10 @@
 -- Likelihood, impact and computed RAG for every location scored at the as-of date: each score is
 -- the sum of its flags' stored points (stage_scaled_flags), so it decomposes exactly into them.
--- RAG comes from the likelihood band x impact band matrix in thresholds.toml.
+-- RAG comes from the likelihood band x impact band matrix in thresholds.toml, capped by rank: a
+-- location is red only when at most $red_max_share of the locations scored score as high or higher
+-- (red or amber: $red_amber_max_share; a tie is all in or all out), then the hard floors
+-- ($red_floors): an overall Inadequate rating, or a placement suspension in force at $as_of, is red
+-- whatever the score (a person's override still applies over the computed RAG).
 -- Grain: one row per location.
 with totals as (
     select
@@ -18,26 +22,45 @@ with totals as (
     group by location_id
 ),
 
+suspended as (
+    select distinct location_id
+    from casework_mirror.placement_suspensions
+    where imposed_on <= $as_of
+      and (lifted_on is null or lifted_on > $as_of)
+),
+
 scored as (
     select
         l.location_id,
         coalesce(t.likelihood, 0) as likelihood,
         coalesce(t.impact, 0) as impact,
         coalesce(t.flags, cast([] as varchar[])) as flags,
-        r.overall as overall_rating
+        r.overall as overall_rating,
+        p.location_id is not null as suspended
     from stage_locations as l
     left join totals as t using (location_id)
     left join stage_ratings as r using (location_id)
+    left join suspended as p using (location_id)
+),
+
+ranked as (
+    select
+        *,
+        cume_dist() over (order by likelihood desc) as share_as_high
+    from scored
 ),
 
 banded as (
     select
         *,
-        case when likelihood >= $likelihood_red then 2 when likelihood >= $likelihood_amber then 1 else 0 end
-            as likelihood_band,
+        case
+            when likelihood >= $likelihood_red and share_as_high <= $red_max_share then 2
+            when likelihood >= $likelihood_amber and share_as_high <= $red_amber_max_share then 1
+            else 0
+        end as likelihood_band,
         case when impact >= $impact_high then 2 when impact >= $impact_medium then 1 else 0 end
             as impact_band
-    from scored
+    from ranked
 ),
 
 final as (
@@ -45,7 +68,11 @@ final as (
         location_id,
         likelihood,
         impact,
-        $rag_matrix[likelihood_band * 3 + impact_band + 1] as computed_rag,
+        case
+            when list_contains($red_floors, 'overall_inadequate') and overall_rating = 'Inadequate' then 'red'
+            when list_contains($red_floors, 'placement_suspension') and suspended then 'red'
+            else $rag_matrix[likelihood_band * 3 + impact_band + 1]
+        end as computed_rag,
         flags,
         overall_rating
     from banded

@@ -1,5 +1,5 @@
 -- Locations scored at $as_of: care homes and home-care services registered on that date, with the
--- register facts the indicators need. Grain: one row per location.
+-- register facts the indicators need, and the provider's ownership type. Grain: one row per location.
 with register as (
     select
         location_id,
@@ -30,17 +30,19 @@ registered_at_as_of as (
 
 final as (
     select
-        location_id,
-        provider_id,
-        service_kind,
-        beds,
-        local_authority,
-        registration_date,
-        has_registered_manager,
-        snapshot_date,
-        len(list_filter(service_types, lambda s: lower(s) like '%with nursing%')) > 0 as nursing,
-        len(list_filter(specialisms, lambda s: lower(s) like '%dementia%')) > 0 as dementia
-    from registered_at_as_of
+        r.location_id,
+        r.provider_id,
+        p.ownership_type,
+        r.service_kind,
+        r.beds,
+        r.local_authority,
+        r.registration_date,
+        r.has_registered_manager,
+        r.snapshot_date,
+        len(list_filter(r.service_types, lambda s: lower(s) like '%with nursing%')) > 0 as nursing,
+        len(list_filter(r.specialisms, lambda s: lower(s) like '%dementia%')) > 0 as dementia
+    from registered_at_as_of as r
+    left join main.cqc_providers as p using (provider_id)
 )
 
 select * from final

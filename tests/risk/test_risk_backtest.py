@@ -62,11 +62,21 @@ def test_backtest_on_observed_events(wh: HandMade, capsys) -> None:
     # replayed monthly from 6 months after the first returns to 6 months before the last data
     assert out["first_as_of"] == "2024-07-15" and out["as_of_dates"] >= 6
     assert out["events_by_type"] == {"closure": 3, "suspension": 1}
-    # h0-h2 score higher than the others at every date; only h3's suspension is missed
+    # h0-h2 score higher than the others at every date
     assert 0.8 < out["roc_auc"] < 1.0
-    assert out["events_warned"] == 3 and out["events_replayed"] == 4
-    # each closure is on the 1st; the earliest as-of date within 6 months before it is the 15th, 5.5 months earlier
-    assert out["median_lead_months"] == round((date(2025, 3, 1) - date(2024, 9, 15)).days / 30.4375, 2)
+    # while three of ten homes tie on top (30%) the rank cap (red+amber at most 20%) keeps them all
+    # green: only the last to close, alone on top after the other two had gone, is warned
+    assert out["events_warned"] == 1 and out["events_replayed"] == 4
+    uncapped = wh.path.with_name("uncapped.toml")
+    uncapped.write_text("[rag]\nred_max_share = 1.0\nred_amber_max_share = 1.0\n")
+    assert main(["backtest", "--db", str(wh.path), "--json", "--horizon-months", "6",
+                 "--thresholds", str(uncapped)]) == 0
+    out_uncapped = json.loads(capsys.readouterr().out)
+    # without the caps every closure is warned, and so is h3's suspension: its June 2023 rating is
+    # two years old by June 2025 (rating_overdue's third band, at the amber points)
+    assert out_uncapped["events_warned"] == 4 and out_uncapped["events_replayed"] == 4
+    # h2 closes on 1 July 2025 and is first warned on 15 May 2025, once h1 has closed (1 May)
+    assert out["median_lead_months"] == round((date(2025, 7, 1) - date(2025, 5, 15)).days / 30.4375, 2)
     by_rag = out["by_rag"]
     assert sum(r["location_dates"] for r in by_rag.values()) == out["location_dates"]
     # the three failing homes are warned, the full ones green; the one suspension hit a green home
@@ -90,6 +100,34 @@ def test_backtest_against_demo_truth_needs_the_demo(wh: HandMade) -> None:
         run_backtest(wh.path, load_thresholds(), BacktestOptions(events="rumour"))
 
 
+def test_observed_events_are_what_a_council_fears(wh: HandMade, tmp_path) -> None:
+    # given: a fall from Good to Requires improvement, a first rating of Requires improvement,
+    # Inadequate twice running, and a closure
+    wh.location("fell", rated=None)
+    wh.rating("fell", date(2020, 1, 1), "Good")
+    wh.rating("fell", date(2021, 1, 1), "Requires improvement")
+    wh.location("first_ri", rated=None)
+    wh.rating("first_ri", date(2020, 1, 1), "Requires improvement")
+    wh.location("twice", rated=None)
+    wh.rating("twice", date(2020, 1, 1), "Good")
+    wh.rating("twice", date(2020, 6, 1), "Inadequate")
+    wh.rating("twice", date(2021, 1, 1), "Inadequate")
+    wh.location("gone", deregistered=date(2021, 3, 1), rated=None)
+    wh.build()
+    # when: the observed events are read
+    with store.warehouse(wh.path, publish=False) as con:
+        events = con.execute(store.sql("risk/events_observed")).fetchall()
+    # then: a fall to Inadequate is both a downgrade and an inadequate event; Inadequate again is an
+    # inadequate event but no downgrade; a first rating of Requires improvement is no event
+    assert sorted((loc, str(d), kind) for loc, d, kind in events) == [
+        ("fell", "2021-01-01", "downgrade"),
+        ("gone", "2021-03-01", "closure"),
+        ("twice", "2020-06-01", "downgrade"),
+        ("twice", "2020-06-01", "inadequate"),
+        ("twice", "2021-01-01", "inadequate"),
+    ]
+
+
 def test_every_configured_event_type_is_one_the_observed_events_can_emit(wh: HandMade) -> None:
     # given a warehouse with one of each observed event: a downgrade to Inadequate, a closure and a
     # placement suspension
@@ -108,7 +146,8 @@ def test_every_configured_event_type_is_one_the_observed_events_can_emit(wh: Han
     # demo's hidden truth (the other event source) uses the same names
     assert emitted == set(vocab.EVENT_TYPES)
     assert set(load_thresholds().event_types) <= emitted
-    assert set(vocab.EVENT_TYPES) <= set(DEMO_EVENT_TYPES)
+    # (a fall to Inadequate, planted as a downgrade, is also 'inadequate' in events_demo_truth.sql)
+    assert set(vocab.EVENT_TYPES) <= {*DEMO_EVENT_TYPES, "inadequate"}
 
 
 @pytest.mark.parametrize("names", ['["downgrade", "deregistration"]', '"closure"'])
@@ -117,6 +156,6 @@ def test_thresholds_naming_an_unknown_event_type_are_refused(tmp_path, names: st
     path = tmp_path / "thresholds.toml"
     path.write_text(f"[backtest]\nevent_types = {names}\n", encoding="utf-8")
     # when loaded, then it is refused naming the file, the key and the known names
-    with pytest.raises(ConfigError, match=r"\[backtest\] event_types .*downgrade, closure, suspension") as err:
+    with pytest.raises(ConfigError, match=r"\[backtest\] event_types .*downgrade, inadequate, closure, suspension") as err:
         load_thresholds(path)
     assert str(path) in str(err.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from conftest import HandMade, month
+from market_oversight.risk.thresholds import load_thresholds
 
 AS_OF = date(2026, 3, 15)
 
@@ -33,20 +34,44 @@ def test_latest_overall_rating_on_or_before_the_as_of_date_counts(wh: HandMade) 
         "Overall rating fell from Good (1 January 2024) to Requires improvement (1 December 2025)")
 
 
-def test_rating_overdue_after_the_expected_months(wh: HandMade) -> None:
-    # given Inadequate ratings exactly 6 months (at), 5 months (below) and 7 months (above) old
-    for loc, rated in (("at", date(2025, 9, 15)), ("below", date(2025, 10, 15)), ("above", date(2025, 8, 15))):
+def test_rating_overdue_in_bands_of_months_since_the_last_rated_report(wh: HandMade) -> None:
+    # given ratings exactly 12 months (at the first band), 11 (below), 13 (above) and 18 (the
+    # second band) months old; bands [12, 18, ...] with their own points
+    for loc, rated in (("at", date(2025, 3, 15)), ("below", date(2025, 4, 15)),
+                       ("above", date(2025, 2, 15)), ("second", date(2024, 9, 15))):
         wh.location(loc, provider_id=loc, rated=None)
-        wh.rating(loc, rated, "Inadequate")
+        wh.rating(loc, rated, "Good")
     flags = raised(wh, "rating_overdue")
-    assert set(flags) == {"above"}
-    assert flags["above"]["value"] == 7 and flags["above"]["threshold"] == 6
+    assert set(flags) == {"at", "above", "second"}
+    bands = load_thresholds().indicator("rating_overdue")
+    assert flags["at"]["value"] == 12 and flags["at"]["threshold"] == 12
+    assert flags["at"]["points"] == bands.params["band_points"][0]
+    assert flags["above"]["value"] == 13 and flags["above"]["threshold"] == 12
+    assert flags["second"]["value"] == 18 and flags["second"]["threshold"] == 18
+    assert flags["second"]["points"] == bands.params["band_points"][1]
+    assert flags["second"]["message"] == "Good rating is 18 months old (since 15 September 2024)"
 
 
-def test_unrated_location_is_overdue_after_twelve_months(wh: HandMade) -> None:
-    wh.location("new", registered=date(2025, 3, 15), rated=None, provider_id="a")
-    wh.location("old", registered=date(2025, 2, 14), rated=None, provider_id="b")
-    assert set(raised(wh, "rating_overdue")) == {"old"}
+def test_never_rated_after_twelve_months_registered(wh: HandMade) -> None:
+    # given services registered exactly 12 months (at), 11 (below) and 13 (above) before, never rated
+    for loc, registered in (("at", date(2025, 3, 15)), ("below", date(2025, 4, 15)),
+                            ("above", date(2025, 2, 15))):
+        wh.location(loc, registered=registered, rated=None, provider_id=loc)
+    flags = raised(wh, "never_rated")
+    assert set(flags) == {"at", "above"}
+    assert flags["at"]["value"] == 12 and flags["at"]["threshold"] == 12
+    assert "rating_overdue" not in wh.flags("above", AS_OF)  # the age of a rating, not of a registration
+
+
+def test_ownership_type_from_the_provider(wh: HandMade) -> None:
+    # given providers for profit, third sector and of unknown ownership
+    for loc, kind in (("profit", "For-profit"), ("charity", "Third sector"), ("unknown", None)):
+        wh.location(loc, provider_id=f"p-{loc}", kind="home_care")
+        wh.add("cqc_providers", provider_id=f"p-{loc}", ownership_type=kind, snapshot_date=AS_OF,
+               batch_id="b-cqc")
+    flags = raised(wh, "ownership_type")
+    assert set(flags) == {"profit"}
+    assert flags["profit"]["message"] == "Provider's ownership type: For-profit"
 
 
 def test_no_registered_manager_only_from_the_register_snapshot_on(wh: HandMade) -> None:
