@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from market_oversight.errors import SourceError, UnknownSourceFormat
-from market_oversight.ingest.cqc import ingest_cqc, ingest_cqc_records
+from market_oversight.ingest.cqc import ingest_cqc
 from market_oversight.ingest.cqc_api import CqcApiError, RetryPolicy
 from tests.cqc_api_server import API_KEY, FakeCqcApi
 
@@ -234,8 +234,8 @@ def test_a_missing_source_is_a_source_error(db_path, tmp_path):
                    progress=False)
 
 
-def test_legacy_ratings_are_set_aside_counted_and_listed_while_the_location_loads(db_path):
-    # given an API record whose 2014 report is a compliance judgement, not a rating
+def test_legacy_ratings_are_set_aside_counted_and_listed_while_the_location_loads(db_path, tmp_path):
+    # given a saved API folder with one record whose 2014 report is a compliance judgement, not a rating
     record = {
         "locationId": "1-000000001", "providerId": "1-000000002", "name": "Beech House",
         "careHome": "Y", "registrationStatus": "Registered", "registrationDate": "2011-01-04",
@@ -243,9 +243,14 @@ def test_legacy_ratings_are_set_aside_counted_and_listed_while_the_location_load
         "historicRatings": [{"reportDate": "2014-06-25", "overall": {
             "rating": "No action", "keyQuestionRatings": [{"name": "Safe", "rating": "Compliance action"}]}}],
     }
+    folder = tmp_path / "saved"
+    (folder / "location_details").mkdir(parents=True)
+    (folder / "locations.json").write_text(json.dumps(
+        {"total": 1, "locations": [{"locationId": record["locationId"], "locationName": record["name"]}]}))
+    (folder / "location_details" / "location_1-000000001.json").write_text(json.dumps(record))
     # when it is imported, and then again
-    first = ingest_cqc_records(db_path, [record], source="hand-made")
-    again = ingest_cqc_records(db_path, [record], source="hand-made")
+    first, again = (ingest_cqc(db_path, str(folder), local_authority=None, api_key=None, progress=False)
+                    for _ in range(2))
     # then the location and its rating load, the batch counts the two words set aside and the
     # quarantine lists them under the location (not counted as a quarantined row)
     assert (first.rows_read, first.rows_loaded, first.rows_quarantined, first.ratings_set_aside) == (1, 1, 0, 2)
