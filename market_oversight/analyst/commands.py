@@ -1,4 +1,5 @@
-"""`market-oversight docs` (the data dictionary) and `market-oversight snapshot` (analysts' copy)."""
+"""`market-oversight docs` (the data dictionary), `mart-tests` (the marts' data tests) and
+`market-oversight snapshot` (analysts' copy)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,15 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     docs.add_argument("--output", type=Path, metavar="PATH",
                       help="where to write the dictionary (default docs/data_dictionary.md in the checkout)")
     docs.set_defaults(func=_run_docs)
+
+    marts = sub.add_parser(
+        "mart-tests", parents=[common], help="run the marts' data tests on a warehouse",
+        description="Run the data tests each mart's YAML declares (its key unique, columns never "
+                    "empty, values from their vocabulary, references that name a row) on the "
+                    "warehouse, and list every failure with a few of the offending rows.",
+        epilog="Example: market-oversight mart-tests --db var/warehouse.duckdb",
+    )
+    marts.set_defaults(func=_run_mart_tests)
 
     snap = sub.add_parser(
         "snapshot", parents=[common], help="publish a dated read-only copy of the warehouse for analysts",
@@ -45,6 +55,19 @@ def _run_docs(args: argparse.Namespace) -> int:
     else:
         print(f"wrote {write_dictionary(path)}")
     return 0
+
+
+def _run_mart_tests(args: argparse.Namespace) -> int:
+    from market_oversight import store
+    from market_oversight.analyst.mart_tests import all_tests, run_tests
+
+    tests = all_tests()
+    with store.warehouse(resolve_db(args.db), read_only=True) as con:
+        failures = run_tests(con, tests)
+    for failure in failures:
+        print(f"FAILED {failure}")
+    print(f"{len(tests) - len(failures)} of {len(tests)} mart tests passed")
+    return 1 if failures else 0
 
 
 def _run_snapshot(args: argparse.Namespace) -> int:

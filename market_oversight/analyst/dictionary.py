@@ -9,9 +9,10 @@ and renders `docs/data_dictionary.md`. Any disagreement is a `MartDocsError` lis
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -31,6 +32,7 @@ class MartSpec:
     description: str
     columns: dict[str, str]
     source: Traversable
+    tests: dict[str, Any] = field(default_factory=dict)   # data tests (analyst/mart_tests.py)
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,8 @@ def read_spec(path: Traversable) -> MartSpec:
         raise MartDocsError("\n".join(problems))
     return MartSpec(name=str(data["name"]), grain=_text(data["grain"]),
                     description=_text(data["description"]),
-                    columns={str(k): _text(v) for k, v in columns.items()}, source=path)
+                    columns={str(k): _text(v) for k, v in columns.items()}, source=path,
+                    tests=data.get("tests") or {})
 
 
 def read_specs(folder: Traversable | None = None) -> dict[str, MartSpec]:
@@ -174,6 +177,9 @@ def render(specs: dict[str, MartSpec], views: dict[str, list[Column]]) -> str:
         lines += [
             "", f"## mart.{name}", "",
             f"**Grain:** {spec.grain}", "",
+            *([f"**Key:** {', '.join(f'`{c}`' for c in spec.tests['unique'])} (unique; "
+               "`market-oversight mart-tests` checks it and the columns' other tests)", ""]
+              if spec.tests.get("unique") else []),
             spec.description, "",
             f"Defined in `sql/marts/{name}.sql`, described in `sql/marts/{name}.yml`.", "",
             "| column | type | description |",
