@@ -65,7 +65,7 @@ def replay_history(db: Path, thresholds: Thresholds, options: BacktestOptions,
         frames = {name: store.frame(con, store.sql("risk/" + name),
                                     engine.bind(store.sql("risk/" + name), params))
                   for name in ("backtest_labels", "backtest_leads", "backtest_baselines")}
-        flags = store.frame(con, "select as_of, location_id, flag, domain, points, value from bt_flags")
+        flags = store.frame(con, "select as_of, location_id, flag, domain, points, value, part from bt_flags")
         event_counts = dict(con.execute(
             "select event_type, count(*) from bt_events group by event_type order by 1").fetchall())
     return Replay(frames["backtest_labels"], flags, frames["backtest_leads"], frames["backtest_baselines"],
@@ -131,13 +131,13 @@ def _replay(con: duckdb.DuckDBPyConnection, dates: list[date], thresholds: Thres
     con.execute("create or replace temp table bt_scores (as_of date, location_id varchar, "
                 "likelihood double, impact double, computed_rag varchar)")
     con.execute("create or replace temp table bt_flags (as_of date, location_id varchar, "
-                "flag varchar, domain varchar, points double, value double)")
+                "flag varchar, domain varchar, points double, value double, part varchar)")
     for d in dates:
         engine.compute(con, d, thresholds, due_day_of_month)
         con.execute("insert into bt_scores select $d, location_id, likelihood, impact, computed_rag "
                     "from stage_scores", {"d": d})
-        con.execute("insert into bt_flags select $d, location_id, flag, domain, points, value "
-                    "from stage_scaled_flags", {"d": d})
+        con.execute("insert into bt_flags select $d, location_id, flag, domain, points, value, "
+                    "evidence ->> 'part' from stage_scaled_flags", {"d": d})
 
 
 def list_figures(frame: pl.DataFrame) -> dict[str, Any]:

@@ -31,12 +31,13 @@ from market_oversight.errors import RiskError
 from market_oversight.risk import backtest
 from market_oversight.risk.backtest import BacktestOptions
 from market_oversight.risk.metrics import roc_auc
-from market_oversight.risk.thresholds import LIKELIHOOD_DOMAINS, Thresholds, parse_thresholds
+from market_oversight.risk.thresholds import LIKELIHOOD_DOMAINS, PER_YEAR, Thresholds, parse_thresholds
 
 POINTS_PER_LOG_ODDS = 20.0   # 20 points double the odds about every 14 points (20 x ln 2)
 MIN_EVENTS = 20              # events in the fit dates below which nothing is fitted
 MIN_RAISED = 30              # a feature raised fewer times than this in the fit keeps its points
 SPLIT_SHARE = 0.6            # default split: 60% of the way through the replayable as-of dates
+WEIGHT = "weight"            # optional column of the design table: each row's weight in the fit
 LIKELIHOOD_ONLY = [["green", "green", "green"], ["amber", "amber", "amber"], ["red", "red", "red"]]
 
 
@@ -62,43 +63,60 @@ class Fit:
     kept: dict[str, str] = field(default_factory=dict)   # feature -> why it kept its old points
 
 
-def feature_name(thresholds: Thresholds, flag: str, value: float | None) -> str:
-    """The feature a raised flag is: its name, or for a banded flag 'name[band]'."""
+def feature_name(thresholds: Thresholds, flag: str, value: float | None, part: str | None = None) -> str:
+    """The feature a raised flag is: its name, for a banded flag 'name[band]', for a graded flag
+    'name[part]'."""
     ind = thresholds.indicator(flag)
+    if ind.per_year and part is not None:
+        return f"{flag}[{part}]"
     if ind.bands and value is not None:
         return f"{flag}[{ind.band_of(value)}]"
     return flag
 
 
+def feature_value(thresholds: Thresholds, flag: str, value: float | None) -> float:
+    """What a raised flag puts in its feature's column: 1, or for a graded flag the years its
+    points grow by (so that the fitted coefficient is per year)."""
+    ind = thresholds.indicator(flag)
+    return ind.years(value) if ind.per_year and value is not None else 1.0
+
+
 def design(labels: pl.DataFrame, flags: pl.DataFrame, thresholds: Thresholds) -> tuple[pl.DataFrame, list[str]]:
-    """One row per location-date with a 0/1 column per likelihood feature raised, and the label."""
+    """One row per location-date with a column per likelihood feature (0 when not raised; 1, or
+    the years of a graded flag, when raised), and the label."""
     likely = flags.filter(pl.col("domain").is_in(list(LIKELIHOOD_DOMAINS)))
-    names = [feature_name(thresholds, f, v) for f, v in zip(likely["flag"], likely["value"])]
+    parts = likely["part"] if "part" in likely.columns else pl.Series([None] * likely.height, dtype=pl.String)
+    rows_of = list(zip(likely["flag"], likely["value"], parts))
+    names = [feature_name(thresholds, f, v, p) for f, v, p in rows_of]
+    values = [feature_value(thresholds, f, v) for f, v, _ in rows_of]
     long = likely.select("as_of", "location_id").with_columns(pl.Series("feature", names, dtype=pl.String),
-                                                             pl.lit(1).alias("on"))
+                                                             pl.Series("x", values, dtype=pl.Float64))
     features = sorted(set(names))
     rows = labels.select("as_of", "location_id", "label")
     if not features:
         return rows, []
-    wide = long.unique().pivot(on="feature", index=["as_of", "location_id"], values="on")
+    wide = long.unique(["as_of", "location_id", "feature"]).pivot(
+        on="feature", index=["as_of", "location_id"], values="x")
     out = rows.join(wide, on=["as_of", "location_id"], how="left").with_columns(
-        [pl.col(f).fill_null(0).cast(pl.Int8) for f in features])
+        [pl.col(f).fill_null(0.0) for f in features])
     return out, features
 
 
 def fit_scorecard(table: pl.DataFrame, features: list[str], regularisation: float = 1.0) -> Fit:
     """Logistic regression of the label on the features (scikit-learn), refitted without each
-    feature whose coefficient is negative until none is."""
+    feature whose coefficient is negative until none is. Rows are weighted by the table's `weight`
+    column when it has one (several histories fitted together, each counting alike)."""
     from sklearn.linear_model import LogisticRegression  # heavy: imported when fitting only
 
-    raised = {f: int(table[f].sum()) for f in features}
+    raised = {f: int((table[f] > 0).sum()) for f in features}
     active = [f for f in features if raised[f] >= MIN_RAISED]
     y = table["label"].cast(pl.Int8).to_numpy()
+    weight = table[WEIGHT].to_numpy() if WEIGHT in table.columns else None
     intercept, coefs = 0.0, {}
     while True:
         model = LogisticRegression(C=regularisation, max_iter=1000)
         if active:
-            model.fit(table.select(active).to_numpy(), y)
+            model.fit(table.select(active).to_numpy(), y, sample_weight=weight)
             coefs = dict(zip(active, model.coef_[0]))
             intercept = float(model.intercept_[0])
         else:
@@ -124,6 +142,9 @@ def apply_fit(thresholds: Thresholds, fit: Fit) -> dict[str, Any]:
         spec = data["indicators"][ind.name]
         if ind.bands:
             spec["band_points"] = _carried(ind.name, spec["band_points"], fit.points)
+        elif ind.per_year:
+            for part in ind.per_year:
+                spec[PER_YEAR + part] = fit.points.get(f"{ind.name}[{part}]", spec[PER_YEAR + part])
         elif ind.name in fit.points:
             spec["points"] = fit.points[ind.name]
     return data
@@ -149,8 +170,11 @@ def likelihoods(table: pl.DataFrame, features: list[str], fitted: Thresholds) ->
 
 
 def _points_of(thresholds: Thresholds, feature: str) -> float:
+    """A feature's points: per unit of its column (a graded flag's per year)."""
     name, _, band = feature.partition("[")
     ind = thresholds.indicator(name)
+    if ind.per_year and band:
+        return ind.per_year[band.rstrip("]")]
     if band:
         return float(ind.params["band_points"][int(band.rstrip("]")) - 1])
     return ind.points
@@ -310,6 +334,12 @@ def thresholds_toml(fitted: Thresholds, report: dict[str, Any]) -> str:
                      else f"{k}: not raised" for k in range(1, len(ind.bands) + 1)]
             notes.append(f"a band raised fewer than {MIN_RAISED} times takes the points of the band below")
             lines += [f"band_points = {json.dumps(ind.params['band_points'])}  # bands {'; '.join(notes)}"]
+        elif ind.per_year:
+            for part, rate in ind.per_year.items():
+                note = raised.get(f"{ind.name}[{part}]")
+                why = "not raised in the fit dates: kept" if note is None else (
+                    f"kept: {note['kept']}" if note["kept"] else f"raised {note['raised']} times in the fit dates")
+                lines += [f"{PER_YEAR}{part} = {rate}  # points a year; {why}"]
         else:
             note = raised.get(ind.name)
             why = "not raised in the fit dates: kept" if note is None else (

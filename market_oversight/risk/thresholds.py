@@ -23,6 +23,8 @@ _META_KEYS = {"enabled", "source"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # Hard floors ([rag] red_floors): an overall Inadequate rating, an active placement suspension.
 RED_FLOORS = ("overall_inadequate", "placement_suspension")
+# A graded indicator's points per year of its value, one key per part: per_year_<part>.
+PER_YEAR = "per_year_"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,16 @@ class Indicator:
     def band_of(self, value: float) -> int:
         """The band (1-based) a flag's value falls in: how many bands start at or below it."""
         return sum(1 for b in self.bands if b <= value)
+
+    @property
+    def per_year(self) -> dict[str, float]:
+        """A graded indicator's points per year of its value (months), by part (for rating_overdue
+        the rating: good, requires_improvement, inadequate); {} when not graded."""
+        return {k.removeprefix(PER_YEAR): float(v) for k, v in self.params.items() if k.startswith(PER_YEAR)}
+
+    def years(self, months: float) -> float:
+        """A graded flag's value as the years its points grow by (capped at max_months)."""
+        return min(float(months), float(self.params["max_months"])) / 12
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,8 @@ def parse_thresholds(data: dict[str, Any], source: str) -> Thresholds:
             raise ConfigError(f"{source}: [indicators.{name}] domain must be one of {', '.join(DOMAINS)}")
         if "bands" in spec:
             spec = _banded(name, spec, source)
+        elif any(k.startswith(PER_YEAR) for k in spec):
+            spec = _graded(name, spec, source)
         if not isinstance(spec.get("points"), (int, float)) or spec["points"] < 0:
             raise ConfigError(f"{source}: [indicators.{name}] points must be a number >= 0")
         if not (sql_dir() / "indicators" / f"{name}.sql").is_file():
@@ -164,3 +178,16 @@ def _banded(name: str, spec: dict[str, Any], source: str) -> dict[str, Any]:
         raise ConfigError(f"{source}: [indicators.{name}] bands must be ascending numbers and band_points "
                           "one number >= 0 for each band")
     return spec | {"points": max(points), "band_points": [float(x) for x in points]}
+
+
+def _graded(name: str, spec: dict[str, Any], source: str) -> dict[str, Any]:
+    """A graded indicator: raised from `from_months`, its points `per_year_<part>` times the
+    years of its value up to `max_months`; its `points` is the most any part can add."""
+    rates = {k: v for k, v in spec.items() if k.startswith(PER_YEAR)}
+    start, top = spec.get("from_months"), spec.get("max_months")
+    numbers = all(isinstance(x, (int, float)) and x >= 0 for x in [*rates.values(), start, top])
+    if not numbers or top < start:
+        raise ConfigError(f"{source}: [indicators.{name}] from_months, max_months (not below from_months) "
+                          f"and every {PER_YEAR}<part> must be numbers >= 0")
+    return spec | {"points": round(max(rates.values()) * top / 12, 2),
+                   **{k: float(v) for k, v in rates.items()}}

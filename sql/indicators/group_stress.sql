@@ -1,10 +1,10 @@
 -- Sustainability: at least $group_stress_threshold of the provider's active locations, and at least
--- $group_stress_share of them, carry a likelihood flag at $as_of; every location of the provider is
--- flagged. Runs after the other indicators, on their flags (stage_flags).
+-- $group_stress_share of them, carry a serious flag (one of $group_stress_flags) at $as_of; every
+-- location of the provider is flagged. Runs after the other indicators, on their flags (stage_flags).
 with flagged as (
     select distinct location_id
     from stage_flags
-    where domain in ('quality', 'sustainability')
+    where list_contains($group_stress_flags, flag)
 ),
 
 providers as (
@@ -28,7 +28,7 @@ final as (
         cast($group_stress_threshold as double) as threshold,
         json_object('provider_id', p.provider_id, 'flagged_locations', p.flagged_locations,
                     'locations', p.locations, 'source', 'risk flags of the provider''s locations') as evidence,
-        format('{} of the provider''s {} locations are flagged', p.flagged_locations, p.locations) as message
+        format('{} of the provider''s {} locations have a serious flag', p.flagged_locations, p.locations) as message
     from stage_locations as l
     join providers as p using (provider_id)
     where p.flagged_locations >= $group_stress_threshold

@@ -1,5 +1,6 @@
 -- Sustainability: occupancy (occupied / beds) in the latest care-home return of the last 3 months
--- is below $low_occupancy_threshold.
+-- is below $low_occupancy_threshold, in homes of at least $low_occupancy_min_beds beds (in a very
+-- small home one empty bed is a large share, and says little about viability).
 with latest as (
     select
         location_id,
@@ -24,7 +25,8 @@ final as (
                100 * occupied_beds / beds, strftime(period, '%B %Y'), occupied_beds, beds,
                100 * $low_occupancy_threshold) as message
     from latest
-    where beds > 0 and round(occupied_beds / beds, 6) < $low_occupancy_threshold
+    where beds >= greatest($low_occupancy_min_beds, 1)
+      and round(occupied_beds / beds, 6) < $low_occupancy_threshold
 )
 
 select * from final

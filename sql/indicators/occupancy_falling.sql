@@ -1,5 +1,6 @@
 -- Sustainability: occupancy fell by at least $occupancy_falling_threshold (a share, 0.05 = 5 points)
--- between the latest care-home return of the last 3 months and the return three months before it.
+-- between the latest care-home return of the last 3 months and the return three months before it, in
+-- homes registered for at least $occupancy_falling_min_beds beds (see low_occupancy).
 with latest as (
     select
         location_id,
@@ -8,7 +9,9 @@ with latest as (
         -- the return three months before the latest one, if there is one
         list_filter(occupancy_before, lambda b: b.months_ago = occupancy_now.months_ago + 3)[1] as before
     from stage_return_summary
+    join stage_locations using (location_id)
     where occupancy_now is not null
+      and stage_locations.beds >= $occupancy_falling_min_beds
 ),
 
 paired as (

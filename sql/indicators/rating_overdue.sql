@@ -1,15 +1,22 @@
--- Quality: months since the latest rated overall report on or before $as_of, in bands (a location
--- never rated is never_rated's). The longer a rating stands, the nearer CQC's next inspection, and the
--- real rating histories show the next report is when a fall is found (docs/risk.md). Raised from
--- the first band on: $rating_overdue_bands holds each band's first month, ascending, and
--- $rating_overdue_band_points the points of each band (fitted by `market-oversight calibrate`).
--- Value is the age in months, threshold the first month of its band.
--- Grain: one row per rated location at least $rating_overdue_bands[1] months past its latest rating.
+-- Quality: the age of the latest rated overall report on or before $as_of (a location never rated is
+-- never_rated's). The longer a rating stands, the nearer CQC's next inspection, and the real rating
+-- histories show the next report is when a fall is found (docs/risk.md). Raised from
+-- $rating_overdue_from_months; the points grow with the age, $rating_overdue_per_year_<part> points a
+-- year up to $rating_overdue_max_months, the part being the rating (good = Good or Outstanding,
+-- requires_improvement, inadequate), since CQC returns sooner to a poorly rated service. A graded
+-- flag: its points per year are fitted by `market-oversight calibrate` (one feature per part).
+-- Value is the age in months, threshold $rating_overdue_from_months.
+-- Grain: one row per rated location at least $rating_overdue_from_months months past its latest rating.
 with since as (
     select
         l.location_id,
         r.overall,
-        r.overall_date as since
+        r.overall_date as since,
+        case r.overall
+            when 'Inadequate' then 'inadequate'
+            when 'Requires improvement' then 'requires_improvement'
+            else 'good'
+        end as part
     from stage_locations as l
     join stage_ratings as r using (location_id)
 ),
@@ -23,11 +30,17 @@ aged as (
     where since is not null
 ),
 
-banded as (
+graded as (
     select
         *,
-        len(list_filter($rating_overdue_bands, lambda first_month: first_month <= age_months)) as band
+        case part
+            when 'inadequate' then $rating_overdue_per_year_inadequate
+            when 'requires_improvement' then $rating_overdue_per_year_requires_improvement
+            else $rating_overdue_per_year_good
+        end as per_year,
+        least(age_months, $rating_overdue_max_months) / 12 as years
     from aged
+    where age_months >= $rating_overdue_from_months
 ),
 
 final as (
@@ -35,15 +48,13 @@ final as (
         location_id,
         'rating_overdue' as flag,
         $rating_overdue_domain as domain,
-        cast($rating_overdue_band_points[band] as double) as points,
+        round(cast(per_year * years as double), 2) as points,
         cast(age_months as double) as value,
-        cast($rating_overdue_bands[band] as double) as threshold,
-        json_object('rating', overall, 'since', since, 'age_months', age_months,
-                    'band', band, 'band_from_months', $rating_overdue_bands[band],
-                    'band_to_months', $rating_overdue_bands[band + 1], 'source', 'cqc_ratings') as evidence,
+        cast($rating_overdue_from_months as double) as threshold,
+        json_object('rating', overall, 'since', since, 'age_months', age_months, 'part', part,
+                    'points_per_year', per_year, 'source', 'cqc_ratings') as evidence,
         format('{} rating is {} months old (since {})', overall, age_months, long_date(since)) as message
-    from banded
-    where band >= 1
+    from graded
 )
 
 select * from final

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from conftest import HandMade, month
@@ -34,22 +35,28 @@ def test_latest_overall_rating_on_or_before_the_as_of_date_counts(wh: HandMade) 
         "Overall rating fell from Good (1 January 2024) to Requires improvement (1 December 2025)")
 
 
-def test_rating_overdue_in_bands_of_months_since_the_last_rated_report(wh: HandMade) -> None:
-    # given ratings exactly 12 months (at the first band), 11 (below), 13 (above) and 18 (the
-    # second band) months old; bands [12, 18, ...] with their own points
-    for loc, rated in (("at", date(2025, 3, 15)), ("below", date(2025, 4, 15)),
-                       ("above", date(2025, 2, 15)), ("second", date(2024, 9, 15))):
+def test_rating_overdue_grows_with_the_age_of_the_rating_by_its_rating(wh: HandMade) -> None:
+    # given Good ratings exactly 12 months (at from_months), 11 (below), 13 (above) and 60 (past
+    # max_months) old, and a Requires improvement rating 18 months old
+    for loc, rated, rating in (("at", date(2025, 3, 15), "Good"), ("below", date(2025, 4, 15), "Good"),
+                               ("above", date(2025, 2, 15), "Good"), ("old", date(2021, 3, 15), "Outstanding"),
+                               ("ri", date(2024, 9, 15), "Requires improvement")):
         wh.location(loc, provider_id=loc, rated=None)
-        wh.rating(loc, rated, "Good")
+        wh.rating(loc, rated, rating)
     flags = raised(wh, "rating_overdue")
-    assert set(flags) == {"at", "above", "second"}
-    bands = load_thresholds().indicator("rating_overdue")
+    graded = load_thresholds().indicator("rating_overdue")
+    good, ri = graded.per_year["good"], graded.per_year["requires_improvement"]
+    assert graded.params["from_months"] == 12 and graded.params["max_months"] == 48
+    # then it is raised from 12 months, its points the rating's points a year times the age in years
+    assert set(flags) == {"at", "above", "old", "ri"}
     assert flags["at"]["value"] == 12 and flags["at"]["threshold"] == 12
-    assert flags["at"]["points"] == bands.params["band_points"][0]
-    assert flags["above"]["value"] == 13 and flags["above"]["threshold"] == 12
-    assert flags["second"]["value"] == 18 and flags["second"]["threshold"] == 18
-    assert flags["second"]["points"] == bands.params["band_points"][1]
-    assert flags["second"]["message"] == "Good rating is 18 months old (since 15 September 2024)"
+    assert flags["at"]["points"] == round(good * 12 / 12, 2)
+    assert flags["above"]["points"] == round(good * 13 / 12, 2)
+    # up to max_months only, and Outstanding counts as Good
+    assert flags["old"]["value"] == 60 and flags["old"]["points"] == round(good * 48 / 12, 2)
+    assert flags["ri"]["points"] == round(ri * 18 / 12, 2)
+    assert flags["ri"]["message"] == "Requires improvement rating is 18 months old (since 15 September 2024)"
+    assert json.loads(flags["ri"]["evidence"])["part"] == "requires_improvement"
 
 
 def test_never_rated_after_twelve_months_registered(wh: HandMade) -> None:
@@ -156,3 +163,53 @@ def test_hard_to_replace_nursing_dementia_or_few_alternatives(wh: HandMade) -> N
     flags = raised(wh, "hard_to_replace")
     assert {f"o{i}" for i in range(5)} <= set(flags)
     assert set(flags) & {f"b{i}" for i in range(6)} == {"b0"}  # only the dementia home
+
+
+def test_key_questions_poor_from_two_at_the_latest_report(wh: HandMade) -> None:
+    # given at the latest report two poor key questions (at the minimum), one (below), three (above),
+    # and a home whose two poor key questions were at an earlier report only
+    cases = {"at": {"safe": "Requires improvement", "well_led": "Inadequate", "caring": "Good"},
+             "below": {"safe": "Requires improvement", "caring": "Good"},
+             "above": {"safe": "Inadequate", "effective": "Requires improvement",
+                       "responsive": "Requires improvement"}}
+    for loc, kqs in cases.items():
+        wh.location(loc, provider_id=loc, rated=None)
+        wh.rating(loc, date(2025, 10, 1), "Requires improvement", **kqs)
+    wh.location("earlier", provider_id="earlier", rated=None)
+    wh.rating("earlier", date(2024, 1, 1), "Requires improvement", safe="Inadequate", well_led="Inadequate")
+    wh.rating("earlier", date(2025, 10, 1), "Good", safe="Good", well_led="Good")
+    flags = raised(wh, "key_questions_poor")
+    assert set(flags) == {"at", "above"}
+    assert flags["at"]["value"] == 2 and flags["at"]["threshold"] == 2
+    assert flags["above"]["value"] == 3
+    assert flags["at"]["points"] == load_thresholds().indicator("key_questions_poor").points
+    assert flags["at"]["message"] == ("2 of five key questions rated Requires improvement or Inadequate "
+                                      "on 1 October 2025 (safe, well-led)")
+
+
+def test_rated_poor_before_only_for_a_good_rating_after_a_poor_one(wh: HandMade) -> None:
+    # given Good after Requires improvement (raised), Good after Good, Requires improvement after
+    # Inadequate (still poor: not a recovery), and Good after a poor rating dated after the as-of date
+    history = {"recovered": [("Requires improvement", date(2023, 5, 1)), ("Good", date(2025, 1, 1))],
+               "steady": [("Good", date(2023, 5, 1)), ("Good", date(2025, 1, 1))],
+               "still_poor": [("Inadequate", date(2023, 5, 1)), ("Requires improvement", date(2025, 1, 1))],
+               "future": [("Good", date(2025, 1, 1)), ("Requires improvement", date(2026, 3, 16))]}
+    for loc, reports in history.items():
+        wh.location(loc, provider_id=loc, rated=None)
+        for rating, on in reports:
+            wh.rating(loc, on, rating)
+    flags = raised(wh, "rated_poor_before")
+    assert set(flags) == {"recovered"}
+    assert flags["recovered"]["message"] == ("Rated Good on 1 January 2025, after Requires improvement "
+                                             "on 1 May 2023")
+
+
+def test_large_home_from_forty_beds(wh: HandMade) -> None:
+    # given care homes of 40 (at), 39 (below) and 41 (above) beds, and a home-care service
+    for loc, beds in (("at", 40), ("below", 39), ("above", 41)):
+        wh.location(loc, provider_id=loc, beds=beds)
+    wh.location("agency", provider_id="agency", kind="home_care", beds=None)
+    flags = raised(wh, "large_home")
+    assert set(flags) == {"at", "above"}
+    assert flags["at"]["value"] == 40 and flags["at"]["threshold"] == 40
+    assert flags["above"]["message"] == "A large care home: 41 registered beds"

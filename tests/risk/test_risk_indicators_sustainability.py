@@ -35,6 +35,19 @@ def test_low_occupancy_is_raised_strictly_below_the_threshold(wh: HandMade) -> N
     assert "31 of 40 beds" in flags["below"]["message"]
 
 
+def test_occupancy_counts_only_from_five_beds(wh: HandMade) -> None:
+    # given homes of 5 (at the minimum), 4 (below) and 6 (above) beds, each with two beds empty and
+    # full three months before
+    for i, beds in enumerate((5, 4, 6)):
+        loc = ("at", "below", "above")[i]
+        wh.location(loc, provider_id=f"P{i}", beds=beds)
+        wh.care_home_return(loc, month(AS_OF, 4), beds=beds, occupied_beds=beds)
+        wh.care_home_return(loc, month(AS_OF, 1), beds=beds, occupied_beds=beds - 2)
+    # then occupancy speaks for the homes of 5 beds or more only
+    assert set(raised(wh, "low_occupancy")) == {"at", "above"}
+    assert set(raised(wh, "occupancy_falling")) == {"at", "above"}
+
+
 def test_occupancy_falling_at_five_points_is_raised(wh: HandMade) -> None:
     # given occupancy 90% in November and 85%, 86% or 84% in February (100 beds)
     three_homes(wh, beds=100)
@@ -148,10 +161,16 @@ def test_group_stress_needs_two_flagged_locations_and_half_the_group(wh: HandMad
         wh.location(loc, provider_id="H")
     for loc in ("g1", "g2", "g3", "h1", "h2", "h3", "h4"):
         wh.months_of_returns(loc, AS_OF, months=3, occupied_beds=20 if loc in ("g1", "g2", "h1") else 38)
+    # and provider K with 2 homes whose Good ratings are old (rating_overdue, not a serious flag)
+    for loc in ("k1", "k2"):
+        wh.location(loc, provider_id="K", rated=date(2022, 1, 1))
+        wh.months_of_returns(loc, AS_OF, months=3, occupied_beds=38)
+    assert "rating_overdue" in wh.flags("k1", AS_OF)
     flags = raised(wh, "group_stress")
-    # then every G home is flagged (2 of 3 >= 2 and >= half), no H home is (1 of 4)
+    # then every G home is flagged (2 of 3 >= 2 and >= half), no H home is (1 of 4), no K home is
     assert set(flags) == {"g1", "g2", "g3"}
     assert flags["g3"]["value"] == 2
+    assert flags["g3"]["message"] == "2 of the provider's 3 locations have a serious flag"
 
 
 def test_company_filing_within_the_window(wh: HandMade) -> None:
