@@ -269,6 +269,7 @@ def summarise(labels: pl.DataFrame, leads: pl.DataFrame, flags: pl.DataFrame,
             if positives else None,
         },
         "by_rag": {rag: {"location_dates": part.height,
+                         "events": int(part["label"].sum()),
                          "share": part.height / frame.height if frame.height else None,
                          "event_rate": float(part["label"].mean()) if part.height else None}
                    for rag in ("red", "amber", "green")
