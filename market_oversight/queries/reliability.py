@@ -75,35 +75,36 @@ def times_base(rate: float | None, base: float | None) -> str:
 
 
 def rag_table(result: dict[str, Any]) -> pl.DataFrame:
-    """Per RAG: location-dates, their share, the share followed by an event, against the base rate."""
+    """Per RAG: the share followed by an event, that against the base rate, the share of
+    location-dates and their number (the telling figures first, for narrow screens)."""
     base = result["base_rate"]
     rows = []
     for rag in RAGS:
         part = result["by_rag"].get(rag, {"location_dates": 0, "share": None, "event_rate": None})
         rows.append({
             "RAG": fmt.rag(rag),
-            "Location-dates": fmt.count(part["location_dates"]),
-            "Share of location-dates": fmt.percent(part["share"], 1),
             "Followed by an event": fmt.percent(part["event_rate"], 1),
             "Against the base rate": times_base(part["event_rate"], base),
+            "Share of location-dates": fmt.percent(part["share"], 1),
+            "Location-dates": fmt.count(part["location_dates"]),
         })
     return pl.DataFrame(rows)
 
 
 def indicator_table(result: dict[str, Any]) -> pl.DataFrame:
-    """Each likelihood indicator: how often raised with points, the event rate then, its lift over
-    the base rate and the ROC AUC lost without it; highest lift first, never raised last."""
+    """Each likelihood indicator: its lift over the base rate, the event rate when raised with
+    points, how often, and the ROC AUC lost without it; highest lift first, never raised last."""
     ordered = sorted(result["indicators"], key=lambda i: (i["lift"] is None, -(i["lift"] or 0), i["flag"]))
     rows = [{
         "Indicator": fmt.label(i["flag"]),
-        "Times raised": fmt.count(i["raised"]),
-        "Followed by an event": fmt.percent(i["precision"], 1) if i["raised"] else "Never raised",
         "Lift over the base rate": f"{i['lift']:.1f}×" if i["lift"] is not None else fmt.MISSING,
+        "Followed by an event": fmt.percent(i["precision"], 1) if i["raised"] else "Never raised",
+        "Times raised": fmt.count(i["raised"]),
         "ROC AUC lost without it": fmt.MISSING if i["roc_auc_drop"] is None
         else f"{i['roc_auc_drop']:+.3f}".replace("-", "−"),
     } for i in ordered]
-    return pl.DataFrame(rows, schema=["Indicator", "Times raised", "Followed by an event",
-                                      "Lift over the base rate", "ROC AUC lost without it"])
+    return pl.DataFrame(rows, schema=["Indicator", "Lift over the base rate", "Followed by an event",
+                                      "Times raised", "ROC AUC lost without it"])
 
 
 def reliability_frame(result: dict[str, Any]) -> pl.DataFrame:

@@ -54,9 +54,9 @@ def test_recall_of_red_and_of_red_and_amber() -> None:
 def test_rag_table_writes_shares_and_rates_as_per_cent() -> None:
     table = reliability.rag_table(result())
     assert table.rows() == [
-        ("▲ Red", "60", "6.0%", "40.0%", "8.0×"),
-        ("◆ Amber", "140", "14.0%", "10.0%", "2.0×"),
-        ("● Green", "800", "80.0%", "1.5%", "0.3×"),
+        ("▲ Red", "40.0%", "8.0×", "6.0%", "60"),
+        ("◆ Amber", "10.0%", "2.0×", "14.0%", "140"),
+        ("● Green", "1.5%", "0.3×", "80.0%", "800"),
     ]
     assert table.columns[0] == "RAG"
 
@@ -64,9 +64,9 @@ def test_rag_table_writes_shares_and_rates_as_per_cent() -> None:
 def test_indicators_by_lift_with_the_never_raised_last() -> None:
     table = reliability.indicator_table(result())
     assert table["Indicator"].to_list() == ["Agency reliance", "Low occupancy", "Staff turnover", "Never rated"]
-    assert table.row(0) == ("Agency reliance", "40", "30.0%", "6.0×", "+0.010")
+    assert table.row(0) == ("Agency reliance", "6.0×", "30.0%", "40", "+0.010")
     assert table.row(2)[-1] == "−0.002"
-    assert table.row(3)[2:4] == ("Never raised", "Not known")
+    assert table.row(3)[1:3] == ("Not known", "Never raised")
 
 
 def test_reliability_frame_keeps_band_order_and_rates() -> None:
