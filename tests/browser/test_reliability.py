@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.streamlit_page import screenshot, settle
+from tests.browser.streamlit_page import screenshot, settle, sideways_overflow
 
 WIDTHS = {"laptop-1366": {"width": 1366, "height": 768}, "phone-390": {"width": 390, "height": 844}}
 UNFORMATTED_SHARE = re.compile(r"(?<![\d.])0\.\d{4,}")  # a share printed raw, such as 0.1234
@@ -42,10 +42,7 @@ def test_reliability_page_fits_and_writes_per_cent(browser: Browser, app_url: st
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTHS[width]["width"]
         drawn = chart.locator("canvas, svg").first.bounding_box()
         assert drawn is not None and drawn["x"] + drawn["width"] <= box["x"] + box["width"] + 1
-        overflow = page.evaluate(
-            "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
-            " return Math.max(document.documentElement.scrollWidth - window.innerWidth,"
-            " m ? m.scrollWidth - m.clientWidth : 0); }")
+        overflow = sideways_overflow(page)
         assert overflow <= 1, f"the page scrolls sideways by {overflow} px"
     finally:
         context.close()
