@@ -154,9 +154,13 @@ def what_was_replayed(stored: StoredBacktest) -> str:
 
 def thresholds_lines(stored: StoredBacktest, scores_hash: str | None) -> list[str]:
     """Which thresholds were measured, when they were fitted, and whether the scores use them now."""
-    fitted = (f"fitted by `market-oversight calibrate` on {fmt.date_time(stored.thresholds_fitted_at)}"
-              if stored.thresholds_fitted_at else
-              "not fitted on this warehouse (the shipped defaults, or a file set by hand)")
+    if stored.thresholds_fitted_at:
+        fitted = f"fitted by `market-oversight calibrate` on {fmt.date_time(stored.thresholds_fitted_at)}"
+    elif stored.result.get("thresholds_default"):
+        fitted = ("the shipped defaults, not fitted on this warehouse (where their points come from is "
+                  "written in risk/thresholds.toml)")
+    else:
+        fitted = f"from {stored.thresholds_source}, not fitted by `market-oversight calibrate`"
     lines = [f"Thresholds {stored.thresholds_hash[:12]}, {fitted}; backtest run on "
              f"{fmt.date_time(stored.ran_at)}."]
     if scores_hash is None:

@@ -27,7 +27,7 @@ from market_oversight.config import Settings
 from market_oversight.errors import RiskError, UnknownScoresFormat
 from market_oversight.risk import engine
 from market_oversight.risk.metrics import median, precision_at_top, roc_auc
-from market_oversight.risk.thresholds import LIKELIHOOD_DOMAINS, Thresholds
+from market_oversight.risk.thresholds import DEFAULT_THRESHOLDS, LIKELIHOOD_DOMAINS, Thresholds
 
 EVENT_SOURCES = ("observed", "demo_truth")
 WARM_UP_MONTHS = 6  # history needed before the first replayed date (turnover, trends)
@@ -97,6 +97,7 @@ def run_backtest(db: Path, thresholds: Thresholds, options: BacktestOptions,
         "as_of_dates": len(replay.dates),
         "thresholds_hash": thresholds.hash,
         "thresholds_source": thresholds.source,
+        "thresholds_default": thresholds.source == str(DEFAULT_THRESHOLDS),
         "thresholds_fitted_at": fitted_at(thresholds),
         **summarise(replay.labels, replay.leads, replay.flags, thresholds.top_share),
         "reliability": reliability_bands(replay.labels, thresholds),

@@ -95,9 +95,11 @@ def test_what_was_replayed_in_words() -> None:
 
 def test_thresholds_lines_say_when_fitted_and_whether_the_scores_use_them() -> None:
     lines = reliability.thresholds_lines(stored(), HASH)
-    assert lines[0] == ("Thresholds ab12cd34ef56, not fitted on this warehouse (the shipped defaults, or a "
-                        "file set by hand); backtest run on 2 November 2026 at 2:05pm.")
+    assert lines[0] == ("Thresholds ab12cd34ef56, from thresholds.toml, not fitted by `market-oversight "
+                        "calibrate`; backtest run on 2 November 2026 at 2:05pm.")
     assert lines[1] == "The current scores use these thresholds."
+    shipped = reliability.thresholds_lines(stored(result=result() | {"thresholds_default": True}), HASH)
+    assert "ab12cd34ef56, the shipped defaults, not fitted on this warehouse" in shipped[0]
     fitted = reliability.thresholds_lines(stored(thresholds_fitted_at=datetime(2026, 10, 1, 9, 30)), "ff" * 32)
     assert "fitted by `market-oversight calibrate` on 1 October 2026 at 9:30am" in fitted[0]
     assert "other thresholds (ffffffffffff)" in fitted[1] and reliability.SAVE_COMMAND in fitted[1]

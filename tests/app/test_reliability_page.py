@@ -39,7 +39,7 @@ def test_reliability_page_shows_the_stored_backtest(app_env: Path) -> None:
     assert "likelihood points," in body and "The dashed line is the base rate" in body
     assert any("reliability table" in e.label for e in at.expander)
     # and the thresholds measured, which the current scores use
-    assert f"Thresholds {thresholds_hash[:12]}, not fitted on this warehouse" in body
+    assert f"Thresholds {thresholds_hash[:12]}, the shipped defaults, not fitted on this warehouse" in body
     assert "The current scores use these thresholds." in body
     assert f"{location_dates:,} location-dates" in body
 

@@ -122,6 +122,11 @@ def test_save_stores_the_figures_the_command_printed(wh: HandMade, tmp_path: Pat
     stored = json.loads(result)
     assert stored["by_rag"] == first["by_rag"] and stored["indicators"] == first["indicators"]
     assert rows[1][1] == 3
+    # the page can say whether the shipped thresholds or a council's file were measured
+    own = tmp_path / "own.toml"
+    own.write_text("[rag]\nred_max_share = 0.05\n")
+    assert first["thresholds_default"] is True and first["thresholds_fitted_at"] is None
+    assert backtest_json(capsys, "--db", str(wh.path), "--thresholds", str(own))["thresholds_default"] is False
 
 
 def test_reliability_bands_count_observed_and_predicted() -> None:
