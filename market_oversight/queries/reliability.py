@@ -101,7 +101,7 @@ def indicator_table(result: dict[str, Any]) -> pl.DataFrame:
         "Followed by an event": fmt.percent(i["precision"], 1) if i["raised"] else "Never raised",
         "Times raised": fmt.count(i["raised"]),
         "ROC AUC lost without it": fmt.MISSING if i["roc_auc_drop"] is None
-        else f"{i['roc_auc_drop']:+.3f}".replace("-", "−"),
+        else f"{round(i['roc_auc_drop'], 3) + 0.0:+.3f}".replace("-", "−"),  # + 0.0: no "−0.000"
     } for i in ordered]
     return pl.DataFrame(rows, schema=["Indicator", "Lift over the base rate", "Followed by an event",
                                       "Times raised", "ROC AUC lost without it"])

@@ -66,6 +66,8 @@ def test_indicators_by_lift_with_the_never_raised_last() -> None:
     assert table["Indicator"].to_list() == ["Agency reliance", "Low occupancy", "Staff turnover", "Never rated"]
     assert table.row(0) == ("Agency reliance", "6.0×", "30.0%", "40", "+0.010")
     assert table.row(2)[-1] == "−0.002"
+    tiny = result() | {"indicators": [{"flag": "x", "raised": 1, "precision": 0.1, "lift": 2.0, "roc_auc_drop": -0.0002}]}
+    assert reliability.indicator_table(tiny).row(0)[-1] == "+0.000"
     assert table.row(3)[1:3] == ("Not known", "Never raised")
 
 
