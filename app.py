@@ -17,6 +17,8 @@ pages = [
     profile,
     st.Page("market_oversight/pages/casework.py", title="Casework", url_path="casework",
             icon=":material/folder_open:"),
+    st.Page("market_oversight/pages/reliability.py", title="Flag reliability", url_path="reliability",
+            icon=":material/query_stats:"),
     st.Page("market_oversight/pages/data_quality.py", title="Data quality", url_path="data-quality",
             icon=":material/fact_check:"),
     st.Page("market_oversight/pages/uploads.py", title="Uploads", url_path="uploads",

@@ -62,6 +62,10 @@ class RiskError(MarketOversightError):
     """A risk request cannot be done as asked (bad override, unknown event source, no scores)."""
 
 
+class UnknownScoresFormat(RiskError):
+    """A backtest's scores file is named with a suffix we do not write (only .parquet and .csv)."""
+
+
 class AlertError(MarketOversightError):
     """A weekly alert cannot be worked out or written as asked (bad week, no recipients)."""
 

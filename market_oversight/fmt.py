@@ -52,6 +52,11 @@ DATASET_LABELS = {
     "cqc_register": "CQC register and ratings", "care_home_returns": "Care-home returns",
     "home_care_returns": "Home-care returns", "fee_rates": "Fee rates", "benchmarks": "Benchmarks",
 }
+# The backtest's event types (market_oversight.vocab.EVENT_TYPES defines them) as a sentence names them.
+EVENT_TYPE_LABELS = {
+    "downgrade": "a downgrade to Requires improvement or Inadequate", "inadequate": "an Inadequate rating",
+    "closure": "a closure", "suspension": "a placement suspension",
+}
 MISSING = "Not known"
 
 
@@ -148,6 +153,10 @@ def care_category(value: str | None) -> str:
 
 def benchmark(value: str | None) -> str:
     return BENCHMARK_LABELS.get(value or "", value or MISSING)
+
+
+def event_type(value: str) -> str:
+    return EVENT_TYPE_LABELS.get(value, value.replace("_", " "))
 
 
 def dataset(value: str | None) -> str:

@@ -100,10 +100,13 @@ def demo_with_files() -> tuple[Path, Path, dict]:
     return folder / "demo.duckdb", folder / "files", json.loads((folder / "summary.json").read_text())
 
 
-def scored_demo(scores: Sequence[Sequence[str]]) -> Path:
+def scored_demo(scores: Sequence[Sequence[str]], *, saved_backtest: bool = False) -> Path:
     """The local demo after `market-oversight score ARGS` for each ARGS in `scores`, in order
-    (an empty ARGS scores the latest date). Read-only: copy it before writing to it."""
+    (an empty ARGS scores the latest date), then, if `saved_backtest`, `backtest --save` (as
+    `make demo` leaves it). Read-only: copy it before writing to it."""
     recipe = {"demo": "local", "seed": SEED, "scores": [list(s) for s in scores]}
+    if saved_backtest:
+        recipe["backtest"] = ["--save"]
 
     def build(folder: Path) -> None:
         from market_oversight.cli import main
@@ -112,6 +115,8 @@ def scored_demo(scores: Sequence[Sequence[str]]) -> Path:
         for args in scores:
             if main(["score", "--db", str(db), *args]) != 0:
                 raise RuntimeError(f"market-oversight score {' '.join(args)} failed on the test demo")
+        if saved_backtest and main(["backtest", "--db", str(db), "--save"]) != 0:
+            raise RuntimeError("market-oversight backtest --save failed on the test demo")
 
     return _cached(recipe, build) / "demo.duckdb"
 

@@ -1,16 +1,21 @@
 """Backtest: replay monthly as-of dates over the stored history and check whether red and amber came
 before the events that matter, within a horizon.
 
-Scores are computed in memory for each date (the same engine as `score`, nothing stored), so a
-backtest measures the current thresholds on the past. Events come from the warehouse itself
+Scores are computed in memory for each date (the same engine as `score`, no score is stored), so a
+backtest measures the current thresholds on the past. Every replayed location-date can be written
+to a Parquet or CSV file (`--scores-out`) for an analyst to check against a baseline of their own,
+and the figures stored (`--save`) for the app's "How reliable are these flags?" page. Events come from the warehouse itself
 (`observed`: CQC downgrades to Requires improvement or Inadequate, closures (deregistrations),
 placement suspensions) or from the demo's hidden truth (`demo_truth.events`).
 """
 
 from __future__ import annotations
 
+import json
+import os
+import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +24,15 @@ import polars as pl
 
 from market_oversight import store
 from market_oversight.config import Settings
-from market_oversight.errors import RiskError
+from market_oversight.errors import RiskError, UnknownScoresFormat
 from market_oversight.risk import engine
 from market_oversight.risk.metrics import median, precision_at_top, roc_auc
-from market_oversight.risk.thresholds import LIKELIHOOD_DOMAINS, Thresholds
+from market_oversight.risk.thresholds import DEFAULT_THRESHOLDS, LIKELIHOOD_DOMAINS, Thresholds
 
 EVENT_SOURCES = ("observed", "demo_truth")
 WARM_UP_MONTHS = 6  # history needed before the first replayed date (turnover, trends)
+SCORES_FORMATS = {".parquet": "parquet", ".csv": "csv"}  # --scores-out: the suffix chooses
+RELIABILITY_BAND_POINTS = 10  # width, in likelihood points, of each band of the reliability table
 
 
 @dataclass(frozen=True)
@@ -73,10 +80,14 @@ def replay_history(db: Path, thresholds: Thresholds, options: BacktestOptions,
 
 
 def run_backtest(db: Path, thresholds: Thresholds, options: BacktestOptions,
-                 settings: Settings | None = None) -> dict[str, Any]:
+                 settings: Settings | None = None, *, scores_out: Path | None = None,
+                 save: bool = False) -> dict[str, Any]:
+    """Replay and summarise; write every location-date to `scores_out` (.parquet or .csv, checked
+    before the replay starts) and store the figures in the warehouse when `save`."""
+    if scores_out is not None:
+        check_scores_out(scores_out)
     replay = replay_history(db, thresholds, options, settings)
-    result = summarise(replay.labels, replay.leads, replay.flags, thresholds.top_share)
-    return {
+    result = {
         "events_source": options.events,
         "event_types": list(thresholds.event_types),
         "events_by_type": replay.events_by_type,
@@ -85,8 +96,84 @@ def run_backtest(db: Path, thresholds: Thresholds, options: BacktestOptions,
         "last_as_of": replay.dates[-1].isoformat(),
         "as_of_dates": len(replay.dates),
         "thresholds_hash": thresholds.hash,
-        **result,
+        "thresholds_source": thresholds.source,
+        "thresholds_default": thresholds.source == str(DEFAULT_THRESHOLDS),
+        "thresholds_fitted_at": fitted_at(thresholds),
+        **summarise(replay.labels, replay.leads, replay.flags, thresholds.top_share),
+        "reliability": reliability_bands(replay.labels, thresholds),
     }
+    if scores_out is not None:
+        table = scores_table(replay)
+        write_scores(table, scores_out)
+        result["scores_out"] = {"path": str(scores_out), "rows": table.height}
+    if save:
+        result["saved_as"] = save_result(db, result)
+    return result
+
+
+def fitted_at(thresholds: Thresholds) -> str | None:
+    """When `market-oversight calibrate` fitted the thresholds ([calibration] fitted_at), if it did."""
+    return thresholds.raw.get("calibration", {}).get("fitted_at")
+
+
+def check_scores_out(path: Path) -> str:
+    """The format of a scores file, from its suffix; refused before any work when it is neither
+    .parquet nor .csv, or its folder does not exist."""
+    kind = SCORES_FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise UnknownScoresFormat(f"{path}: a scores file must end in .parquet or .csv (the suffix "
+                                  "chooses the format); nothing was replayed")
+    if not path.parent.is_dir():
+        raise RiskError(f"{path}: the folder {path.parent} does not exist; nothing was replayed")
+    return kind
+
+
+def scores_table(replay: Replay) -> pl.DataFrame:
+    """Every replayed location-date: its likelihood, impact, RAG, the flags raised (codes, comma-
+    separated, in alphabetical order), whether an event followed within the horizon (label) and the
+    first such event. Grain: one row per location and as-of date."""
+    flags = replay.flags.group_by("as_of", "location_id").agg(
+        pl.col("flag").sort().str.join(",").alias("flags"))
+    return (replay.labels.join(flags, on=["as_of", "location_id"], how="left")
+            .select("location_id", "as_of", "likelihood", "impact", pl.col("computed_rag").alias("rag"),
+                    pl.col("flags").fill_null(""), "label", "first_event_type", "first_event_date")
+            .sort("as_of", "location_id"))
+
+
+def write_scores(table: pl.DataFrame, path: Path) -> None:
+    """Write `table` as Parquet or CSV by `path`'s suffix, whole or not at all (through a
+    temporary file beside it, renamed into place)."""
+    kind = check_scores_out(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        if kind == "parquet":
+            table.write_parquet(tmp)
+        else:
+            table.write_csv(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise RiskError(f"cannot write {path}: {exc.strerror or exc}; no scores file was written") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def save_result(db: Path, result: dict[str, Any]) -> str:
+    """Store a backtest's figures in the warehouse (table backtest_results) for the app's
+    reliability page, and publish a serving copy so the app sees them. Returns the run id."""
+    run_id = uuid.uuid4().hex
+    text = store.sql("risk/save_backtest_result")
+    params = {
+        "run_id": run_id, "ran_at": datetime.now(), "thresholds_hash": result["thresholds_hash"],
+        "thresholds_source": result["thresholds_source"],
+        "thresholds_fitted_at": result["thresholds_fitted_at"], "events_source": result["events_source"],
+        "event_types": result["event_types"], "horizon_months": result["horizon_months"],
+        "first_as_of": result["first_as_of"], "last_as_of": result["last_as_of"],
+        "location_dates": result["location_dates"], "positives": result["positives"],
+        "roc_auc": result["roc_auc"], "result": json.dumps(result, default=str),
+    }
+    with store.warehouse(db) as con, store.transaction(con):
+        con.execute(text, engine.bind(text, params))
+    return run_id
 
 
 def _load_events(con: duckdb.DuckDBPyConnection, source: str) -> None:
@@ -183,6 +270,7 @@ def summarise(labels: pl.DataFrame, leads: pl.DataFrame, flags: pl.DataFrame,
             if positives else None,
         },
         "by_rag": {rag: {"location_dates": part.height,
+                         "events": int(part["label"].sum()),
                          "share": part.height / frame.height if frame.height else None,
                          "event_rate": float(part["label"].mean()) if part.height else None}
                    for rag in ("red", "amber", "green")
@@ -218,3 +306,29 @@ def indicator_contributions(frame: pl.DataFrame, flags: pl.DataFrame) -> list[di
             "roc_auc_drop": full - without if full is not None and without is not None else None,
         })
     return out
+
+
+def reliability_bands(labels: pl.DataFrame, thresholds: Thresholds) -> list[dict[str, Any]]:
+    """Location-dates in bands of RELIABILITY_BAND_POINTS likelihood points (the top band takes the
+    cap), each with its observed event rate and, when `calibrate` fitted the thresholds (an
+    intercept), the mean probability the fit predicts. Empty bands are left out."""
+    calibration = thresholds.raw.get("calibration", {})
+    intercept, per_log_odds = calibration.get("intercept"), calibration.get("points_per_log_odds")
+    width = RELIABILITY_BAND_POINTS
+    top = max(int(thresholds.cap // width) - 1, 0)
+    banded = labels.with_columns(
+        (pl.col("likelihood") // width).cast(pl.Int64).clip(0, top).alias("band"))
+    if intercept is not None and per_log_odds:
+        log_odds = pl.lit(float(intercept)) + pl.col("likelihood") / float(per_log_odds)
+        banded = banded.with_columns((1 / (1 + (-log_odds).exp())).alias("predicted"))
+    else:
+        banded = banded.with_columns(pl.lit(None, dtype=pl.Float64).alias("predicted"))
+    table = banded.group_by("band").agg(
+        pl.len().alias("location_dates"), pl.col("label").sum().alias("events"),
+        pl.col("label").mean().alias("observed"), pl.col("predicted").mean().alias("predicted"),
+    ).sort("band")
+    return [{"points_from": float(r["band"] * width),
+             "points_to": float(thresholds.cap if r["band"] == top else (r["band"] + 1) * width),
+             "location_dates": r["location_dates"], "events": int(r["events"]),
+             "observed": r["observed"], "predicted": r["predicted"]}
+            for r in table.iter_rows(named=True)]

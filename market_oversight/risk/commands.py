@@ -22,6 +22,17 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _scores_file(text: str) -> Path:
+    """--scores-out: refused at once, naming the flag and the file, unless .parquet or .csv."""
+    from market_oversight.risk.backtest import SCORES_FORMATS
+
+    path = Path(text)
+    if path.suffix.lower() not in SCORES_FORMATS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} must end in {' or '.join(SCORES_FORMATS)} (the suffix chooses the format)")
+    return path
+
+
 def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     config = argparse.ArgumentParser(add_help=False)
     config.add_argument("--config", metavar="PATH", help="council configuration file (else $MARKET_OVERSIGHT_CONFIG)")
@@ -46,13 +57,23 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
 
     bt = sub.add_parser(
         "backtest", parents=[common, config], help="replay monthly scores over history against later events",
-        epilog="Example: market-oversight backtest --horizon-months 6 --events demo_truth --json",
+        description="Replay the risk score monthly over the warehouse's history (in memory: no score is "
+                    "stored) and measure how often red and amber came before an event within the horizon. "
+                    "--scores-out writes every location-date replayed, for checking against a baseline of "
+                    "your own; --save stores the figures for the app's \"How reliable are these flags?\" page.",
+        epilog="Example: market-oversight backtest --horizon-months 6 --events demo_truth --json ; "
+               "market-oversight backtest --save --scores-out backtest_scores.parquet",
     )
     bt.add_argument("--horizon-months", type=int, default=6, metavar="N", help="months ahead an event counts (default 6)")
     bt.add_argument("--events", choices=("observed", "demo_truth"), default="observed",
                     help="observed (in the warehouse) or demo_truth (the demo's hidden events)")
     bt.add_argument("--from", dest="start", type=_date, metavar="DATE", help="first as-of date replayed")
     bt.add_argument("--to", dest="end", type=_date, metavar="DATE", help="last as-of date replayed")
+    bt.add_argument("--scores-out", type=_scores_file, metavar="FILE",
+                    help="write every location-date replayed (likelihood, impact, RAG, flags, label, first "
+                         "event) to FILE: Parquet if it ends in .parquet, CSV if .csv")
+    bt.add_argument("--save", action="store_true",
+                    help="store the figures in the warehouse for the app's reliability page")
     bt.set_defaults(func=_run_backtest)
 
     cal = sub.add_parser(
@@ -153,7 +174,8 @@ def _run_backtest(args: argparse.Namespace) -> int:
 
     settings, thresholds = _thresholds(args)
     result = run_backtest(resolve_db(args.db), thresholds,
-                          BacktestOptions(args.horizon_months, args.events, args.start, args.end), settings)
+                          BacktestOptions(args.horizon_months, args.events, args.start, args.end), settings,
+                          scores_out=args.scores_out, save=args.save)
     if args.json:
         print(json.dumps(result, default=str))
         return 0
@@ -175,6 +197,10 @@ def _run_backtest(args: argparse.Namespace) -> int:
         print(f"  {ind['flag']:<30} raised {ind['raised']:>7}  precision "
               f"{'-' if ind['precision'] is None else format(ind['precision'], '.3f')}  AUC drop without it "
               f"{'-' if drop is None else format(drop, '+.3f')}")
+    if "scores_out" in result:
+        print(f"{result['scores_out']['rows']} location-dates written to {result['scores_out']['path']}")
+    if "saved_as" in result:
+        print(f"stored for the app's reliability page (backtest {result['saved_as'][:12]})")
     return 0
 
 

@@ -1,7 +1,8 @@
 """The app's tests run every page through AppTest on the demo warehouse, built once for the suite
-with the real demo and score commands (scored twice, three weeks apart, so "new this week" has an
-earlier score to compare with); each test gets a copy of its own, so what one test writes through
-the app no other test sees."""
+with the real demo, score and backtest commands, as `make demo` leaves it (scored twice, three
+weeks apart, so "new this week" has an earlier score to compare with; a backtest stored for the
+reliability page); each test gets a copy of its own, so what one test writes through the app no
+other test sees."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ EARLIER_SCORE = "2026-10-06"
 
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Path:
-    return copy_warehouse(scored_demo([["--as-of", EARLIER_SCORE], []]), tmp_path / "warehouse.duckdb")
+    cached = scored_demo([["--as-of", EARLIER_SCORE], []], saved_backtest=True)
+    return copy_warehouse(cached, tmp_path / "warehouse.duckdb")
 
 
 @pytest.fixture

@@ -44,8 +44,9 @@ def browser_env() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The local demo (fictional Kingsmere), scored three weeks apart (so some are "new this
-    week"): a copy of the suite's cached one, which the browser sessions may write to."""
-    cached = scored_demo([["--as-of", EARLIER_SCORE], []])
+    week"), with a stored backtest (the reliability page): a copy of the suite's cached one, which
+    the browser sessions may write to."""
+    cached = scored_demo([["--as-of", EARLIER_SCORE], []], saved_backtest=True)
     return copy_warehouse(cached, tmp_path_factory.mktemp("browser") / "demo.duckdb")
 
 

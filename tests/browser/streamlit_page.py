@@ -34,6 +34,15 @@ def settle(page: Page, *, timeout: float = 30_000) -> None:
     page.wait_for_timeout(300)  # charts draw after the script finishes
 
 
+def sideways_overflow(page: Page) -> float:
+    """How many CSS pixels the page (or Streamlit's main area, which scrolls itself) is wider than
+    the window: more than 1 means the reader must scroll sideways (WCAG 1.4.10)."""
+    return page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return Math.max(document.documentElement.scrollWidth - window.innerWidth,"
+        " m ? m.scrollWidth - m.clientWidth : 0); }")
+
+
 def open_page(page: Page, path: str) -> None:
     page.goto(path)
     settle(page)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.streamlit_page import screenshot, settle
+from tests.browser.streamlit_page import screenshot, settle, sideways_overflow
 
-PAGES = ["/", "/watchlist", "/casework", "/data-quality", "/uploads", "/accessibility"]
+PAGES = ["/", "/watchlist", "/casework", "/reliability", "/data-quality", "/uploads", "/accessibility"]
 LAYOUTS = {
     # name: (viewport in CSS pixels, device scale factor)
     "desktop-1280x720": ({"width": 1280, "height": 720}, 1),
@@ -31,10 +31,7 @@ def test_pages_fit_without_sideways_scrolling(browser: Browser, app_url: str, la
             settle(page)
             name = path.strip("/").split("?")[0] or "home"
             screenshot(page, f"layout-{layout}-{name}")
-            overflow = page.evaluate(
-                "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
-                " return Math.max(document.documentElement.scrollWidth - window.innerWidth,"
-                " m ? m.scrollWidth - m.clientWidth : 0); }")
+            overflow = sideways_overflow(page)
             if overflow > 1:
                 wide[name] = overflow
     finally:
