@@ -20,7 +20,6 @@ RAG_COLOURS = {"red": "#8F0D25", "amber": "#B35906", "green": "#1A8259"}
 RAG_SHAPES = {"red": "▲", "amber": "◆", "green": "●"}
 # Vega-Lite point shapes matching the characters above, for charts.
 RAG_CHART_SHAPES = {"red": "triangle-up", "amber": "diamond", "green": "circle"}
-RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
 
 RATING_COLOURS = {
     "Outstanding": "#1D4E89", "Good": RAG_COLOURS["green"], "Requires improvement": RAG_COLOURS["amber"],

@@ -12,7 +12,7 @@ POOR_RATINGS = frozenset({"Requires improvement", "Inadequate"})
 RATING_RANK = {"Outstanding": 4, "Good": 3, "Requires improvement": 2, "Inadequate": 1}
 
 SERVICE_KINDS = ("care_home", "home_care", "other")
-RAG = ("red", "amber", "green")
+RAG = ("red", "amber", "green")  # worst first: lists and charts order by it
 # The events a backtest or a calibration can count as "the bad thing happened" (sql/risk/events_*.sql);
 # [backtest] event_types in risk/thresholds.toml chooses among them.
 EVENT_TYPES = {
