@@ -199,6 +199,11 @@ def rag_shape_scale() -> alt.Scale:
                      range=list(fmt.RAG_CHART_SHAPES.values()))
 
 
+def service_kind_scale() -> alt.Scale:
+    return alt.Scale(domain=[fmt.service_kind(k) for k in fmt.SERVICE_KIND_COLOURS],
+                     range=list(fmt.SERVICE_KIND_COLOURS.values()))
+
+
 def rating_scale() -> alt.Scale:
     return alt.Scale(domain=[fmt.rating(r) for r in fmt.RATING_COLOURS],
                      range=list(fmt.RATING_COLOURS.values()))

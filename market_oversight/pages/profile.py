@@ -120,7 +120,7 @@ else:
         color=alt.Color("Rating:N", scale=common.rating_scale()),
         tooltip=["Key question:N", "Rating:N", "Report date:N"],
     )
-    marks = base.mark_point(filled=True, size=90, color="#0b0c0c").encode(
+    marks = base.mark_point(filled=True, size=90, color=fmt.INK).encode(
         x="report_date:T", y=alt.Y("Key question:N", sort=order),
         shape=alt.Shape("Rating:N", scale=alt.Scale(
             domain=[fmt.rating(r) for r in fmt.RATING_CHART_SHAPES],
