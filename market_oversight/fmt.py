@@ -20,7 +20,6 @@ RAG_COLOURS = {"red": "#8F0D25", "amber": "#B35906", "green": "#1A8259"}
 RAG_SHAPES = {"red": "▲", "amber": "◆", "green": "●"}
 # Vega-Lite point shapes matching the characters above, for charts.
 RAG_CHART_SHAPES = {"red": "triangle-up", "amber": "diamond", "green": "circle"}
-RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
 
 RATING_COLOURS = {
     "Outstanding": "#1D4E89", "Good": RAG_COLOURS["green"], "Requires improvement": RAG_COLOURS["amber"],
@@ -35,6 +34,12 @@ RATING_CHART_SHAPES = {
 }
 
 SERVICE_KIND_LABELS = {"care_home": "Care home", "home_care": "Home care", "other": "Other service"}
+# Kinds of service in charts: none is a RAG colour (a kind is not a risk); checked like the others.
+SERVICE_KIND_COLOURS = {"care_home": "#1D4E89", "home_care": "#AA33DD", "other": "#505a5f"}
+# A figure against its benchmark in charts: the figure in the app's blue, the benchmark as black ticks.
+FIGURE_COLOUR = SERVICE_KIND_COLOURS["care_home"]
+INK = "#0B0C0C"  # GOV.UK's text colour: outlines, ticks and marks that stand for no category
+BENCHMARK_COLOUR = INK
 KEY_QUESTION_LABELS = {
     "overall": "Overall", "safe": "Safe", "effective": "Effective", "caring": "Caring",
     "responsive": "Responsive", "well_led": "Well-led",

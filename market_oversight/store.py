@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from market_oversight.errors import StorageError, WarehouseBusy, WarehouseError, WarehouseTooNew
 from market_oversight.paths import casework_path, files_named, serving_dir, sql_dir
@@ -175,6 +176,24 @@ def refresh_casework_mirror(con: duckdb.DuckDBPyConnection, db: Path) -> None:
         except Exception:
             _rollback(con)
             raise
+
+
+# The casework tables that decide the RAG in force (mart.risk_history reads them by these bare names).
+RAG_CASEWORK_TABLES = ("rag_overrides", "placement_suspensions")
+
+
+def read_casework_tables(db: Path, tables: tuple[str, ...] = RAG_CASEWORK_TABLES) -> dict[str, pa.Table]:
+    """The live rows of casework tables (names from CASEWORK_TABLES), read in one snapshot."""
+    unknown = set(tables) - set(CASEWORK_TABLES)
+    if unknown:
+        raise WarehouseError(f"not casework tables: {sorted(unknown)}")
+    with casework(db, writing=False) as con:
+        con.execute("begin")
+        try:
+            # identifiers from the fixed list above
+            return {t: con.sql(f"select * from main.{t}").to_arrow_table() for t in tables}
+        finally:
+            con.execute("rollback")
 
 
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:

@@ -10,9 +10,12 @@ RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate", "Not rat
 POOR_RATINGS = frozenset({"Requires improvement", "Inadequate"})
 # Higher is better; unrated has no rank.
 RATING_RANK = {"Outstanding": 4, "Good": 3, "Requires improvement": 2, "Inadequate": 1}
+# The SQL gets these bound as parameters (`sql_params`), never written out: a rating's rank is its
+# place in $ratings_worst_first, and $poor_ratings is POOR_RATINGS.
+RATINGS_WORST_FIRST = tuple(sorted(RATING_RANK, key=RATING_RANK.__getitem__))
 
 SERVICE_KINDS = ("care_home", "home_care", "other")
-RAG = ("red", "amber", "green")
+RAG = ("red", "amber", "green")  # worst first: lists and charts order by it
 # The events a backtest or a calibration can count as "the bad thing happened" (sql/risk/events_*.sql);
 # [backtest] event_types in risk/thresholds.toml chooses among them.
 EVENT_TYPES = {
@@ -35,6 +38,11 @@ _KEY_QUESTION_ALIASES = {
     "overall": "overall", "safe": "safe", "effective": "effective", "caring": "caring",
     "responsive": "responsive", "well-led": "well_led", "well led": "well_led", "well_led": "well_led",
 }
+
+
+def sql_params() -> dict[str, list[str]]:
+    """The vocabularies SQL files use, as bound parameters (`engine.bind` keeps the ones a file names)."""
+    return {"ratings_worst_first": list(RATINGS_WORST_FIRST), "poor_ratings": sorted(POOR_RATINGS)}
 
 
 def normalise_rating(text: str | None) -> str | None:

@@ -16,7 +16,8 @@ PAGE_BACKGROUND = "#FFFFFF"  # Streamlit's light theme, pinned in .streamlit/con
 TEXT_CONTRAST = 4.5          # WCAG 2.2 SC 1.4.3: the colours are also used for text
 DISTINCT = 10.0              # CIEDE2000: clearly different categories, not merely "noticeable" (about 1)
 VISIONS = (None, *colour.CVD_MATRICES)
-PALETTES = {"RAG": fmt.RAG_COLOURS, "rating": fmt.RATING_COLOURS}
+PALETTES = {"RAG": fmt.RAG_COLOURS, "rating": fmt.RATING_COLOURS, "service kind": fmt.SERVICE_KIND_COLOURS,
+            "figure and benchmark": {"figure": fmt.FIGURE_COLOUR, "benchmark": fmt.BENCHMARK_COLOUR}}
 
 
 @pytest.mark.parametrize("palette", PALETTES)

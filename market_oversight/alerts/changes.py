@@ -17,9 +17,9 @@ from typing import Any
 
 import duckdb
 
-from market_oversight import fmt, store
+from market_oversight import fmt, store, vocab
 from market_oversight.errors import AlertError
-from market_oversight.vocab import RATING_RANK
+from market_oversight.vocab import POOR_RATINGS, RATING_RANK
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -130,7 +130,7 @@ def _report_item(r: dict[str, Any]) -> Item:
         change, urgency = f"{overall}, unchanged", Urgency.INFO
     if overall == "Inadequate" or any(q.endswith(": Inadequate") for q in poor):
         urgency = Urgency.ACT
-    elif overall == "Requires improvement" or poor:
+    elif overall in POOR_RATINGS or poor:
         urgency = min(urgency, Urgency.REVIEW)
     details = []
     if poor:
@@ -250,7 +250,7 @@ def week_changes(con: duckdb.DuckDBPyConnection, week: IsoWeek) -> WeekChanges:
 
 
 def _report_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
-    return [_report_item(r) for r in _rows(con, "new_reports", params)]
+    return [_report_item(r) for r in _rows(con, "new_reports", params | {"poor_ratings": vocab.sql_params()["poor_ratings"]})]
 
 
 def _with_places(con: duckdb.DuckDBPyConnection, items: list[Item]) -> list[Item]:

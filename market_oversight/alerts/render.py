@@ -13,13 +13,14 @@ from urllib.parse import quote
 
 from market_oversight.alerts.changes import KINDS, Item, Urgency, WeekChanges
 from market_oversight.alerts.config import AlertSettings
+from market_oversight import fmt
 from market_oversight.fmt import RAG_COLOURS
 
 PROFILE_PATH = "profile"  # the app's provider page (url_path of the profile page)
 # The app's RAG colours (contrast-checked against white in tests/test_palette.py), and its grey.
 COLOURS = {Urgency.ACT: RAG_COLOURS["red"], Urgency.REVIEW: RAG_COLOURS["amber"], Urgency.INFO: "#505a5f"}
 FONT = "font-family:Arial,Helvetica,sans-serif;"
-SERVICE_KIND_LABELS = {"care_home": "care home", "home_care": "home care", "other": "other service"}
+SERVICE_KIND_LABELS = {kind: label.lower() for kind, label in fmt.SERVICE_KIND_LABELS.items()}  # mid-sentence
 
 
 def escape(value: object) -> str:

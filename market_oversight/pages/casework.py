@@ -68,9 +68,11 @@ active = record.overrides.filter(pl.col("is_active"))
 if active.is_empty():
     st.write("No RAG overrides in force.")
 else:
-    st.dataframe(with_names(active, names).select(
+    st.dataframe(with_names(active, names).join(
+        names.select("location_id", pl.col("rag").alias("rag_now")), on="location_id", how="left").select(
         pl.col("location_name").alias("Location"),
         pl.col("rag").map_elements(fmt.rag, return_dtype=pl.String).alias("RAG set"),
+        pl.col("rag_now").map_elements(fmt.rag, return_dtype=pl.String).alias("RAG in force"),
         pl.col("reason").alias("Reason"), pl.col("created_by").alias("By"),
         pl.col("expires_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Until")),
         hide_index=True, width="stretch")

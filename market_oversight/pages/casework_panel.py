@@ -179,7 +179,7 @@ def _override(db, user: User, location_id: str, record: casework.LocationCasewor
                  f"{fmt.long_date(active['expires_on'])}: {active['reason']}")
     else:
         st.write("No RAG override in force: the computed RAG applies.")
-    st.caption("An override shows on the watchlist after the next risk score.")
+    st.caption("An override shows on every page at once, and stays until it expires or is withdrawn.")
     if not user.can(Permission.OVERRIDE):
         return _cannot(user, "override the RAG")
     with st.form("override-form"):

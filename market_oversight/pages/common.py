@@ -56,28 +56,42 @@ def serving_copy() -> str:
     return st.session_state.get(_PINNED_COPY) or pin_serving_copy()
 
 
+_LIVE_CASEWORK = "market_oversight_live_casework"
+
+
+def pin_live_casework() -> serving.LiveCasework:
+    """Read the casework that decides the RAG in force once per run (`run` calls it), so that a
+    casework write shows on every page on the next render, and every query of a run agrees."""
+    live = serving.live_casework(db_path())
+    st.session_state[_LIVE_CASEWORK] = live
+    return live
+
+
+def live_casework() -> serving.LiveCasework:
+    return st.session_state.get(_LIVE_CASEWORK) or pin_live_casework()
+
+
 @st.cache_resource(max_entries=2)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     return serving.open_read_only(Path(path))
 
 
-def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor per script run on one read-only connection to the newest published copy of the
-    warehouse; when a job publishes a newer copy, the next run opens that one."""
-    return _connection(serving_copy()).cursor()
-
-
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=512, show_spinner=False)
-def _cached_call(copy: str, query: str, args: tuple, kwargs: tuple, _function: Callable[..., Any]) -> Any:
-    # `query` (the function's qualified name) keys the cache; Streamlit does not hash `_function`.
-    return _function(_connection(copy).cursor(), *args, **dict(kwargs))
+def _cached_call(copy: str, casework_key: str, query: str, args: tuple, kwargs: tuple,
+                 _function: Callable[..., Any], _live: serving.LiveCasework) -> Any:
+    # `query` (the function's qualified name) and `casework_key` key the cache; Streamlit does not
+    # hash the underscored arguments.
+    cur = serving.with_live_casework(_connection(copy).cursor(), _live)
+    return _function(cur, *args, **dict(kwargs))
 
 
 def load(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Call a query function of `market_oversight.queries` on the serving copy, cached by its
-    parameters and by the copy's path (so a newly published copy is never answered from the cache)."""
-    return _cached_call(serving_copy(), f"{function.__module__}.{function.__qualname__}", args,
-                        tuple(sorted(kwargs.items())), function)
+    """Call a query function of `market_oversight.queries` on the serving copy with the live
+    casework, cached by its parameters, by the copy's path and by the casework's state (so neither a
+    newly published copy nor a casework write is ever answered from the cache)."""
+    live = live_casework()
+    return _cached_call(serving_copy(), live.key, f"{function.__module__}.{function.__qualname__}", args,
+                        tuple(sorted(kwargs.items())), function, live)
 
 
 # ---- who is using the app ------------------------------------------------------------------------
@@ -185,6 +199,11 @@ def rag_shape_scale() -> alt.Scale:
                      range=list(fmt.RAG_CHART_SHAPES.values()))
 
 
+def service_kind_scale() -> alt.Scale:
+    return alt.Scale(domain=[fmt.service_kind(k) for k in fmt.SERVICE_KIND_COLOURS],
+                     range=list(fmt.SERVICE_KIND_COLOURS.values()))
+
+
 def rating_scale() -> alt.Scale:
     return alt.Scale(domain=[fmt.rating(r) for r in fmt.RATING_COLOURS],
                      range=list(fmt.RATING_COLOURS.values()))
@@ -205,6 +224,7 @@ def run(pages: list[st.Page], profile: st.Page) -> None:
     their message; anything else as a plain message with a reference, the traceback only in the log.
     A link with `?location=` to any page opens the provider profile (the alert e-mails' links)."""
     pin_serving_copy()
+    pin_live_casework()
     page = st.navigation(pages)
     location = st.query_params.get("location")
     if location and page.url_path != profile.url_path:

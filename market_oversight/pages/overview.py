@@ -136,7 +136,7 @@ summary = "; ".join(f"{r['Kind of service']}: {fmt.count(r['Locations'], 'locati
 figure = alt.Chart(table.to_pandas()).mark_bar().encode(
     y=alt.Y("ICB:N", title=None),
     x=alt.X("Locations:Q", title="Locations"),
-    color=alt.Color("Kind of service:N", scale=alt.Scale(range=["#1D4E89", "#8A4B00", "#505a5f"])),
+    color=alt.Color("Kind of service:N", scale=common.service_kind_scale()),
     tooltip=list(table.columns),
 ).properties(height=60 + 30 * max(1, table["ICB"].n_unique()))
 common.chart(figure, summary, table, "capacity by area", key="capacity")
@@ -165,13 +165,13 @@ else:
                "benchmarks.")
     base = alt.Chart(fee_table.to_pandas())
     figure = (
-        base.mark_bar(color="#1D4E89").encode(
+        base.mark_bar(color=fmt.FIGURE_COLOUR).encode(
             y=alt.Y("Care category:N"), x=alt.X("Median paid (£):Q", title="Median paid (£)"),
             tooltip=["Care category:N", "Per:N", "Median paid (£):Q"])
-        + base.mark_tick(color="#B2182B", thickness=3, size=24).encode(
+        + base.mark_tick(color=fmt.BENCHMARK_COLOUR, thickness=3, size=24).encode(
             y="Care category:N", x="Benchmark (£):Q", tooltip=["Benchmark:N", "Benchmark (£):Q"])
     ).properties(height=220)
-    common.chart(figure, summary + " Bars show the median paid; red ticks the benchmarks.", fee_table,
+    common.chart(figure, summary + " Bars show the median paid; black ticks the benchmarks.", fee_table,
                  "fees against benchmarks", key="fees")
 
 common.cqc_attribution(cqc_as_of)

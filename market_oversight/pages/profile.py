@@ -58,7 +58,8 @@ with st.expander("Open another location"):
 # ---- at a glance ---------------------------------------------------------------------------------
 cols = st.columns([1, 1, 1, 2, 1])
 cols[0].metric("RAG", fmt.rag(place["rag"]),
-               help="The computed RAG, or a contract manager's override where one is in force.")
+               help="The RAG in force: a contract manager's override, else red where placements are "
+                    "suspended, else the computed RAG.")
 # values kept short (numbers; the scale is in the help) so that none is cut off at laptop widths
 cols[1].metric("Likelihood", fmt.count(place["likelihood"]),
                help="Likelihood of failure or poor quality, 0 to 100: the sum of the quality and "
@@ -76,10 +77,8 @@ facts = [
     f"ICB: {place['icb_name'] or fmt.MISSING}",
 ]
 st.write("; ".join(facts) + ".")
-if place["override_rag"]:
-    st.write(f"Overridden to **{fmt.rag(place['override_rag'])}** from {fmt.rag(place['computed_rag'])} by "
-             f"{place['override_by']} until {fmt.long_date(place['override_expires_on'])}: "
-             f"{place['override_reason']}")
+for line in profile.rag_explained(place):
+    st.write(line)
 if place["scored_on"]:
     st.caption(f"Risk score as at {fmt.long_date(place['scored_on'])}.")
 
@@ -121,7 +120,7 @@ else:
         color=alt.Color("Rating:N", scale=common.rating_scale()),
         tooltip=["Key question:N", "Rating:N", "Report date:N"],
     )
-    marks = base.mark_point(filled=True, size=90, color="#0b0c0c").encode(
+    marks = base.mark_point(filled=True, size=90, color=fmt.INK).encode(
         x="report_date:T", y=alt.Y("Key question:N", sort=order),
         shape=alt.Shape("Rating:N", scale=alt.Scale(
             domain=[fmt.rating(r) for r in fmt.RATING_CHART_SHAPES],

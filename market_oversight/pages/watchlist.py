@@ -56,7 +56,7 @@ if ranked.height:
     # The rings repeat the table's "New this week" column, so screen readers skip them (aria=False);
     # left in, an empty ring layer is an unlabelled image to them (axe-core svg-img-alt).
     rings = base.transform_filter("datum.new_this_week").mark_point(
-        size=380, color="#0b0c0c", strokeWidth=2, filled=False, aria=False).encode(x="likelihood:Q", y="impact:Q")
+        size=380, color=fmt.INK, strokeWidth=2, filled=False, aria=False).encode(x="likelihood:Q", y="impact:Q")
     summary = watchlist.summary(ranked)
     if ranked.height > CHART_MAX_POINTS:
         summary += f" The chart shows the {CHART_MAX_POINTS:,} highest ranked; the table lists all."

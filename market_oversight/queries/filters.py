@@ -43,5 +43,5 @@ def scored_on(con: duckdb.DuckDBPyConnection) -> date | None:
 
 
 def location_names(con: duckdb.DuckDBPyConnection, location_ids: tuple[str, ...]) -> pl.DataFrame:
-    """Name, provider and postcode of the given locations (for casework lists)."""
+    """Name, provider, postcode and RAG in force of the given locations (for casework lists)."""
     return frame(con, sql("queries/location_names"), {"location_ids": list(location_ids)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from market_oversight import fmt
 from market_oversight.errors import NotFound
 from market_oversight.queries.filters import mart_exists
 from market_oversight.store import frame, sql
@@ -19,6 +20,21 @@ def location(con: duckdb.DuckDBPyConnection, location_id: str) -> dict:
     if df.is_empty():
         raise NotFound(f"There is no location with ID {location_id!r} in the data. {LOCATION_ID_HELP}")
     return df.row(0, named=True)
+
+
+def rag_explained(place: dict) -> list[str]:
+    """Sentences saying why the RAG in force is not simply the computed one."""
+    lines = []
+    if place.get("override_rag"):
+        lines.append(f"Overridden to **{fmt.rag(place['override_rag'])}** from {fmt.rag(place['computed_rag'])} "
+                     f"by {place['override_by']} until {fmt.long_date(place['override_expires_on'])}: "
+                     f"{place['override_reason']}")
+    if place.get("suspended"):
+        lines.append("New placements are suspended here"
+                     + ("." if place["rag"] == place["computed_rag"] or place.get("override_rag")
+                        else f", so it is **{fmt.rag(place['rag'])}** whatever its score "
+                             f"(scored {fmt.rag(place['computed_rag'])})."))
+    return lines
 
 
 def ratings(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.DataFrame:

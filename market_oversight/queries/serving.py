@@ -1,11 +1,15 @@
-"""The app's way into the warehouse: the newest published copy, opened read-only. Pages never open
-the live file, and reach the store only through the queries (see the layers in docs/design.md)."""
+"""The app's way into the warehouse: the newest published copy, opened read-only, with the live
+casework bound over the mirror. Pages never open the live file, and reach the store only through the
+queries (see the layers in docs/design.md)."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from market_oversight import store
 
@@ -18,3 +22,31 @@ def newest_copy(db: Path) -> Path:
 def open_read_only(copy: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to a published copy; every query function takes a cursor of it."""
     return store.connect(copy, read_only=True)
+
+
+@dataclass(frozen=True)
+class LiveCasework:
+    """The casework rows that decide the RAG in force, as the casework file holds them now."""
+    tables: dict[str, pa.Table]
+    key: str  # changes whenever any of the rows does: query results are cached by it
+
+
+def live_casework(db: Path) -> LiveCasework:
+    tables = store.read_casework_tables(db)
+    digest = hashlib.sha256()
+    for name, table in sorted(tables.items()):
+        digest.update(name.encode())
+        digest.update(repr(table.to_pydict()).encode())
+    return LiveCasework(tables, digest.hexdigest()[:16])
+
+
+def with_live_casework(cur: duckdb.DuckDBPyConnection, live: LiveCasework) -> duckdb.DuckDBPyConnection:
+    """Bind the live casework tables on this cursor under the bare names mart.risk_history reads.
+
+    A serving copy's casework mirror is as old as the last job; these cursor-local views come first
+    in DuckDB's search path (temporary objects before the mart's own schema), so the one definition
+    of the RAG in force sees the casework file as it is now: an override, a withdrawal or a
+    suspension shows on every page on the next render. Other cursors are unaffected."""
+    for name, table in live.tables.items():
+        cur.register(name, table)
+    return cur

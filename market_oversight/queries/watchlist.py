@@ -20,7 +20,7 @@ def watchlist(con: duckdb.DuckDBPyConnection, market: MarketFilter, *,
     earlier_on = con.execute(sql("queries/watchlist_earlier_score")).fetchall()[0][0]
     return frame(con, sql("queries/watchlist"), {
         **market.params(), "rags": list(rags), "search": (search or "").strip() or None,
-        "earlier_on": earlier_on})
+        "earlier_on": earlier_on, "rag_order": list(RAG)})
 
 
 def for_people(df: pl.DataFrame) -> pl.DataFrame:
@@ -39,11 +39,19 @@ def for_people(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("latest_overall_rating").replace_strict(RATING_WORDS, default=fmt.rating(None))
         .alias("CQC overall rating"),
         pl.col("flags").list.eval(pl.element().str.replace_all("_", " ")).list.join("; ").alias("Flags"),
-        pl.when(pl.col("override_rag").is_not_null())
-        .then(pl.lit("Overridden from ") + pl.col("computed_rag").replace_strict(RAG_WORDS, default="Not scored"))
-        .otherwise(pl.lit("")).alias("Override"),
+        why_not_computed().alias("Override"),
         pl.col("location_id").alias("CQC location ID"),
     )
+
+
+def why_not_computed() -> pl.Expr:
+    """Why the RAG in force differs from the computed one (a contract manager's override, or
+    placements suspended), in words; empty where it does not."""
+    scored = pl.col("computed_rag").replace_strict(RAG_WORDS, default="Not scored")
+    return (pl.when(pl.col("override_rag").is_not_null()).then(pl.lit("Overridden from ") + scored)
+            .when(pl.col("suspended") & (pl.col("rag") != pl.col("computed_rag")))
+            .then(pl.lit("Placements suspended; scored ") + scored)
+            .otherwise(pl.lit("")))
 
 
 def summary(df: pl.DataFrame) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from market_oversight import store
+from market_oversight import store, vocab
 from market_oversight.config import Settings
 from market_oversight.errors import RiskError, UnknownScoresFormat
 from market_oversight.risk import engine
@@ -68,7 +68,8 @@ def replay_history(db: Path, thresholds: Thresholds, options: BacktestOptions,
         _load_events(con, options.events)
         dates = replay_dates(con, options)
         _replay(con, dates, thresholds, engine.due_day(settings))
-        params = {"horizon_months": options.horizon_months, "event_types": list(thresholds.event_types)}
+        params = {"horizon_months": options.horizon_months, "event_types": list(thresholds.event_types),
+                  **vocab.sql_params()}
         frames = {name: store.frame(con, store.sql("risk/" + name),
                                     engine.bind(store.sql("risk/" + name), params))
                   for name in ("backtest_labels", "backtest_leads", "backtest_baselines")}
@@ -182,7 +183,8 @@ def _load_events(con: duckdb.DuckDBPyConnection, source: str) -> None:
         if not found:
             raise RiskError("this warehouse has no demo_truth.events (only the demo writes it); "
                             "use --events observed for a council's own history")
-    con.execute(f"create or replace temp table bt_events as\n{store.sql('risk/events_' + source)}")
+    text = store.sql("risk/events_" + source)
+    con.execute(f"create or replace temp table bt_events as\n{text}", engine.bind(text, vocab.sql_params()))
 
 
 def replay_dates(con: duckdb.DuckDBPyConnection, options: BacktestOptions) -> list[date]:

@@ -27,7 +27,7 @@ from typing import Any
 
 import duckdb
 
-from market_oversight import store
+from market_oversight import store, vocab
 from market_oversight.config import Settings
 from market_oversight.errors import RiskError
 from market_oversight.risk.thresholds import Thresholds
@@ -113,7 +113,7 @@ def compute(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds,
     Every step (steps()) runs as soon as the staged tables it reads are complete: a table is
     complete when every other step writing it is done, so group_stress, which reads stage_flags,
     runs after every other indicator. WORKERS steps run at once, each on a cursor of its own."""
-    params = thresholds.params() | {"as_of": as_of, "due_day": due_day_of_month,
+    params = thresholds.params() | vocab.sql_params() | {"as_of": as_of, "due_day": due_day_of_month,
                                     "flag_names": sorted(i.name for i in thresholds.indicators)}
     con.execute(f"attach if not exists ':memory:' as {STAGE_DB}")
     con.execute(f"create or replace table {STAGE_DB}.stage_flags (location_id varchar, flag varchar, "
@@ -173,7 +173,8 @@ def _view(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 def save(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> ScoreRun:
     """Replace the stored scores and flags of `as_of` with the staged ones, in one transaction."""
-    params = {"as_of": as_of, "hash": thresholds.hash, "scored_at": datetime.now()}
+    params = {"as_of": as_of, "hash": thresholds.hash, "scored_at": datetime.now(),
+              "red_floors": list(thresholds.red_floors)}
     with store.transaction(con):
         # deleting is costly on the keyed tables; skip it when the date was never scored
         if con.execute("select count(*) from risk_scores where as_of = $as_of", {"as_of": as_of}).fetchone()[0]:

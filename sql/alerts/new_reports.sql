@@ -14,7 +14,7 @@ this_report as (
         max(g.report_link) as report_link,
         list(g.key_question || ': ' || g.rating order by g.key_question)
             filter (where g.key_question <> 'overall'
-                    and g.rating in ('Requires improvement', 'Inadequate')) as poor_key_questions,
+                    and list_contains($poor_ratings, g.rating)) as poor_key_questions,
         max(g.date_basis) as date_basis
     from reports as r
     join mart.ratings as g using (location_id, report_date)

@@ -20,7 +20,7 @@ final as (
         format('Council quality visit on {} rated it {}', long_date(q.visit_date), q.rating) as message
     from stage_locations as l
     join latest as q using (location_id)
-    where q.rating in ('Requires improvement', 'Inadequate')
+    where list_contains($poor_ratings, q.rating)
 )
 
 select * from final

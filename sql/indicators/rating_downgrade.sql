@@ -1,7 +1,7 @@
 -- Quality: the overall rating at the latest report (on or before $as_of) is lower than at the one before.
 with ranks as (
-    select * from (values ('Outstanding', 4), ('Good', 3), ('Requires improvement', 2), ('Inadequate', 1))
-        as t(rating, rank)
+    select rating, list_position($ratings_worst_first, rating) as rank  -- vocab.RATING_RANK
+    from (select unnest($ratings_worst_first) as rating)
 ),
 
 downgraded as (

@@ -3,8 +3,8 @@ with poor as (
     select l.location_id, r.safe, r.safe_date, r.well_led, r.well_led_date
     from stage_locations as l
     join stage_ratings as r using (location_id)
-    where r.safe in ('Requires improvement', 'Inadequate')
-       or r.well_led in ('Requires improvement', 'Inadequate')
+    where list_contains($poor_ratings, r.safe)
+       or list_contains($poor_ratings, r.well_led)
 ),
 
 final as (

@@ -1,20 +1,43 @@
-with overrides_in_force as (
-    -- an override counts at an as-of date if made by then, not yet expired, and not withdrawn by then
+-- The RAG in force: THE one definition (mart.risk_current is this view at the latest as-of date).
+-- Grain: one row per location and as-of date scored.
+-- rag = the override in force, else red where a placement suspension is in force and the score's
+-- hard floors include placement_suspension, else the RAG computed at scoring.
+-- Casework is judged on the as-of date, except for the latest score, which stands until the next
+-- scoring: its casework is judged today (so an override made or withdrawn since shows at once).
+-- An override is in force on a day if made by then, not expired, and not withdrawn by then; a
+-- suspension if imposed by then and not yet lifted. `rag_overrides` and `placement_suspensions` are
+-- named bare on purpose: see mart.rag_overrides.
+with dates as (
     select
-        s.as_of,
-        s.location_id,
+        as_of,
+        case when as_of = max(as_of) over () then greatest(as_of, current_date) else as_of end
+            as judged_on
+    from (select distinct as_of from main.risk_scores)
+),
+
+overrides_in_force as (
+    select
+        d.as_of,
+        o.location_id,
         o.rag as override_rag,
         o.reason as override_reason,
         o.created_by as override_by,
         o.created_at as override_at,
         o.expires_on as override_expires_on
-    from main.risk_scores as s
-    join casework_mirror.rag_overrides as o
-        on o.location_id = s.location_id
-       and cast(o.created_at as date) <= s.as_of
-       and o.expires_on >= s.as_of
-       and (o.withdrawn_at is null or cast(o.withdrawn_at as date) > s.as_of)
-    qualify row_number() over (partition by s.as_of, s.location_id order by o.created_at desc) = 1
+    from dates as d
+    join rag_overrides as o
+        on cast(o.created_at as date) <= d.judged_on
+       and o.expires_on >= d.judged_on
+       and (o.withdrawn_at is null or cast(o.withdrawn_at as date) > d.judged_on)
+    qualify row_number() over (partition by d.as_of, o.location_id order by o.created_at desc) = 1
+),
+
+suspensions_in_force as (
+    select distinct d.as_of, p.location_id
+    from dates as d
+    join placement_suspensions as p
+        on p.imposed_on <= d.judged_on
+       and (p.lifted_on is null or p.lifted_on > d.judged_on)
 ),
 
 final as (
@@ -23,9 +46,14 @@ final as (
         s.as_of,
         s.likelihood,
         s.impact,
-        coalesce(o.override_rag, s.computed_rag) as rag,
+        coalesce(
+            o.override_rag,
+            case when p.location_id is not null and list_contains(s.red_floors, 'placement_suspension')
+                 then 'red' end,
+            s.computed_rag) as rag,
         s.computed_rag,
         o.override_rag,
+        p.location_id is not null as suspended,
         s.flags,
         s.overall_rating,
         o.override_by,
@@ -36,6 +64,7 @@ final as (
         s.scored_at
     from main.risk_scores as s
     left join overrides_in_force as o using (as_of, location_id)
+    left join suspensions_in_force as p using (as_of, location_id)
 )
 
 select * from final

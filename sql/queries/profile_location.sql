@@ -18,6 +18,7 @@ final as (
         c.rag,
         c.computed_rag,
         c.override_rag,
+        c.suspended,
         c.likelihood,
         c.impact,
         c.override_by,

@@ -23,6 +23,7 @@ ranked as (
         c.rag,
         c.computed_rag,
         c.override_rag,
+        c.suspended,
         c.likelihood,
         c.impact,
         c.flags,
@@ -43,7 +44,7 @@ ranked as (
 
 final as (
     select * from ranked
-    order by case rag when 'red' then 0 when 'amber' then 1 else 2 end,
+    order by list_position($rag_order, rag),  -- vocab.RAG: red, amber, green
              likelihood * impact desc, likelihood desc, location_name
 )
 

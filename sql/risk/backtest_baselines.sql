@@ -5,8 +5,8 @@
 -- Outstanding); worst_key_question_rank: the lowest key-question rating at that latest report.
 -- Grain: one row per location and as-of date.
 with ranks as (
-    select * from (values ('Outstanding', 4), ('Good', 3), ('Requires improvement', 2), ('Inadequate', 1))
-        as t(rating, rank)
+    select rating, list_position($ratings_worst_first, rating) as rank  -- vocab.RATING_RANK
+    from (select unnest($ratings_worst_first) as rating)
 ),
 
 rated as (

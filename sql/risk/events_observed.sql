@@ -8,14 +8,15 @@
 -- The event_type names are market_oversight.vocab.EVENT_TYPES (a test holds them equal).
 -- Grain: one row per location, event date and event type.
 with ranks as (
-    select * from (values ('Outstanding', 4), ('Good', 3), ('Requires improvement', 2), ('Inadequate', 1))
-        as t(rating, rank)
+    select rating, list_position($ratings_worst_first, rating) as rank  -- vocab.RATING_RANK
+    from (select unnest($ratings_worst_first) as rating)
 ),
 
 overall as (
     select
         r.location_id,
         r.report_date,
+        r.rating,
         k.rank,
         lag(k.rank) over (partition by r.location_id order by r.report_date) as previous_rank
     from main.cqc_ratings as r
@@ -26,7 +27,7 @@ overall as (
 downgrades as (
     select location_id, report_date as event_date, 'downgrade' as event_type
     from overall
-    where rank <= 2 and rank < previous_rank
+    where list_contains($poor_ratings, rating) and rank < previous_rank
 ),
 
 inadequate as (

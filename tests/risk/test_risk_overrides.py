@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,6 +15,8 @@ from market_oversight.risk.overrides import override_rag, overrides, withdraw_ov
 from market_oversight.risk.thresholds import load_thresholds
 
 AS_OF = date(2026, 3, 15)
+# The latest score stands until the next scoring, so its overrides are judged today (mart.risk_history)
+SOON = date.today() + timedelta(days=90)
 
 
 def scored(wh: HandMade) -> None:
@@ -33,12 +35,11 @@ def current(wh: HandMade) -> dict[str, dict]:
 
 def test_override_is_shown_with_the_computed_rag_and_who_made_it(wh: HandMade) -> None:
     scored(wh)
-    override_rag(wh.path, "A", "amber", "Action plan agreed, new manager", date(2026, 6, 30), "ann",
-                 today=AS_OF)
+    override_rag(wh.path, "A", "amber", "Action plan agreed, new manager", SOON, "ann", today=AS_OF)
     rows = current(wh)
     assert rows["A"]["computed_rag"] == "red" and rows["A"]["override_rag"] == "amber"
     assert rows["A"]["rag"] == "amber"
-    assert rows["A"]["override_by"] == "ann" and rows["A"]["override_expires_on"] == date(2026, 6, 30)
+    assert rows["A"]["override_by"] == "ann" and rows["A"]["override_expires_on"] == SOON
     assert rows["B"]["rag"] == rows["B"]["computed_rag"] and rows["B"]["override_rag"] is None
     with store.casework(wh.path) as cw:
         assert cw.execute("select actor, action, target from audit_log").fetchall() == [
@@ -47,10 +48,10 @@ def test_override_is_shown_with_the_computed_rag_and_who_made_it(wh: HandMade) -
 
 def test_an_expired_override_no_longer_applies(wh: HandMade) -> None:
     scored(wh)
-    override_rag(wh.path, "A", "green", "visited", date(2026, 3, 14), "ann", today=date(2026, 3, 1))
+    override_rag(wh.path, "A", "green", "visited", date.today() - timedelta(days=1), "ann", today=AS_OF)
     assert current(wh)["A"]["rag"] == "red"
-    override_rag(wh.path, "A", "green", "visited", AS_OF, "ann", today=date(2026, 3, 1))
-    assert current(wh)["A"]["rag"] == "green"  # expires on the as-of date: still applies that day
+    override_rag(wh.path, "A", "green", "visited", date.today(), "ann", today=AS_OF)
+    assert current(wh)["A"]["rag"] == "green"  # expires today: still applies today
 
 
 def test_withdrawn_override_stops_applying_and_is_audited(wh: HandMade) -> None:
@@ -86,13 +87,35 @@ def test_bad_overrides_are_refused(wh: HandMade, rag, reason, expires, message) 
 
 def test_history_applies_the_override_in_force_at_each_date(wh: HandMade) -> None:
     scored(wh)
-    override_rag(wh.path, "A", "amber", "plan", date(2026, 12, 31), "ann")  # made today, after AS_OF
+    engine.score(wh.path, load_thresholds(), [AS_OF + timedelta(days=30)])
+    override_rag(wh.path, "A", "amber", "plan", SOON, "ann")  # made today, after both scores
     with store.warehouse(wh.path, publish=False) as con:
-        hist = con.execute("select rag, override_rag from mart.risk_history where location_id = 'A'").fetchall()
+        hist = con.execute("select as_of, rag, override_rag from mart.risk_history where location_id = 'A' "
+                           "order by as_of").fetchall()
+        now = con.execute("select as_of, rag, override_rag from mart.risk_current "
+                          "where location_id = 'A'").fetchall()
         flags = con.execute("select count(*) from mart.risk_flags where location_id = 'A' "
                             "and evidence is not null").fetchone()[0]
-    assert hist == [("red", None)]  # not yet made at AS_OF
+    # not yet made at the earlier score; the latest score stands until the next, so it is judged today
+    assert hist == [(AS_OF, "red", None), (AS_OF + timedelta(days=30), "amber", "amber")]
+    assert now == hist[-1:]  # risk_current is risk_history at the latest as-of date
     assert flags >= 3
+
+
+def test_a_suspension_makes_the_location_red_from_the_day_it_is_imposed(wh: HandMade) -> None:
+    scored(wh)
+    engine.score(wh.path, load_thresholds(), [AS_OF + timedelta(days=30)])
+    with store.casework(wh.path) as cw:
+        cw.execute("insert into placement_suspensions (location_id, imposed_on, reason, imposed_by) "
+                   "values ('B', $on, 'safeguarding', 'ann')", {"on": AS_OF + timedelta(days=1)})
+    with store.warehouse(wh.path, publish=False) as con:
+        hist = con.execute("select rag, computed_rag, suspended from mart.risk_history "
+                           "where location_id = 'B' order by as_of").fetchall()
+    assert hist == [("green", "green", False), ("red", "green", True)]
+    with store.casework(wh.path) as cw:
+        cw.execute("update placement_suspensions set lifted_on = $on where location_id = 'B'",
+                   {"on": date.today()})
+    assert current(wh)["B"]["rag"] == "green"  # lifted today: no longer in force today
 
 
 def test_override_command(wh: HandMade, capsys) -> None:
