@@ -51,11 +51,11 @@ bars = alt.Chart(bands).mark_bar(color=fmt.RAG_COLOURS["amber"]).encode(
     tooltip=["Likelihood points", "Followed by an event", "Predicted", "Location-dates", "Events"],
 )
 # The base-rate line repeats the summary sentence's figure, so screen readers skip it (aria=False).
-base = alt.Chart(bands).mark_rule(strokeDash=[4, 3], color="#0b0c0c", aria=False).encode(
+base = alt.Chart(bands).mark_rule(strokeDash=[4, 3], color=fmt.INK, aria=False).encode(
     x=alt.datum(result["base_rate"]))
 layers = [bars, base]
 if bands["predicted"].drop_nulls().len():
-    layers.append(alt.Chart(bands).mark_tick(color="#0b0c0c", thickness=3).encode(
+    layers.append(alt.Chart(bands).mark_tick(color=fmt.INK, thickness=3).encode(
         y=alt.Y("Likelihood points:N", sort=order), x="predicted:Q",
         tooltip=["Likelihood points", "Predicted", "Followed by an event"]))
 common.chart(

@@ -15,7 +15,7 @@ with poor as (
         on k.location_id = l.location_id
        and k.report_date = r.overall_date
        and k.key_question <> 'overall'
-       and k.rating in ('Requires improvement', 'Inadequate')
+       and list_contains($poor_ratings, k.rating)  -- vocab.POOR_RATINGS
     group by all
 ),
 

@@ -14,8 +14,8 @@ with earlier as (
         on k.location_id = l.location_id
        and k.key_question = 'overall'
        and k.report_date < r.overall_date
-       and k.rating in ('Requires improvement', 'Inadequate')
-    where r.overall in ('Good', 'Outstanding')
+       and list_contains($poor_ratings, k.rating)  -- vocab.POOR_RATINGS
+    where not list_contains($poor_ratings, r.overall)
     group by all
 ),
 

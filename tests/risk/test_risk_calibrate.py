@@ -105,15 +105,20 @@ def test_hard_floors_inadequate_and_suspension_in_force_are_red(wh: HandMade, tm
     assert unfloored["inadequate"] != "red" and unfloored["suspended"] == "green"
 
 
-def test_rank_caps_keep_a_tie_wholly_in_or_out(wh: HandMade) -> None:
-    # given 20 homes, one rated Requires improvement (amber on its points), the others Good and recent
+def test_rank_caps_keep_a_tie_wholly_in_or_out(wh: HandMade, tmp_path: Path) -> None:
+    # given 20 homes, one rated Requires improvement (amber on its points, set here to 30), the others
+    # Good and recent
+    amber = tmp_path / "amber.toml"
+    amber.write_text("[indicators.overall_requires_improvement]\npoints = 30\n")
+    thresholds = load_thresholds(amber)
+    assert thresholds.likelihood_bands[0] <= 30 < thresholds.likelihood_bands[1]
     for i in range(20):
-        wh.location(f"h{i}", provider_id=f"p{i}")
+        wh.location(f"h{i}", provider_id=f"p{i}", beds=30)  # not large_home
     wh.rating("h0", date(2026, 1, 1), "Requires improvement")
-    assert rags(wh)["h0"] == "amber"  # 1 of 20 score as high: 5%, within red+amber 20%
+    assert rags(wh, thresholds=thresholds)["h0"] == "amber"  # 1 of 20 score as high: 5%, within red+amber 20%
     # when four more are rated Requires improvement: five tied, 25% of homes, over the 20% cap
     for i in range(1, 5):
         wh.rating(f"h{i}", date(2026, 1, 1), "Requires improvement")
-    scored = rags(wh)
+    scored = rags(wh, thresholds=thresholds)
     # then the tie is wholly out, not cut by an arbitrary order
     assert {scored[f"h{i}"] for i in range(5)} == {"green"}

@@ -109,8 +109,8 @@ def test_an_unknown_indicator_in_a_council_file_is_refused(tmp_path: Path) -> No
 
 
 def test_rag_follows_the_matrix(wh: HandMade) -> None:
-    # given one home Inadequate with a downgrade, a poor Safe rating and no registered manager: the
-    # sum of those four points
+    # given one large home Inadequate with a downgrade, a poor Safe rating and no registered manager:
+    # the sum of those five points
     wh.location("red", beds=60, provider_id="a", rated=date(2024, 1, 1), manager=False)
     wh.rating("red", date(2026, 1, 1), "Inadequate", safe="Inadequate")
     wh.location("green", provider_id="b")
@@ -121,7 +121,7 @@ def test_rag_follows_the_matrix(wh: HandMade) -> None:
         lik = dict(con.execute("select location_id, likelihood from risk_scores").fetchall())
     t = load_thresholds()
     expected = sum(t.indicator(n).points for n in ("overall_inadequate", "rating_downgrade", "safe_or_well_led_poor",
-                                                   "no_registered_manager"))
+                                                   "no_registered_manager", "large_home"))
     assert t.likelihood_bands[1] <= expected < 100  # red band, below the cap
     assert lik["red"] == expected and rags == {"red": "red", "green": "green"}
 
