@@ -12,23 +12,19 @@ and the lowest AUC. Warehouses are built under bench/results/tmp and removed aft
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
 import time
-from datetime import datetime, timezone
 
+from bench.run import write_result
 from market_oversight.demo.build import build_demo
 from market_oversight.paths import PROJECT_ROOT
 from market_oversight.risk.backtest import BacktestOptions, run_backtest
 from market_oversight.risk.thresholds import load_thresholds
 
-RESULTS = PROJECT_ROOT / "bench" / "results" / "risk_demo_seeds.json"
 TMP = PROJECT_ROOT / "bench" / "results" / "tmp" / "demo_seeds"
 TUNED_ON = 1
-FIGURES = ("roc_auc", "red_share", "red_amber_share", "base_rate", "red_precision_over_base",
-           "red_amber_recall")
 
 
 def measure(seed: int) -> dict[str, object]:
@@ -40,7 +36,12 @@ def measure(seed: int) -> dict[str, object]:
     build_demo(db, seed=seed)
     result = run_backtest(db, load_thresholds(), BacktestOptions(horizon_months=6, events="demo_truth"))
     shutil.rmtree(folder, ignore_errors=True)
-    return {"seed": seed, **{k: result.get(k) for k in FIGURES},
+    rag, base = result["by_rag"], result["base_rate"]
+    red_rate = rag["red"]["event_rate"]
+    return {"seed": seed, "roc_auc": result["roc_auc"], "base_rate": base,
+            "red_share": rag["red"]["share"], "red_amber_share": rag["red"]["share"] + rag["amber"]["share"],
+            "red_precision_over_base": red_rate / base if red_rate is not None and base else None,
+            "red_amber_recall": result["red_amber"]["recall"],
             "as_of": [result["first_as_of"], result["last_as_of"]],
             "seconds": round(time.perf_counter() - started, 1)}
 
@@ -55,18 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     load_start = os.getloadavg()[0]
     seeds = [measure(s) for s in args.seeds]
     aucs = [s["roc_auc"] for s in seeds if s["roc_auc"] is not None]
-    report = {
-        "benchmark": "risk_demo_seeds",
-        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": ".venv/bin/python -m bench.risk_demo_seeds" + (" " + " ".join(argv or sys.argv[1:])).rstrip(),
-        "load_average_start_end": [round(load_start, 1), round(os.getloadavg()[0], 1)],
-        "tuned_on_seed": TUNED_ON,
-        "lowest_roc_auc": min(aucs) if aucs else None,
-        "seeds": seeds,
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    print(json.dumps(report, indent=2, default=str))
+    write_result("risk_demo_seeds", argv, load_start, {
+        "tuned_on_seed": TUNED_ON, "lowest_roc_auc": min(aucs) if aucs else None, "seeds": seeds})
     return 0
 
 

@@ -35,12 +35,13 @@ import shutil
 import sys
 import time
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from bench.run import write_result
 from market_oversight.ingest.cqc import ingest_cqc
 from market_oversight.paths import PROJECT_ROOT
 from market_oversight.risk import backtest, calibrate
@@ -49,7 +50,6 @@ from market_oversight.risk.metrics import roc_auc
 from market_oversight.risk.thresholds import Thresholds, load_thresholds
 
 REALDATA = PROJECT_ROOT.parent / "shared" / "realdata"
-RESULTS = PROJECT_ROOT / "bench" / "results" / "risk_validity.json"
 TMP = PROJECT_ROOT / "bench" / "results" / "tmp"
 HISTORIES = {
     "care_homes": ("cqc_history_care_homes_devon_plymouth_2021-02", 12),
@@ -225,17 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         shipped = backtest.replay_history(db, thresholds, replace(options, start=data.report_dates[0]))
         result["pooled_fit"] = {"thresholds_hash": fitted.hash, **evaluate(
             after_split(db, fitted, options, data.report_dates[0], shipped), data.split)}
-    report = {
-        "benchmark": "risk_validity",
-        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": ".venv/bin/python -m bench.risk_validity" + (" " + " ".join(argv or sys.argv[1:])).rstrip(),
-        "load_average_start_end": [round(load_start, 1), round(os.getloadavg()[0], 1)],
-        "histories": results,
-        "pooled_fit": pooled_fit,
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    print(json.dumps(report, indent=2, default=str))
+    write_result("risk_validity", argv, load_start, {"histories": results, "pooled_fit": pooled_fit})
     return 0
 
 

@@ -12,16 +12,33 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
 from datetime import datetime, timezone
-from pathlib import Path
 
 from market_oversight.paths import PROJECT_ROOT
 
 BENCH = PROJECT_ROOT / "bench"
 RESULTS = BENCH / "results"
+
+
+def write_result(name: str, argv: list[str] | None, load_start: float, body: dict[str, object]) -> dict[str, object]:
+    """A benchmark's own result: its figures with when and how it ran, written to
+    bench/results/<name>.json and printed."""
+    report = {
+        "benchmark": name,
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": f".venv/bin/python -m bench.{name}" + (" " + " ".join(argv or sys.argv[1:])).rstrip(),
+        "load_average_start_end": [round(load_start, 1), round(os.getloadavg()[0], 1)],
+        **body,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report, indent=2, default=str)
+    (RESULTS / f"{name}.json").write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return report
 
 
 def benchmarks() -> list[str]:
