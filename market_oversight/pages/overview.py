@@ -132,25 +132,32 @@ if fees.is_empty():
 else:
     st.write(f"Fees in force on {fmt.long_date(as_of)}. Care homes are paid by the week and home care by "
              "the hour, so each has a chart of its own.")
-for panel in overview.fee_panels(fees):
-    st.subheader(panel.title)
-    bars = alt.Chart(panel.paid.with_columns(
-        pl.col("care_category").map_elements(fmt.care_category, return_dtype=pl.String).alias("Care category"),
-    ).to_pandas()).mark_bar(color=fmt.FIGURE_COLOUR).encode(
-        y=alt.Y("Care category:N", title=None),
-        x=alt.X("median_paid:Q", title=f"Median paid (£ {fmt.per_unit(panel.unit)})"),
+
+
+def fee_chart(panel: overview.FeePanel) -> alt.LayerChart:
+    """The median paid as one bar per care category; each benchmark a black mark, told apart by shape."""
+    categories = pl.col("care_category").map_elements(fmt.care_category, return_dtype=pl.String).alias("Care category")
+    y = alt.Y("Care category:N", title=None, axis=alt.Axis(labelLimit=160))
+    bars = alt.Chart(panel.paid.with_columns(categories).to_pandas()).mark_bar(
+        color=fmt.FIGURE_COLOUR, height=22).encode(
+        y=y, x=alt.X("median_paid:Q", title=f"Median paid (£ {fmt.per_unit(panel.unit)})"),
         tooltip=["Care category:N", alt.Tooltip("median_paid:Q", title="Median paid (£)", format=",.2f")])
     marks = alt.Chart(panel.benchmarks.with_columns(
-        pl.col("care_category").map_elements(fmt.care_category, return_dtype=pl.String).alias("Care category"),
-        pl.col("benchmark").map_elements(fmt.benchmark, return_dtype=pl.String).alias("Benchmark"),
-    ).to_pandas()).mark_point(color=fmt.BENCHMARK_COLOUR, filled=True, size=140, opacity=1).encode(
-        y="Care category:N", x="benchmark_amount:Q",
+        categories, pl.col("benchmark").map_elements(fmt.benchmark, return_dtype=pl.String).alias("Benchmark"),
+    ).to_pandas()).mark_point(color=fmt.BENCHMARK_COLOUR, filled=True, size=150, opacity=1).encode(
+        y=y, x="benchmark_amount:Q",
         shape=alt.Shape("Benchmark:N", scale=alt.Scale(range=["diamond", "triangle-up", "square"]),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
+                        legend=alt.Legend(orient="top", direction="vertical", title=None)),
         tooltip=["Care category:N", "Benchmark:N",
                  alt.Tooltip("benchmark_amount:Q", title="Benchmark (£)", format=",.2f")])
-    figure = (bars + marks).properties(height=60 + 40 * panel.paid.height)
-    common.chart(figure, panel.summary + " Bars show the median paid; black marks the benchmarks.",
-                 overview.fee_table(panel), f"fees {panel.title.lower()}", key=f"fees-{panel.unit}")
+    # Streamlit fits the whole chart, legend and axes included, into this height
+    height = 70 + 22 * panel.benchmarks["benchmark"].n_unique() + 40 * panel.paid.height
+    return (bars + marks).properties(height=height)
+
+
+for panel in overview.fee_panels(fees):
+    st.subheader(panel.title)
+    common.chart(fee_chart(panel), panel.summary + " Bars show the median paid; black marks the benchmarks.",
+                 overview.fee_table(panel), panel.name, key=f"fees-{panel.unit}")
 
 common.cqc_attribution(cqc_as_of)

@@ -176,7 +176,8 @@ def fees(con: duckdb.DuckDBPyConnection, market: MarketFilter, as_of: date) -> p
     return frame(con, sql("queries/overview_fees"), {"as_of": as_of, **market.params()})
 
 
-FEE_PANELS = {"week": "Care homes, per week", "hour": "Home care, per hour"}
+# A unit's panel: its heading and the name its table and download go by.
+FEE_PANELS = {"week": ("Care homes, per week", "care-home fees"), "hour": ("Home care, per hour", "home-care fees")}
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ class FeePanel:
     once per care category, and the benchmarks beside it as marks."""
     unit: str
     title: str
+    name: str
     paid: pl.DataFrame        # one row per care category
     benchmarks: pl.DataFrame  # one row per care category and benchmark
     summary: str
@@ -200,8 +202,8 @@ def fee_panels(fees: pl.DataFrame) -> list[FeePanel]:
                 .unique("care_category", maintain_order=True))
         benchmarks = (rows.filter(pl.col("benchmark").is_not_null())
                       .select("care_category", "benchmark", "benchmark_amount", "median_paid"))
-        panels.append(FeePanel(unit, FEE_PANELS.get(unit, f"Per {unit}"), paid, benchmarks,
-                               _fee_summary(paid, benchmarks, unit)))
+        title, name = FEE_PANELS.get(unit, (f"Per {unit}", f"fees per {unit}"))
+        panels.append(FeePanel(unit, title, name, paid, benchmarks, _fee_summary(paid, benchmarks, unit)))
     return panels
 
 
@@ -215,20 +217,19 @@ def _fee_summary(paid: pl.DataFrame, benchmarks: pl.DataFrame, unit: str) -> str
     ranked = paid.sort("median_paid")
     low, high = ranked.row(0, named=True), ranked.row(-1, named=True)
     if paid.height == 1:
-        spread = f"the median paid for {category(low['care_category'])} is {fmt.money(low['median_paid'], unit)}"
+        spread = f"The median paid for {category(low['care_category'])} is {fmt.money(low['median_paid'], unit)}"
         against = [f"{'below' if r['median_paid'] < r['benchmark_amount'] else 'not below'} the "
                    f"{fmt.benchmark(r['benchmark'])} ({fmt.money(r['benchmark_amount'], unit)})"
                    for r in benchmarks.iter_rows(named=True)]
     else:
-        spread = (f"the median paid runs from {fmt.money(low['median_paid'], unit)} for {category(low['care_category'])} "
+        spread = (f"The median paid runs from {fmt.money(low['median_paid'], unit)} for {category(low['care_category'])} "
                   f"to {fmt.money(high['median_paid'], unit)} for {category(high['care_category'])}")
         against = []
         for (name,), rows in benchmarks.group_by("benchmark", maintain_order=True):
             below = rows.filter(pl.col("median_paid") < pl.col("benchmark_amount")).height
             against.append(f"below the {fmt.benchmark(name)} in {below} of "
                            f"{fmt.plural(rows.height, 'care category', 'care categories')}")
-    return (f"{FEE_PANELS.get(unit, f'Per {unit}')}: {spread}"
-            + (f"; it is {' and '.join(against)}." if against else "; no benchmark is loaded for them."))
+    return (spread + (f"; it is {' and '.join(against)}." if against else "; no benchmark is loaded for them."))
 
 
 def fee_table(panel: FeePanel) -> pl.DataFrame:

@@ -92,10 +92,11 @@ def test_each_median_is_drawn_once_on_an_axis_of_its_own_unit() -> None:
     assert hour.paid.select("care_category", "median_paid").rows() == [("home_care", 26.42)]
     assert week.benchmarks.height == 4 and hour.benchmarks.height == 2
     # the sentence counts what the chart draws: 2 categories per week, each against each benchmark
-    assert week.summary == ("Care homes, per week: the median paid runs from £877.84 a week for residential care to "
+    assert (week.title, hour.title) == ("Care homes, per week", "Home care, per hour")
+    assert week.summary == ("The median paid runs from £877.84 a week for residential care to "
                             "£1,036.64 a week for nursing care; it is below the Council usual rate in 1 of 2 care "
                             "categories and below the Fair Cost of Care median in 2 of 2 care categories.")
-    assert hour.summary == ("Home care, per hour: the median paid for home care is £26.42 an hour; it is below the "
+    assert hour.summary == ("The median paid for home care is £26.42 an hour; it is below the "
                             "Council usual rate (£26.84 an hour) and below the Homecare Association minimum price "
                             "(£32.16 an hour).")
     table = overview.fee_table(week)
@@ -147,4 +148,4 @@ def test_overview_fees_draw_each_median_once_per_unit(app_env: Path) -> None:
         # one bar per care category, so none is stacked on another
         assert bars["Care category"].n_unique() == bars.height
         assert bars["unit"].n_unique() == 1
-    assert "Care homes, per week:" in texts(at) and "Home care, per hour:" in texts(at)
+    assert {"Care homes, per week", "Home care, per hour"} <= {h.value for h in at.subheader}
