@@ -121,7 +121,8 @@ figure = alt.Chart(table.to_pandas()).mark_bar().encode(
     tooltip=list(table.columns),
 ).properties(height=60 + 30 * max(1, table["ICB"].n_unique()))
 common.chart(figure, summary, table, "capacity by area", key="capacity")
-if overview.shows_care_homes(market.service_kind) and table["Occupied beds (latest returns)"].null_count() == table.height:
+no_occupancy = table["Occupied beds (latest returns)"].null_count() == table.height
+if overview.shows_care_homes(market.service_kind) and no_occupancy:
     st.caption("No care-home returns loaded yet, so occupancy is not shown.")
 
 # ---- fees ----------------------------------------------------------------------------------------

@@ -222,7 +222,8 @@ def _fee_summary(paid: pl.DataFrame, benchmarks: pl.DataFrame, unit: str) -> str
                    f"{fmt.benchmark(r['benchmark'])} ({fmt.money(r['benchmark_amount'], unit)})"
                    for r in benchmarks.iter_rows(named=True)]
     else:
-        spread = (f"The median paid runs from {fmt.money(low['median_paid'], unit)} for {category(low['care_category'])} "
+        spread = (f"The median paid runs from {fmt.money(low['median_paid'], unit)} "
+                  f"for {category(low['care_category'])} "
                   f"to {fmt.money(high['median_paid'], unit)} for {category(high['care_category'])}")
         against = []
         for (name,), rows in benchmarks.group_by("benchmark", maintain_order=True):
