@@ -107,27 +107,64 @@ def percent(value: float | None, digits: int = 0) -> str:
     return MISSING if _blank(value) else f"{value * 100:.{digits}f}%"
 
 
-def change(value: float | int | None, unit: str = "", *, as_percent_points: bool = False) -> str | None:
-    """+3 beds, −2, +1.5 percentage points: the change since the last period, with its sign; None when
-    there is no earlier figure (a metric then shows no change at all, rather than an arrow)."""
+def _rounded(value: float, as_percent_points: bool) -> float:
+    """A change as it is written: whole units, or percentage points to one decimal place."""
+    return round(value * 100, 1) if as_percent_points else round(value)
+
+
+def change(value: float | int | None, unit: str | None = None, plural: str | None = None, *,
+           as_percent_points: bool = False) -> str | None:
+    """+3 beds, −1 bed, −2, +1.5 percentage points: the change since the last period, with its sign
+    (units named as `count` names them); "No change" when it rounds to nothing; None when there is
+    no earlier figure (a metric then shows no change at all, rather than an arrow)."""
     if _blank(value):
         return None
+    shown = _rounded(value, as_percent_points)
+    if shown == 0:
+        return "No change"
+    sign = "+" if shown > 0 else "−"
     if as_percent_points:
-        return f"{value * 100:+.1f} percentage points".replace("-", "−")
-    text = f"{value:+,.0f}".replace("-", "−")
-    return f"{text} {unit}".strip()
+        return f"{sign}{abs(shown):.1f} percentage points"
+    return f"{sign}{count(abs(shown), unit, plural)}"
+
+
+def change_arrow(value: float | int | None, *, as_percent_points: bool = False) -> str:
+    """The arrow a change is drawn with ("up", "down" or "off"), from the change as `change` writes
+    it: a rise up, a fall down, no arrow for no change or no earlier figure. (Streamlit reads the
+    direction from a leading ASCII hyphen, which the typographic minus of `change` is not.)"""
+    if _blank(value):
+        return "off"
+    shown = _rounded(value, as_percent_points)
+    return "up" if shown > 0 else "down" if shown < 0 else "off"
+
+
+def money_difference(value: float | None) -> str:
+    """A difference in money with its sign: +£12.40, −£165.60, £0.00."""
+    if _blank(value):
+        return MISSING
+    pence = round(value, 2)
+    sign = "+" if pence > 0 else "−" if pence < 0 else ""
+    return f"{sign}£{abs(pence):,.2f}"
+
+
+PER_UNIT = {"week": "a week", "hour": "an hour"}
+
+
+def per_unit(unit: str | None) -> str:
+    """A rate's unit as a phrase: "a week", "an hour"."""
+    return PER_UNIT.get(unit or "", f"per {unit}" if unit else "")
 
 
 def money(value: float | None, unit: str | None = None) -> str:
     """£812.50 a week; £28.53 an hour."""
     if _blank(value):
         return MISSING
-    text = f"£{value:,.2f}"
-    if unit == "week":
-        return f"{text} a week"
-    if unit == "hour":
-        return f"{text} an hour"
-    return text
+    return f"£{value:,.2f} {per_unit(unit)}".strip()
+
+
+def received(value: date | datetime | str | None) -> str:
+    """When a return arrived: its date, or "Not received"."""
+    return "Not received" if _blank(value) else long_date(value)
 
 
 def rag(value: str | None) -> str:

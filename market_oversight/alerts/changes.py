@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from market_oversight import fmt, store, vocab
+from market_oversight import flag_words, fmt, store, vocab
 from market_oversight.errors import AlertError
 from market_oversight.vocab import POOR_RATINGS, RATING_RANK
 
@@ -144,21 +144,22 @@ def _report_item(r: dict[str, Any]) -> Item:
 
 
 def _evidence_line(raw: str | None) -> str:
+    """The flag's evidence in words, as `flag_words` writes it on the profile."""
     try:
-        evidence = json.loads(raw) if raw else {}
+        evidence = flag_words.evidence_tables(raw)
     except json.JSONDecodeError:
         return f"Evidence: {raw}"
-    if isinstance(evidence, dict):
-        parts = [f"{k}={json.dumps(v, default=str) if isinstance(v, (list, dict)) else v}"
-                 for k, v in evidence.items()]
-        return "Evidence: " + ", ".join(parts)
-    return f"Evidence: {json.dumps(evidence)}"
+    parts = [f"{what}: {value}" for what, value in evidence.facts.rows()]
+    for title, table in evidence.lists:
+        parts.append(f"{title}: " + ", ".join(" / ".join(row) for row in table.rows()))
+    return "Evidence: " + "; ".join(parts)
 
 
 def _flag_details(flags: list[dict[str, Any]]) -> tuple[str, ...]:
     lines = []
     for f in flags:
-        lines.append(f"New flag {f['flag'].replace('_', ' ')} (+{f['points']:g} {f['domain']}): {f['message']}")
+        lines.append(f"New flag: {flag_words.label(f['flag'])} (+{f['points']:g} {f['domain']}): "
+                     f"{flag_words.sentence(f['flag'], f['message'], f['evidence'])}")
         lines.append(_evidence_line(f["evidence"]))
     return tuple(lines)
 

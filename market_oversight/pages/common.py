@@ -23,6 +23,7 @@ from market_oversight.errors import MarketOversightError, PermissionDenied
 from market_oversight.paths import resolve_db
 from market_oversight.queries import filters, serving
 from market_oversight.queries.filters import MarketFilter
+from market_oversight.risk.thresholds import Thresholds, load_thresholds
 
 log = logging.getLogger("market_oversight.app")
 T = TypeVar("T")
@@ -103,6 +104,12 @@ def is_demo() -> bool:
 @st.cache_resource(max_entries=1)
 def settings() -> Settings:
     return load_settings()
+
+
+@st.cache_resource(max_entries=1)
+def thresholds() -> Thresholds:
+    """The risk thresholds in force: the defaults, then the council's file named in the settings."""
+    return load_thresholds(settings=settings())
 
 
 def current_user() -> roles.User:

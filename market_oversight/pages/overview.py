@@ -29,35 +29,16 @@ as_of = max(d for d in (cqc_as_of, common.load(filters.scored_on)) if d is not N
 # ---- headline figures ----------------------------------------------------------------------------
 st.header("Headline figures")
 figures = common.load(overview.headline, market, as_of)
+home_care = (common.load(overview.home_care_headline, market, as_of)
+             if overview.shows_home_care(market.service_kind) else None)
 st.caption(f"On {fmt.long_date(as_of)}, compared with a month earlier ({fmt.long_date(overview.month_before(as_of))}).")
-# two rows of three, so that no figure or its change is cut off at laptop widths
-cols = [*st.columns(3), *st.columns(3)]
-h = figures
-cols[0].metric("Active locations", fmt.count(h["locations"].now),
-               fmt.change(h["locations"].change, "locations"), delta_color="off")
-cols[1].metric("Registered beds", fmt.count(h["beds"].now, "bed"), fmt.change(h["beds"].change, "beds"),
-               delta_color="off")
-cols[2].metric("Care-home occupancy", fmt.percent(h["occupancy_rate"].now),
-               fmt.change(h["occupancy_rate"].change, as_percent_points=True) if h["occupancy_rate"].now
-               is not None else None, delta_color="off",
-               help="Occupied beds as a share of beds in the latest month of returns, against the month before.")
-cols[3].metric("Rated Good or Outstanding", fmt.percent(h["good_or_better_share"].now),
-               fmt.change(h["good_or_better_share"].change, as_percent_points=True), delta_color="off",
-               help="Share of rated locations whose latest overall CQC rating is Good or Outstanding.")
-cols[4].metric(fmt.rag("red"), fmt.count(h["red"].now, "location"), fmt.change(h["red"].change),
-               delta_color="inverse")
-cols[5].metric(fmt.rag("amber"), fmt.count(h["amber"].now, "location"), fmt.change(h["amber"].change),
-               delta_color="inverse")
-if h["occupancy_rate"].now is None:
-    st.caption("No returns loaded yet, so occupancy is not known.")
-else:
-    st.caption(f"Occupancy from the returns for {fmt.month(h['occupancy_month'].now)}, against "
-               f"{fmt.month(h['occupancy_month'].month_ago)}.")
-if h["scored_on"].now is None:
-    st.caption("No risk scores yet: run `market-oversight score` to score every location.")
-else:
-    st.caption(f"Red and amber counts from the risk score of {fmt.long_date(h['scored_on'].now)}"
-               + ("." if h["red"].change is not None else "; there is no score a month earlier to compare with."))
+metrics = overview.headline_metrics(figures, home_care, market.service_kind)
+# rows of three, so that no figure or its change is cut off at laptop widths
+for start in range(0, len(metrics), 3):
+    for col, m in zip(st.columns(3), metrics[start:start + 3], strict=False):
+        col.metric(m.label, m.value, m.delta, delta_color="off", delta_arrow=m.arrow, help=m.help)
+for note in overview.headline_notes(figures, home_care, market.service_kind):
+    st.caption(note)
 
 # ---- ratings mix ---------------------------------------------------------------------------------
 st.header("How have CQC ratings changed?")
@@ -140,8 +121,9 @@ figure = alt.Chart(table.to_pandas()).mark_bar().encode(
     tooltip=list(table.columns),
 ).properties(height=60 + 30 * max(1, table["ICB"].n_unique()))
 common.chart(figure, summary, table, "capacity by area", key="capacity")
-if table["Occupied beds (latest returns)"].null_count() == table.height:
-    st.caption("No returns loaded yet, so occupancy is not shown.")
+no_occupancy = table["Occupied beds (latest returns)"].null_count() == table.height
+if overview.shows_care_homes(market.service_kind) and no_occupancy:
+    st.caption("No care-home returns loaded yet, so occupancy is not shown.")
 
 # ---- fees ----------------------------------------------------------------------------------------
 st.header("What does the council pay, against the benchmarks?")
@@ -149,29 +131,34 @@ fees = common.load(overview.fees, market, as_of)
 if fees.is_empty():
     st.write("No fee rates loaded yet. A data officer can upload them on the Uploads page.")
 else:
-    fee_table = fees.select(
-        pl.col("care_category").map_elements(fmt.care_category, return_dtype=pl.String).alias("Care category"),
-        pl.col("unit").alias("Per"),
-        pl.col("rates").alias("Rates in force"),
-        pl.col("median_paid").round(2).alias("Median paid (£)"),
-        pl.col("lowest_paid").round(2).alias("Lowest (£)"),
-        pl.col("highest_paid").round(2).alias("Highest (£)"),
-        pl.col("benchmark").map_elements(fmt.benchmark, return_dtype=pl.String).alias("Benchmark"),
-        pl.col("benchmark_amount").round(2).alias("Benchmark (£)"),
-    )
-    below = fees.filter(pl.col("median_paid") < pl.col("benchmark_amount"))
-    summary = (f"Fees in force on {fmt.long_date(as_of)} for {fees['care_category'].n_unique()} care categories; "
-               f"the median paid is below {below.height} of {fees.filter(pl.col('benchmark').is_not_null()).height} "
-               "benchmarks.")
-    base = alt.Chart(fee_table.to_pandas())
-    figure = (
-        base.mark_bar(color=fmt.FIGURE_COLOUR).encode(
-            y=alt.Y("Care category:N"), x=alt.X("Median paid (£):Q", title="Median paid (£)"),
-            tooltip=["Care category:N", "Per:N", "Median paid (£):Q"])
-        + base.mark_tick(color=fmt.BENCHMARK_COLOUR, thickness=3, size=24).encode(
-            y="Care category:N", x="Benchmark (£):Q", tooltip=["Benchmark:N", "Benchmark (£):Q"])
-    ).properties(height=220)
-    common.chart(figure, summary + " Bars show the median paid; black ticks the benchmarks.", fee_table,
-                 "fees against benchmarks", key="fees")
+    st.write(f"Fees in force on {fmt.long_date(as_of)}. Care homes are paid by the week and home care by "
+             "the hour, so each has a chart of its own.")
+
+
+def fee_chart(panel: overview.FeePanel) -> alt.LayerChart:
+    """The median paid as one bar per care category; each benchmark a black mark, told apart by shape."""
+    categories = pl.col("care_category").map_elements(fmt.care_category, return_dtype=pl.String).alias("Care category")
+    y = alt.Y("Care category:N", title=None, axis=alt.Axis(labelLimit=160))
+    bars = alt.Chart(panel.paid.with_columns(categories).to_pandas()).mark_bar(
+        color=fmt.FIGURE_COLOUR, height=22).encode(
+        y=y, x=alt.X("median_paid:Q", title=f"Median paid (£ {fmt.per_unit(panel.unit)})"),
+        tooltip=["Care category:N", alt.Tooltip("median_paid:Q", title="Median paid (£)", format=",.2f")])
+    marks = alt.Chart(panel.benchmarks.with_columns(
+        categories, pl.col("benchmark").map_elements(fmt.benchmark, return_dtype=pl.String).alias("Benchmark"),
+    ).to_pandas()).mark_point(color=fmt.BENCHMARK_COLOUR, filled=True, size=150, opacity=1).encode(
+        y=y, x="benchmark_amount:Q",
+        shape=alt.Shape("Benchmark:N", scale=alt.Scale(range=["diamond", "triangle-up", "square"]),
+                        legend=alt.Legend(orient="top", direction="vertical", title=None)),
+        tooltip=["Care category:N", "Benchmark:N",
+                 alt.Tooltip("benchmark_amount:Q", title="Benchmark (£)", format=",.2f")])
+    # Streamlit fits the whole chart, legend and axes included, into this height
+    height = 70 + 22 * panel.benchmarks["benchmark"].n_unique() + 40 * panel.paid.height
+    return (bars + marks).properties(height=height)
+
+
+for panel in overview.fee_panels(fees):
+    st.subheader(panel.title)
+    common.chart(fee_chart(panel), panel.summary + " Bars show the median paid; black marks the benchmarks.",
+                 overview.fee_table(panel), panel.name, key=f"fees-{panel.unit}")
 
 common.cqc_attribution(cqc_as_of)

@@ -1,12 +1,10 @@
 """Provider profile: everything known about one location, with the reasons and the casework."""
 
-import json
-
 import altair as alt
 import polars as pl
 import streamlit as st
 
-from market_oversight import fmt
+from market_oversight import flag_words, fmt
 from market_oversight.errors import NotFound, PermissionDenied
 from market_oversight.pages import casework_panel, common
 from market_oversight.queries import filters, profile
@@ -84,16 +82,34 @@ if place["scored_on"]:
 
 # ---- flags ---------------------------------------------------------------------------------------
 st.header("Why is it at risk?")
-flags = common.load(profile.flags, location_id)
-if flags.is_empty():
+flags = flag_words.causes_first(common.load(profile.flags, location_id))
+
+
+def show_flag(flag: dict) -> None:
+    """One flag: its label and sentence, and its evidence as small tables."""
+    words = flag_words.sentence(flag["flag"], flag["message"], flag["evidence"])
+    with st.expander(f"{flag_words.label(flag['flag'])}: {words} ({fmt.count(flag['points'], 'point')})"):
+        evidence = flag_words.evidence_tables(flag["evidence"])
+        st.dataframe(evidence.facts, hide_index=True, width="stretch")
+        for title, table in evidence.lists:
+            st.caption(title)
+            st.dataframe(table, hide_index=True, width="stretch")
+
+
+causes = [f for f in flags.iter_rows(named=True) if not flag_words.is_impact(f["domain"])]
+impacts = [f for f in flags.iter_rows(named=True) if flag_words.is_impact(f["domain"])]
+if not causes:
     st.write("No risk flags raised at the latest score.")
 else:
-    st.write(f"{fmt.plural(flags.height, 'flag')} raised at the latest score, largest first.")
-    for flag in flags.iter_rows(named=True):
-        with st.expander(f"{flag['message']} ({flag['domain']}, {fmt.count(flag['points'], 'point')})"):
-            evidence = json.loads(flag["evidence"]) if flag["evidence"] else {}
-            st.dataframe(pl.DataFrame({"Evidence": list(evidence), "Value": [str(v) for v in evidence.values()]}),
-                         hide_index=True, width="stretch")
+    st.write(f"{fmt.plural(len(causes), 'flag')} raised at the latest score, largest first. Each adds its points "
+             "to the likelihood of failure or poor quality.")
+    for flag in causes:
+        show_flag(flag)
+if impacts:
+    st.subheader("How many would be affected if it failed?")
+    st.write("These say how much a failure here would matter, not why it might fail: each adds to the impact score.")
+    for flag in impacts:
+        show_flag(flag)
 
 # ---- ratings -------------------------------------------------------------------------------------
 st.header("How has CQC rated it over time?")
@@ -162,31 +178,22 @@ if late is None:
 elif late.is_empty():
     st.write("None: every return due has arrived on time.")
 else:
-    st.dataframe(late.select(
-        pl.col("period").map_elements(fmt.month, return_dtype=pl.String).alias("Month"),
-        pl.col("status").str.replace("_", " ").str.to_titlecase().alias("Status"),
-        pl.col("due_date").map_elements(fmt.long_date, return_dtype=pl.String).alias("Due"),
-        pl.col("received_at").map_elements(fmt.long_date, return_dtype=pl.String).alias("Received")),
-        hide_index=True, width="stretch")
+    st.dataframe(profile.late_for_people(late), hide_index=True, width="stretch")
 
 # ---- fees ----------------------------------------------------------------------------------------
 st.header("What does the council pay, against the benchmarks?")
-fees = common.load(profile.fees, location_id, place["provider_id"])
+fee_rule = common.thresholds().indicator("fee_below_benchmark").params
+fees = common.load(profile.fees, location_id, place["provider_id"],
+                   care_home_benchmark=fee_rule["care_home_benchmark"],
+                   home_care_benchmark=fee_rule["home_care_benchmark"])
 if fees.is_empty():
     st.write("No fee rates loaded for this location or its provider.")
 else:
-    st.dataframe(fees.select(
-        pl.col("care_category").map_elements(fmt.care_category, return_dtype=pl.String).alias("Care category"),
-        pl.struct("amount", "unit").map_elements(lambda r: fmt.money(r["amount"], r["unit"]),
-                                                 return_dtype=pl.String).alias("Rate paid"),
-        pl.col("effective_from").map_elements(fmt.long_date, return_dtype=pl.String).alias("From"),
-        pl.col("effective_to").map_elements(lambda d: fmt.long_date(d) if d else "In force",
-                                            return_dtype=pl.String).alias("To"),
-        pl.col("benchmark").map_elements(fmt.benchmark, return_dtype=pl.String).alias("Benchmark"),
-        pl.struct("benchmark_amount", "unit").map_elements(lambda r: fmt.money(r["benchmark_amount"], r["unit"]),
-                                                           return_dtype=pl.String).alias("Benchmark rate"),
-        (pl.col("amount") - pl.col("benchmark_amount")).round(2).alias("Difference (£)"),
-    ), hide_index=True, width="stretch")
+    chosen = fees["benchmark"].drop_nulls()
+    st.write("Each rate against the "
+             + (f"{fmt.benchmark(chosen[0])}" if chosen.len() else "benchmark")
+             + " for the financial year it started in (the benchmark the risk flags use for this kind of service).")
+    st.dataframe(profile.fees_for_people(fees), hide_index=True, width="stretch")
 
 # ---- siblings ------------------------------------------------------------------------------------
 st.header(f"What else does {place['provider_name'] or 'this provider'} run?")

@@ -58,8 +58,43 @@ def returns(con: duckdb.DuckDBPyConnection, location_id: str, service_kind: str)
     return frame(con, sql(f"queries/{name}"), {"location_id": location_id})
 
 
-def fees(con: duckdb.DuckDBPyConnection, location_id: str, provider_id: str) -> pl.DataFrame:
-    return frame(con, sql("queries/profile_fees"), {"location_id": location_id, "provider_id": provider_id})
+def fees(con: duckdb.DuckDBPyConnection, location_id: str, provider_id: str, *,
+         care_home_benchmark: str, home_care_benchmark: str) -> pl.DataFrame:
+    """The rates paid, each beside the one benchmark the thresholds choose for the location's kind
+    of service (fee_below_benchmark's care_home_benchmark / home_care_benchmark)."""
+    return frame(con, sql("queries/profile_fees"), {
+        "location_id": location_id, "provider_id": provider_id,
+        "care_home_benchmark": care_home_benchmark, "home_care_benchmark": home_care_benchmark})
+
+
+def fees_for_people(df: pl.DataFrame) -> pl.DataFrame:
+    """The fee table as people read it: money with pence and thousands, the difference with its sign."""
+    def money(column: str) -> pl.Expr:
+        return pl.struct(column, "unit").map_elements(lambda r: fmt.money(r[column], r["unit"]),
+                                                      return_dtype=pl.String)
+
+    return df.select(
+        pl.col("care_category").map_elements(fmt.care_category, return_dtype=pl.String).alias("Care category"),
+        money("amount").alias("Rate paid"),
+        pl.col("effective_from").map_elements(fmt.long_date, return_dtype=pl.String).alias("From"),
+        pl.col("effective_to").map_elements(fmt.long_date, return_dtype=pl.String).fill_null("In force").alias("To"),
+        pl.col("benchmark").map_elements(fmt.benchmark, return_dtype=pl.String).fill_null("None for that year")
+        .alias("Benchmark"),
+        money("benchmark_amount").alias("Benchmark rate"),
+        (pl.col("amount") - pl.col("benchmark_amount")).map_elements(fmt.money_difference, return_dtype=pl.String)
+        .fill_null(fmt.MISSING).alias("Difference"),
+    )
+
+
+def late_for_people(df: pl.DataFrame) -> pl.DataFrame:
+    """Late and missing returns as people read them: "Not received" rather than a blank."""
+    return df.select(
+        pl.col("period").map_elements(fmt.month, return_dtype=pl.String).alias("Month"),
+        pl.col("status").str.replace("_", " ").str.to_titlecase().alias("Status"),
+        pl.col("due_date").map_elements(fmt.long_date, return_dtype=pl.String).alias("Due"),
+        pl.col("received_at").map_elements(fmt.received, return_dtype=pl.String)
+        .fill_null(fmt.received(None)).alias("Received"),
+    )
 
 
 def flags(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from market_oversight import fmt
+from market_oversight import flag_words, fmt
 from market_oversight.queries.filters import MarketFilter
 from market_oversight.store import frame, sql
 from market_oversight.vocab import RAG, RATINGS
@@ -38,7 +38,9 @@ def for_people(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("impact").round(0).alias("Impact (0 to 100)"),
         pl.col("latest_overall_rating").replace_strict(RATING_WORDS, default=fmt.rating(None))
         .alias("CQC overall rating"),
-        pl.col("flags").list.eval(pl.element().str.replace_all("_", " ")).list.join("; ").alias("Flags"),
+        pl.col("causes").map_elements(flag_words.labels, return_dtype=pl.String).fill_null("").alias("Flags"),
+        pl.col("impacts").map_elements(flag_words.labels, return_dtype=pl.String).fill_null("")
+        .alias("Impact if it failed"),
         why_not_computed().alias("Override"),
         pl.col("location_id").alias("CQC location ID"),
     )

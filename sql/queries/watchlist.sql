@@ -1,7 +1,19 @@
 -- Locations ranked by risk at the latest score, with a marker for those newly red or amber this
--- week (green, or not scored, at the latest score at least seven days earlier).
+-- week (green, or not scored, at the latest score at least seven days earlier). Its flags come
+-- apart: causes (quality and sustainability, adding to likelihood) and impact items, each largest first.
+-- Grain: one row per location scored at the latest as-of date.
 with current_score as (
     select * from mart.risk_current
+),
+
+flags_by_domain as (
+    select
+        f.location_id,
+        list(f.flag order by f.points desc, f.flag) filter (where f.domain <> 'impact') as causes,
+        list(f.flag order by f.points desc, f.flag) filter (where f.domain = 'impact') as impacts
+    from mart.risk_flags as f
+    where f.as_of = (select max(as_of) from current_score)
+    group by f.location_id
 ),
 
 earlier as (
@@ -27,6 +39,8 @@ ranked as (
         c.likelihood,
         c.impact,
         c.flags,
+        coalesce(d.causes, []) as causes,
+        coalesce(d.impacts, []) as impacts,
         c.as_of,
         $earlier_on is not null
             and c.rag in ('red', 'amber')
@@ -34,6 +48,7 @@ ranked as (
     from current_score as c
     join mart.register as l using (location_id)
     left join earlier as e using (location_id)
+    left join flags_by_domain as d using (location_id)
     where ($local_authority is null or l.local_authority = $local_authority)
       and ($icb_name is null or l.icb_name = $icb_name)
       and ($service_kind is null or l.service_kind = $service_kind)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -110,6 +111,9 @@ def test_entering_red_or_amber_against_the_score_before(demo_source: Path) -> No
         assert f"was {fmt.rag(before.get(item.location_id))}" in item.headline
     flagged = [i for i in items if i.kind == "flags"]
     assert flagged and all(d.startswith(("New flag", "Evidence:")) for i in flagged for d in i.details)
+    # in words, as the profile writes them: no raw keys (agency_hours=…) or lists
+    raw = re.compile(r"\b[a-z]+_[a-z_]+\b|=|[\[\]{}]")
+    assert not [d for i in flagged for d in i.details if raw.search(d)]
     assert not {i.location_id for i in flagged} & expected   # a location's flags sit under its RAG item
 
 

@@ -21,7 +21,7 @@ def test_dates_and_numbers_are_written_the_govuk_way() -> None:
     assert fmt.count(1, "bed") == "1 bed"
     assert fmt.percent(0.874) == "87%"
     assert fmt.money(812.5, "week") == "£812.50 a week"
-    assert fmt.change(-2, "beds") == "−2 beds"
+    assert fmt.change(-2, "bed") == "−2 beds"
     assert fmt.change(0.015, as_percent_points=True) == "+1.5 percentage points"
     assert fmt.change(None) is None
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from market_oversight import casework, fmt
+from market_oversight import casework, flag_words, fmt
 from market_oversight.pages import common
 
 from .conftest import EARLIER_SCORE, assert_clean, open_page, read, texts
@@ -30,7 +30,7 @@ def test_overview_headline_counts_match_the_warehouse(app_env: Path) -> None:
     assert metrics["◆ Amber"] == fmt.count(amber, "location")
     latest_month = read(app_env, "select max(period) from mart.care_home_returns")[0][0]
     assert metrics["Care-home occupancy"].endswith("%")
-    assert f"Occupancy from the returns for {fmt.month(latest_month)}" in texts(at)
+    assert f"Occupancy from the care-home returns for {fmt.month(latest_month)}" in texts(at)
     body = texts(at)
     assert common.DEMO_BANNER in body
     assert ATTRIBUTION in body
@@ -93,7 +93,7 @@ def test_profile_deep_link_shows_flags_ratings_and_siblings(app_env: Path) -> No
     location_id, name, provider_id = read(app_env, """
         select c.location_id, l.location_name, l.provider_id from mart.risk_current c join mart.locations l
         using (location_id) order by c.likelihood * c.impact desc, c.location_id limit 1""")[0]
-    flags = read(app_env, "select message from mart.risk_flags where location_id = $id and as_of = "
+    flags = read(app_env, "select flag, message, evidence from mart.risk_flags where location_id = $id and as_of = "
                           "(select max(as_of) from mart.risk_flags)", {"id": location_id})
     siblings = read(app_env, "select count(*) from mart.locations where provider_id = $p and location_id <> $id",
                     {"p": provider_id, "id": location_id})[0][0]
@@ -105,7 +105,8 @@ def test_profile_deep_link_shows_flags_ratings_and_siblings(app_env: Path) -> No
     assert_clean(at)
     assert at.title[0].value == f"What do we know about {name}?"
     labels = [e.label for e in at.expander]
-    assert all(any(message in label for label in labels) for (message,) in flags) and flags
+    sentences = [flag_words.sentence(*flag) for flag in flags]
+    assert all(any(sentence in label for label in labels) for sentence in sentences) and flags
     assert f"{fmt.plural(reports, 'report')} from" in texts(at)
     if siblings:
         sibling_table = next(d.value for d in at.dataframe if "Open profile" not in d.value.columns

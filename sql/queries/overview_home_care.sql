@@ -1,0 +1,38 @@
+-- Home-care figures for the market from the latest month of home-care returns on or before $as_of,
+-- so that two calls give "the latest month" and "the month before". A null filter means "any".
+-- Grain: one row (all nulls but the counts while no home-care return is loaded).
+with located as (
+    select location_id
+    from mart.register
+    where (registration_date is null or registration_date <= $as_of)
+      and (deregistration_date is null or deregistration_date > $as_of)
+      and ($local_authority is null or local_authority = $local_authority)
+      and ($icb_name is null or icb_name = $icb_name)
+      and ($service_kind is null or service_kind = $service_kind)
+),
+
+returned_month as (
+    select max(period) as period from mart.home_care_returns where period <= $as_of
+),
+
+returned as (
+    select r.hours_delivered, r.people_supported, r.packages_handed_back, r.can_take_more_hours,
+           r.extra_hours_available
+    from mart.home_care_returns as r
+    where r.period = (select period from returned_month)
+      and r.location_id in (select location_id from located)
+),
+
+final as (
+    select
+        (select period from returned_month) as period,
+        count(*) as agencies_returned,
+        sum(hours_delivered) as hours_delivered,
+        sum(people_supported) as people_supported,
+        sum(packages_handed_back) as packages_handed_back,
+        count(*) filter (where can_take_more_hours) as agencies_with_spare_capacity,
+        coalesce(sum(extra_hours_available) filter (where can_take_more_hours), 0) as spare_hours_a_week
+    from returned
+)
+
+select * from final
