@@ -12,7 +12,8 @@ from market_oversight.risk.thresholds import load_thresholds
 common.page_header(
     "Can we trust the data?",
     "Each load with its data-contract results and the rows set aside (quarantined) with the reasons, "
-    "to send back to the provider; and which providers are late with their returns.",
+    "to send back to the provider; which providers are late with their returns; and whether the fee "
+    "benchmarks the risk score needs are loaded.",
 )
 
 # ---- loads ---------------------------------------------------------------------------------------
