@@ -102,6 +102,12 @@ def count(value: float | int | None, unit: str | None = None, plural: str | None
     return f"{number} {word}"
 
 
+def impact(value: float | None) -> str:
+    """An impact score (0 to 100) as a whole number; "Not known" when its inputs are missing (a
+    home-care service without returns, a care home with no beds known): never shown as 0."""
+    return MISSING if _blank(value) else f"{value:.0f}"
+
+
 def percent(value: float | None, digits: int = 0) -> str:
     """A share (0 to 1) as 87%."""
     return MISSING if _blank(value) else f"{value * 100:.{digits}f}%"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 KEY_QUESTIONS = ("overall", "safe", "effective", "caring", "responsive", "well_led")
 
@@ -38,6 +39,12 @@ _KEY_QUESTION_ALIASES = {
     "overall": "overall", "safe": "safe", "effective": "effective", "caring": "caring",
     "responsive": "responsive", "well-led": "well_led", "well led": "well_led", "well_led": "well_led",
 }
+
+
+def financial_year(day: date) -> str:
+    """The UK financial year (April to March) a day falls in, as benchmarks name it: 2025/26."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def sql_params() -> dict[str, list[str]]:

@@ -171,7 +171,7 @@ def _risk_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[
     items = []
     for r in _rows(con, "risk_entered", params):
         before = fmt.rag(r["previous_rag"])
-        details = [f"Likelihood {r['likelihood']:g}, impact {r['impact']:g} "
+        details = [f"Likelihood {r['likelihood']:g}, impact {fmt.impact(r['impact'])} "
                    f"(score of {r['as_of']:%d %b %Y}; before: {before})"]
         if r["override_rag"]:
             details.append(f"Contract manager's override: {r['override_rag']} ({r['override_reason']})")

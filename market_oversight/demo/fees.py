@@ -9,9 +9,12 @@ and 32.14 (2025/26). Fair Cost of Care medians exist from 2022/23, the year of t
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import polars as pl
 
+from market_oversight import vocab
 from market_oversight.demo.simulate import Simulation
 from market_oversight.demo.world import CARE_HOME, HOME_CARE
 
@@ -26,7 +29,7 @@ _UPLIFT = {2016: 0.030, 2017: 0.035, 2018: 0.040, 2019: 0.040, 2020: 0.045, 2021
 
 
 def financial_year(start_year: int) -> str:
-    return f"{start_year}/{(start_year + 1) % 100:02d}"
+    return vocab.financial_year(date(start_year, 4, 1))
 
 
 def _usual_rate(category: str, year: int) -> float:

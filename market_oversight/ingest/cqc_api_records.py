@@ -95,6 +95,8 @@ def staged_from_api(record: dict[str, Any], row_number: int, source: str | None 
         "deregistration_date": record.get("deregistrationDate"),
         "dormant": record.get("dormancy"),
         "has_registered_manager": _registered_manager(record),
+        # dd/mm/yyyy: since when CQC has recorded the registered manager absent
+        "registered_manager_absent_date": record.get("registeredManagerAbsentDate"),
         "primary_inspection_category": _primary_category(record),
         "dual_registration_primary_id": None,
     }

@@ -25,7 +25,7 @@ LOCATION_FIELDS = (
     "location_id", "provider_id", "location_name", "care_home", "beds", "local_authority",
     "region", "icb_code", "icb_name", "postcode", "latitude", "longitude", "registration_status",
     "registration_date", "deregistration_date", "dormant", "has_registered_manager",
-    "primary_inspection_category", "dual_registration_primary_id",
+    "primary_inspection_category", "dual_registration_primary_id", "registered_manager_absent_date",
 )
 
 
@@ -178,6 +178,7 @@ def normalise_location(staged: StagedLocation) -> NormalisedLocation | list[Prob
         care_home = vocab.provides_care_home_service(staged.service_types)
     dormant = _parse(f, "dormant", parse_flag, problems, "bad_flag", blank_is_false=blank)
     manager = f.get("has_registered_manager")
+    absent_since = _absent_since(staged, problems)
     beds = _parse(f, "beds", parse_int, problems, "bad_number")
     latitude = _parse(f, "latitude", parse_float, problems, "bad_number")
     longitude = _parse(f, "longitude", parse_float, problems, "bad_number")
@@ -207,12 +208,24 @@ def normalise_location(staged: StagedLocation) -> NormalisedLocation | list[Prob
         "deregistration_date": dereg_date,
         "dormant": dormant,
         "has_registered_manager": manager if isinstance(manager, bool) or manager is None else None,
+        "registered_manager_absent_date": absent_since,
         "primary_inspection_category": text(f.get("primary_inspection_category")),
         "service_types": [t for t in (text(s) for s in staged.service_types) if t],
         "specialisms": staged.specialisms,
         "dual_registration_primary_id": text(f.get("dual_registration_primary_id")),
     }
     return NormalisedLocation(values, ratings, tuple(set_aside))
+
+
+def _absent_since(staged: StagedLocation, problems: list[Problem]) -> date | None:
+    """Since when CQC records the registered manager absent; a date that cannot be read is a
+    problem naming the field and the file it came from (the row is the staged row's)."""
+    try:
+        return parse_date(staged.fields.get("registered_manager_absent_date"))
+    except ValueError as exc:
+        where = f" (in {staged.source})" if staged.source else ""
+        problems.append(Problem("bad_date", "registered_manager_absent_date", f"{exc}{where}"))
+        return None
 
 
 def _normalise_ratings(staged: StagedLocation, problems: list[Problem]):
@@ -274,7 +287,7 @@ LOCATION_SCHEMA = pa.schema([
     ("registration_date", pa.date32()), ("deregistration_date", pa.date32()), ("dormant", pa.bool_()),
     ("has_registered_manager", pa.bool_()), ("primary_inspection_category", pa.string()),
     ("service_types", pa.list_(pa.string())), ("specialisms", pa.list_(pa.string())),
-    ("dual_registration_primary_id", pa.string()),
+    ("dual_registration_primary_id", pa.string()), ("registered_manager_absent_date", pa.date32()),
 ])
 RATING_SCHEMA = pa.schema([
     ("location_id", pa.string()), ("report_date", pa.date32()), ("key_question", pa.string()),

@@ -1,5 +1,5 @@
-"""Data quality: did each load pass its data contract, which rows were set aside, and who is late
-with their returns?"""
+"""Data quality: did each load pass its data contract, which rows were set aside, who is late with
+their returns, and which fee benchmarks the risk score lacks?"""
 
 import polars as pl
 import streamlit as st
@@ -7,11 +7,13 @@ import streamlit as st
 from market_oversight import fmt
 from market_oversight.pages import common
 from market_oversight.queries import data_quality, filters
+from market_oversight.risk.thresholds import load_thresholds
 
 common.page_header(
     "Can we trust the data?",
     "Each load with its data-contract results and the rows set aside (quarantined) with the reasons, "
-    "to send back to the provider; and which providers are late with their returns.",
+    "to send back to the provider; which providers are late with their returns; and whether the fee "
+    "benchmarks the risk score needs are loaded.",
 )
 
 # ---- loads ---------------------------------------------------------------------------------------
@@ -105,5 +107,22 @@ else:
             pl.col("received_at").map_elements(fmt.long_date, return_dtype=pl.String).alias("Received"))
         st.dataframe(shown, hide_index=True, width="stretch")
         common.downloads(shown, f"late and missing returns for {pick}", key="dq-late-rows")
+
+# ---- benchmarks ----------------------------------------------------------------------------------
+st.header("Can fees be judged against their benchmarks?")
+scored_on = common.load(data_quality.latest_score_date)
+if scored_on is None:
+    st.write("Nothing has been scored yet, so no fee has been compared with a benchmark.")
+else:
+    fee = load_thresholds(None, common.settings()).indicator("fee_below_benchmark").params
+    missing = common.load(data_quality.missing_benchmarks, scored_on, fee["care_home_benchmark"],
+                          fee["home_care_benchmark"])
+    lines = data_quality.missing_benchmark_sentences(missing)
+    if not lines:
+        st.write(f"Every benchmark the risk score compares fees with is there for the score of "
+                 f"{fmt.long_date(scored_on)}.")
+    for line in lines:
+        st.warning(f"Score of {fmt.long_date(scored_on)}: {line} Load the benchmark with "
+                   "`market-oversight ingest benchmarks FILE`.")
 
 common.cqc_attribution(common.load(filters.data_as_of))

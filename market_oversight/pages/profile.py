@@ -62,8 +62,9 @@ cols[0].metric("RAG", fmt.rag(place["rag"]),
 cols[1].metric("Likelihood", fmt.count(place["likelihood"]),
                help="Likelihood of failure or poor quality, 0 to 100: the sum of the quality and "
                     "sustainability flags' points.")
-cols[2].metric("Impact", fmt.count(place["impact"]),
-               help="Impact if it failed, 0 to 100: the sum of the impact flags' points.")
+cols[2].metric("Impact", fmt.impact(place["impact"]),
+               help="Impact if it failed, 0 to 100: the sum of the impact flags' points. Not known "
+                    "when its size (beds, or people supported in the latest returns) is not known.")
 cols[3].metric("CQC overall rating", fmt.rating(place["latest_overall_rating"]),
                help=f"Published {fmt.long_date(place['latest_rating_date'])}.")
 cols[4].metric("Registered beds", fmt.count(place["beds"]) if place["beds"] is not None else "None")

@@ -1,12 +1,15 @@
-"""Data quality: each load's data-contract results and quarantined rows; late and missing returns."""
+"""Data quality: each load's data-contract results and quarantined rows; late and missing returns;
+the fee benchmarks the risk score needs and cannot find."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import duckdb
 import polars as pl
 
+from market_oversight import fmt, vocab
 from market_oversight.queries.filters import mart_exists
 from market_oversight.queries.quarantine import as_export
 from market_oversight.store import frame, sql
@@ -72,3 +75,27 @@ def provider_returns(con: duckdb.DuckDBPyConnection, provider_id: str) -> pl.Dat
         return None
     return frame(con, sql("queries/expected_returns"), {
         "location_id": None, "provider_id": provider_id, "statuses": ["late", "missing"]})
+
+
+def missing_benchmarks(con: duckdb.DuckDBPyConnection, as_of: date, care_home_benchmark: str,
+                       home_care_benchmark: str) -> pl.DataFrame:
+    """The benchmarks fee_below_benchmark needs at `as_of` and the benchmarks table lacks for its
+    financial year: one row per service kind, benchmark, care category and unit, with the number of
+    locations paid a fee in it (sql/risk/missing_benchmarks.sql)."""
+    return frame(con, sql("risk/missing_benchmarks"), {
+        "as_of": as_of, "financial_year": vocab.financial_year(as_of),
+        "care_home_benchmark": care_home_benchmark, "home_care_benchmark": home_care_benchmark})
+
+
+def missing_benchmark_sentences(missing: pl.DataFrame) -> list[str]:
+    """Each missing benchmark in a sentence naming the financial year and the benchmark."""
+    return [f"No {fmt.benchmark(r['benchmark'])} benchmark ({r['benchmark']}) for {r['financial_year']} "
+            f"({fmt.care_category(r['care_category'])}, per {r['unit']}): fee_below_benchmark cannot be "
+            f"raised for the {fmt.plural(r['locations'], fmt.service_kind(r['service_kind']).lower() + ' service')} "
+            f"paid a fee in it."
+            for r in missing.iter_rows(named=True)]
+
+
+def latest_score_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The as-of date of the latest stored risk score (None before any scoring)."""
+    return con.execute(sql("queries/latest_score_date")).fetchall()[0][0]

@@ -16,7 +16,7 @@ RATING_WORDS = {r: fmt.rating(r) for r in RATINGS}
 
 def watchlist(con: duckdb.DuckDBPyConnection, market: MarketFilter, *,
               rags: tuple[str, ...] = RAG, search: str | None = None) -> pl.DataFrame:
-    """Scored locations, red first, then by likelihood × impact."""
+    """Scored locations, red first, then by likelihood × impact (impact not known last)."""
     earlier_on = con.execute(sql("queries/watchlist_earlier_score")).fetchall()[0][0]
     return frame(con, sql("queries/watchlist"), {
         **market.params(), "rags": list(rags), "search": (search or "").strip() or None,
@@ -35,7 +35,8 @@ def for_people(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("service_kind").replace_strict(fmt.SERVICE_KIND_LABELS, default=fmt.MISSING).alias("Service"),
         pl.col("local_authority").alias("Local authority"),
         pl.col("likelihood").round(0).alias("Likelihood (0 to 100)"),
-        pl.col("impact").round(0).alias("Impact (0 to 100)"),
+        pl.col("impact").map_elements(fmt.impact, return_dtype=pl.String, skip_nulls=False)
+        .alias("Impact (0 to 100)"),
         pl.col("latest_overall_rating").replace_strict(RATING_WORDS, default=fmt.rating(None))
         .alias("CQC overall rating"),
         pl.col("causes").map_elements(flag_words.labels, return_dtype=pl.String).fill_null("").alias("Flags"),
@@ -65,4 +66,4 @@ def summary(df: pl.DataFrame) -> str:
     top = df.row(0, named=True)
     return (f"{fmt.plural(df.height, 'location')} scored: {counts['red']} red, {counts['amber']} amber "
             f"and {counts['green']} green; {new} newly red or amber this week. Highest risk: "
-            f"{top['location_name']} (likelihood {top['likelihood']:.0f}, impact {top['impact']:.0f}).")
+            f"{top['location_name']} (likelihood {top['likelihood']:.0f}, impact {fmt.impact(top['impact'])}).")

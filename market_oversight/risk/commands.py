@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -151,6 +152,9 @@ def _run_score(args: argparse.Namespace) -> int:
         dates = [args.as_of]
     runs = engine.score(db, thresholds, dates, settings)
     snapshot = None if args.no_snapshot else publish_analyst_snapshot(db, settings)
+    for r in runs:
+        for warning in r.warnings:
+            print(f"warning: {r.as_of}: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps([r.to_dict() for r in runs]))
     else:

@@ -2,7 +2,8 @@
 
 Set-based: three staging queries read the base tables once each (locations registered at the date,
 ratings known at the date, returns as they stood at the date) into tables, and a fourth sums the
-returns per location in one pass (stage_return_summary); every indicator in sql/indicators/ reads
+returns per location in one pass (stage_return_summary), and a fifth sizes each location for the
+impact measures (stage_impact_size); every indicator in sql/indicators/ reads
 those. Nothing here looks past the as-of date (see docs/risk.md for the rules).
 
 Each staging query and each indicator is a step, run as soon as the staged tables its SQL names
@@ -16,6 +17,7 @@ stage names point at them.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -30,10 +32,12 @@ import duckdb
 from market_oversight import store, vocab
 from market_oversight.config import Settings
 from market_oversight.errors import RiskError
+from market_oversight.queries import data_quality
 from market_oversight.risk.thresholds import Thresholds
 
 # The staged tables, each built from sql/risk/<name>.sql into STAGE_DB; the indicators read them.
-STAGES = ("stage_locations", "stage_ratings", "stage_returns", "stage_return_summary")
+STAGES = ("stage_locations", "stage_ratings", "stage_returns", "stage_return_summary",
+          "stage_impact_size")
 # The in-memory database of the staged tables; a warehouse file's stem names its own catalog, so
 # this is a name no warehouse file is likely to have.
 STAGE_DB = "risk_stage_memory"
@@ -56,11 +60,13 @@ class ScoreRun:
     green: int
     flags: int
     thresholds_hash: str
+    # what the score could not judge, in sentences (a fee benchmark missing for the year)
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "locations": self.locations, "red": self.red,
                 "amber": self.amber, "green": self.green, "flags": self.flags,
-                "thresholds_hash": self.thresholds_hash}
+                "thresholds_hash": self.thresholds_hash, "warnings": list(self.warnings)}
 
 
 @dataclass(frozen=True)
@@ -113,8 +119,9 @@ def compute(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds,
     Every step (steps()) runs as soon as the staged tables it reads are complete: a table is
     complete when every other step writing it is done, so group_stress, which reads stage_flags,
     runs after every other indicator. WORKERS steps run at once, each on a cursor of its own."""
-    params = thresholds.params() | vocab.sql_params() | {"as_of": as_of, "due_day": due_day_of_month,
-                                    "flag_names": sorted(i.name for i in thresholds.indicators)}
+    params = thresholds.params() | vocab.sql_params() | {
+        "as_of": as_of, "due_day": due_day_of_month, "financial_year": vocab.financial_year(as_of),
+        "flag_names": sorted(i.name for i in thresholds.indicators)}
     con.execute(f"attach if not exists ':memory:' as {STAGE_DB}")
     con.execute(f"create or replace table {STAGE_DB}.stage_flags (location_id varchar, flag varchar, "
                 "domain varchar, points double, value double, threshold double, evidence json, "
@@ -185,14 +192,24 @@ def save(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) ->
     row = con.execute(
         "select count(*), count(*) filter (where computed_rag = 'red'), "
         "count(*) filter (where computed_rag = 'amber'), count(*) filter (where computed_rag = 'green'), "
-        "(select count(*) from stage_scaled_flags) from stage_scores").fetchone()
+        "(select count(*) from stage_scaled_flags) from stage_scores").fetchall()[0]
     return ScoreRun(as_of, row[0], row[1], row[2], row[3], row[4], thresholds.hash)
 
 
 def score_at(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds,
              due_day_of_month: int = DEFAULT_DUE_DAY) -> ScoreRun:
     compute(con, as_of, thresholds, due_day_of_month)
-    return save(con, as_of, thresholds)
+    return dataclasses.replace(save(con, as_of, thresholds), warnings=warnings(con, as_of, thresholds))
+
+
+def warnings(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> tuple[str, ...]:
+    """What the score at `as_of` could not judge: each fee benchmark fee_below_benchmark needs and the
+    benchmarks table lacks for the financial year (the indicator is then silent for those fees)."""
+    if not any(i.name == "fee_below_benchmark" for i in thresholds.indicators):
+        return ()
+    fee = thresholds.indicator("fee_below_benchmark").params
+    missing = data_quality.missing_benchmarks(con, as_of, fee["care_home_benchmark"], fee["home_care_benchmark"])
+    return tuple(data_quality.missing_benchmark_sentences(missing))
 
 
 def latest_data_date(con: duckdb.DuckDBPyConnection) -> date:

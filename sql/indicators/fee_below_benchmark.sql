@@ -1,6 +1,7 @@
 -- Sustainability: the fee the council pays (a rate for the location, else for its provider,
 -- effective at $as_of) is below the benchmark for its care category in the financial year of
--- $as_of: fee / benchmark < $fee_below_benchmark_threshold.
+-- $as_of ($financial_year, vocab.financial_year): fee / benchmark < $fee_below_benchmark_threshold.
+-- A year with no benchmark raises nothing here; sql/risk/missing_benchmarks.sql says so.
 with rates as (
     -- rates in force at $as_of: a location's own, and its provider's (two equality joins; one join
     -- on "location or provider" cannot use a hash join)
@@ -31,21 +32,13 @@ fees as (
         order by own_rate desc, effective_from desc) = 1
 ),
 
-financial_year as (
-    select
-        case when month(cast($as_of as date)) >= 4
-            then format('{}/{}', year(cast($as_of as date)), right(cast(year(cast($as_of as date)) + 1 as varchar), 2))
-            else format('{}/{}', year(cast($as_of as date)) - 1, right(cast(year(cast($as_of as date)) as varchar), 2))
-        end as label
-),
-
 compared as (
     select f.*, b.benchmark, b.amount as benchmark_amount, b.financial_year, b.source as benchmark_source
     from fees as f
     join main.benchmarks as b
         on b.care_category = f.care_category
        and b.unit = f.unit
-       and b.financial_year = (select label from financial_year)
+       and b.financial_year = $financial_year
        and b.benchmark = case when f.service_kind = 'care_home'
                               then $fee_below_benchmark_care_home_benchmark
                               else $fee_below_benchmark_home_care_benchmark end

@@ -1,22 +1,12 @@
 -- Impact: the location's share of the beds (care homes) or people supported (home care) of its kind
 -- in its local authority reaches $local_capacity_share_threshold. Points grow up to
--- $local_capacity_share_full_at.
-with sized as (
-    select
-        l.location_id,
-        l.service_kind,
-        l.local_authority,
-        case when l.service_kind = 'care_home' then l.beds else s.people_3m end as size
-    from stage_locations as l
-    left join stage_return_summary as s using (location_id)
-),
-
-shared as (
+-- $local_capacity_share_full_at. Size as people_affected's (stage_impact_size).
+with shared as (
     select
         *,
         sum(size) over (partition by service_kind, local_authority) as market_size,
         count(*) over (partition by service_kind, local_authority) as market_locations
-    from sized
+    from stage_impact_size
     where size > 0
 ),
 
@@ -30,7 +20,7 @@ final as (
         cast($local_capacity_share_threshold as double) as threshold,
         json_object('size', size, 'market_size', market_size, 'market_locations', market_locations,
                     'local_authority', local_authority, 'service_kind', service_kind,
-                    'source', 'cqc_locations beds; home_care_returns people') as evidence,
+                    'source', source) as evidence,
         format('{:.1f}% of the {} capacity in {}', 100 * size / market_size,
                replace(service_kind, '_', ' '), local_authority) as message
     from shared

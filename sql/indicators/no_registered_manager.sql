@@ -1,10 +1,22 @@
--- Quality: the CQC register records no registered manager. The register keeps no history of this,
--- so the flag is raised only for as-of dates on or after the register snapshot it comes from.
+-- Quality: no registered manager at $as_of. Where CQC records since when the manager has been absent
+-- (registered_manager_absent_date, from the API), the flag is raised from that date on, its value the
+-- whole months absent at $as_of. Where no date is known the register keeps no history of it, so the
+-- flag is raised only for as-of dates on or after the register snapshot that records no manager.
 with unmanaged as (
-    select location_id, snapshot_date
+    select
+        location_id,
+        snapshot_date,
+        registered_manager_absent_date as absent_since,
+        case when registered_manager_absent_date is not null
+             then date_diff('month', registered_manager_absent_date, cast($as_of as date))
+                  - case when day(cast($as_of as date)) < day(registered_manager_absent_date)
+                              and last_day(cast($as_of as date)) <> cast($as_of as date)
+                         then 1 else 0 end
+        end as months_absent
     from stage_locations
-    where has_registered_manager = false
-      and snapshot_date <= $as_of
+    where (registered_manager_absent_date is not null and registered_manager_absent_date <= $as_of)
+       or (registered_manager_absent_date is null and has_registered_manager = false
+           and snapshot_date <= $as_of)
 ),
 
 final as (
@@ -13,10 +25,18 @@ final as (
         'no_registered_manager' as flag,
         $no_registered_manager_domain as domain,
         $no_registered_manager_points as points,
-        cast(null as double) as value,
+        cast(months_absent as double) as value,
         cast(null as double) as threshold,
-        json_object('register_snapshot', snapshot_date, 'source', 'cqc_locations') as evidence,
-        format('No registered manager on the CQC register of {}', long_date(snapshot_date)) as message
+        json_object('absent_since', absent_since, 'months_absent', months_absent,
+                    'register_snapshot', snapshot_date,
+                    'source', case when absent_since is not null
+                                   then 'cqc_locations registered_manager_absent_date'
+                                   else 'cqc_locations' end) as evidence,
+        case when absent_since is not null
+             then format('No registered manager since {} ({} month{})', long_date(absent_since), months_absent,
+                         case when months_absent = 1 then '' else 's' end)
+             else format('No registered manager on the CQC register of {}', long_date(snapshot_date))
+        end as message
     from unmanaged
 )
 

@@ -3,13 +3,13 @@ insert into cqc_locations (
     location_id, provider_id, location_name, care_home, service_kind, beds, local_authority, region,
     icb_code, icb_name, postcode, latitude, longitude, registration_status, registration_date,
     deregistration_date, dormant, has_registered_manager, primary_inspection_category,
-    service_types, specialisms, snapshot_date, batch_id
+    service_types, specialisms, snapshot_date, batch_id, registered_manager_absent_date
 )
 select
     location_id, provider_id, location_name, care_home, service_kind, beds, local_authority, region,
     icb_code, icb_name, postcode, latitude, longitude, registration_status, registration_date,
     deregistration_date, dormant, has_registered_manager, primary_inspection_category,
-    service_types, specialisms, snapshot_date, batch_id
+    service_types, specialisms, snapshot_date, batch_id, registered_manager_absent_date
 from staged_cqc_locations
 on conflict (location_id) do update set
     provider_id = excluded.provider_id,
@@ -29,6 +29,10 @@ on conflict (location_id) do update set
     deregistration_date = excluded.deregistration_date,
     dormant = excluded.dormant,
     has_registered_manager = coalesce(excluded.has_registered_manager, cqc_locations.has_registered_manager),
+    -- a source that says nothing of the manager (has_registered_manager null) keeps the date known
+    registered_manager_absent_date = case when excluded.has_registered_manager is null
+                                          then cqc_locations.registered_manager_absent_date
+                                          else excluded.registered_manager_absent_date end,
     primary_inspection_category = excluded.primary_inspection_category,
     service_types = excluded.service_types,
     specialisms = coalesce(excluded.specialisms, cqc_locations.specialisms),

@@ -60,7 +60,8 @@ ranked as (
 final as (
     select * from ranked
     order by list_position($rag_order, rag),  -- vocab.RAG: red, amber, green
-             likelihood * impact desc, likelihood desc, location_name
+             likelihood * impact desc nulls last,  -- impact not known: last of its RAG
+             likelihood desc, location_name
 )
 
 select * from final

@@ -5,6 +5,8 @@
 -- (red or amber: $red_amber_max_share; a tie is all in or all out), then the hard floors
 -- ($red_floors): an overall Inadequate rating, or a placement suspension in force at $as_of, is red
 -- whatever the score (a person's override still applies over the computed RAG).
+-- Impact is null, "not known", when the location's size is not known (stage_impact_size): its impact
+-- flags are still kept, with their evidence, but a partial sum would read as a small impact.
 -- Grain: one row per location.
 with totals as (
     select
@@ -33,7 +35,7 @@ scored as (
     select
         l.location_id,
         coalesce(t.likelihood, 0) as likelihood,
-        coalesce(t.impact, 0) as impact,
+        case when z.size is not null then coalesce(t.impact, 0) end as impact,
         coalesce(t.flags, cast([] as varchar[])) as flags,
         r.overall as overall_rating,
         p.location_id is not null as suspended
@@ -41,6 +43,7 @@ scored as (
     left join totals as t using (location_id)
     left join stage_ratings as r using (location_id)
     left join suspended as p using (location_id)
+    left join stage_impact_size as z using (location_id)
 ),
 
 ranked as (
@@ -58,6 +61,7 @@ banded as (
             when likelihood >= $likelihood_amber and share_as_high <= $red_amber_max_share then 1
             else 0
         end as likelihood_band,
+        -- not known counts as the lowest band; the matrix rows are one colour each (likelihood alone)
         case when impact >= $impact_high then 2 when impact >= $impact_medium then 1 else 0 end
             as impact_band
     from ranked

@@ -11,6 +11,7 @@ with register as (
         deregistration_date,
         registration_status,
         has_registered_manager,
+        registered_manager_absent_date,
         snapshot_date,
         coalesce(service_types, []) as service_types,
         coalesce(specialisms, []) as specialisms
@@ -38,6 +39,7 @@ final as (
         r.local_authority,
         r.registration_date,
         r.has_registered_manager,
+        r.registered_manager_absent_date,
         r.snapshot_date,
         len(list_filter(r.service_types, lambda s: lower(s) like '%with nursing%')) > 0 as nursing,
         len(list_filter(r.specialisms, lambda s: lower(s) like '%dementia%')) > 0 as dementia

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from market_oversight import casework, flag_words, fmt
+from market_oversight import casework, flag_words, fmt, vocab
 from market_oversight.pages import common
 
 from .conftest import EARLIER_SCORE, assert_clean, open_page, read, texts
@@ -213,6 +213,22 @@ def test_data_quality_lists_every_load(app_env: Path) -> None:
     assert_clean(at)
     assert len(at.dataframe[0].value) == min(loads, 200)
     assert f"{fmt.plural(loads, 'load')} listed" in texts(at)
+
+
+def test_data_quality_names_the_fee_benchmark_missing_for_the_scored_year(app_env: Path) -> None:
+    # Given the demo scored in a financial year for which it holds no Homecare Association minimum
+    # price (it holds the published 2024/25 and 2025/26 figures only)
+    scored_on = read(app_env, "select max(as_of) from main.risk_scores")[0][0]
+    year = vocab.financial_year(scored_on)
+    held = {r[0] for r in read(app_env, "select distinct financial_year from mart.benchmarks "
+                                        "where benchmark = 'homecare_association_minimum'")}
+    assert year not in held
+    # When the data quality page opens
+    at = open_page("data_quality.py")
+    # Then it says, for that year and that benchmark, that fees cannot be judged
+    assert_clean(at)
+    warned = [w.value for w in at.warning if "homecare_association_minimum" in w.value]
+    assert len(warned) == 1 and year in warned[0] and fmt.long_date(scored_on) in warned[0]
 
 
 def test_data_quality_shows_the_ratings_set_aside_by_a_cqc_load(tmp_path: Path, realdata: Path,

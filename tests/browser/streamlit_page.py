@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Browser, Locator, Page
 
 from market_oversight.accessibility import KNOWN_ISSUES, KnownIssue
 from market_oversight.paths import PROJECT_ROOT
@@ -15,6 +17,21 @@ from market_oversight.paths import PROJECT_ROOT
 OUTPUT = PROJECT_ROOT / "test-output"
 SCREENSHOTS = OUTPUT / "screenshots"
 AXE_REPORTS = OUTPUT / "axe"
+
+# A laptop's and a phone's width, for pages checked at both.
+WIDTHS = {"laptop-1366": {"width": 1366, "height": 768}, "phone-390": {"width": 390, "height": 844}}
+
+
+@contextmanager
+def page_at(browser: Browser, app_url: str, viewport: dict[str, int]) -> Iterator[Page]:
+    """A page of the app in a fresh browser context of this viewport, closed afterwards."""
+    context = browser.new_context(viewport=viewport, base_url=app_url)
+    context.set_default_timeout(30_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
 
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: the Public Sector Bodies Accessibility Regulations' bar.
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

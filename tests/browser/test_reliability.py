@@ -9,19 +9,14 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.streamlit_page import screenshot, settle, sideways_overflow
-
-WIDTHS = {"laptop-1366": {"width": 1366, "height": 768}, "phone-390": {"width": 390, "height": 844}}
+from tests.browser.streamlit_page import WIDTHS, page_at, screenshot, settle, sideways_overflow
 UNFORMATTED_SHARE = re.compile(r"(?<![\d.])0\.\d{4,}")  # a share printed raw, such as 0.1234
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_reliability_page_fits_and_writes_per_cent(browser: Browser, app_url: str, width: str) -> None:
     # Given the demo with its stored backtest, at a laptop's or a phone's width
-    context = browser.new_context(viewport=WIDTHS[width], base_url=app_url)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    try:
+    with page_at(browser, app_url, WIDTHS[width]) as page:
         # When the page opens
         page.goto("/reliability")
         settle(page)
@@ -44,5 +39,3 @@ def test_reliability_page_fits_and_writes_per_cent(browser: Browser, app_url: st
         assert drawn is not None and drawn["x"] + drawn["width"] <= box["x"] + box["width"] + 1
         overflow = sideways_overflow(page)
         assert overflow <= 1, f"the page scrolls sideways by {overflow} px"
-    finally:
-        context.close()

@@ -129,14 +129,20 @@ def test_concerns_rising_by_three_or_more(wh: HandMade) -> None:
     assert flags["at"]["value"] == 3
 
 
-def test_council_funded_share_points_grow_with_the_share(wh: HandMade) -> None:
-    for loc, council in (("at", 25), ("below", 24), ("above", 26)):
+def test_council_funded_share_from_the_state_funded_share_of_its_source(wh: HandMade) -> None:
+    # the source: about 37% of residents fund themselves (ONS 2022-23), so the state funds about 63%;
+    # a home is flagged when its council-funded share reaches that, not for a share as common as 25%
+    assert load_thresholds().indicator("council_funded_share").params["threshold"] == 0.63
+    for loc, council in (("at", 63), ("below", 62), ("above", 64), ("typical_1_in_4", 25)):
         wh.location(loc, provider_id=loc)
         wh.care_home_return(loc, month(AS_OF, 1), residents_council=council, residents_nhs=0,
                             residents_self_funded=100 - council)
+    wh.location("hc_at", kind="home_care", provider_id="hc_at")
+    wh.home_care_return("hc_at", month(AS_OF, 1), people_council=63, people_nhs=7, people_self_funded=30)
     flags = raised(wh, "council_funded_share")
-    assert set(flags) == {"at", "above"}
-    assert flags["at"]["points"] == 6.25  # 25 points x 25%
+    assert set(flags) == {"at", "above", "hc_at"}
+    assert flags["at"]["points"] == 15.75  # 25 points x 63%
+    assert flags["above"]["value"] == 0.64
 
 
 def test_people_affected_and_local_capacity_share(wh: HandMade) -> None:
