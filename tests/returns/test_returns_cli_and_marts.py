@@ -129,21 +129,22 @@ def test_expected_returns_on_time_late_missing_and_the_due_day_setting(db, tmp_p
     # on the due day (on time) and the day after it (late)
     today = date.today()
     p3, p2, p1 = (_month(today, k) for k in (3, 2, 1))
-    rows = [_row(period=p3.strftime("%Y-%m"), submitted_at=_on(_month(today, 2), 14)),
-            _row(period=p2.strftime("%Y-%m"), submitted_at=_on(_month(today, 1), 15))]
+    due_day = settings_from(None).returns.due_day_of_following_month   # defaults.toml's
+    rows = [_row(period=p3.strftime("%Y-%m"), submitted_at=_on(_month(today, 2), due_day)),
+            _row(period=p2.strftime("%Y-%m"), submitted_at=_on(_month(today, 1), due_day + 1))]
     opts = IngestOptions.from_settings(settings_from(None), judge="sql", today=today)
     ingest_file(db, "returns", write_csv(tmp_path / "a.csv", HEADER, rows), options=opts)
     got = {(loc, p): (status, due) for loc, p, status, due in _query(
         db, "select location_id, period, status, due_date from mart.expected_returns "
             "where service_kind = 'care_home'")}
     # then (returns are owed from the first month collected, up to last month)
-    assert got[("1-101", p3)] == ("on_time", _month(today, 2).replace(day=14))
+    assert got[("1-101", p3)] == ("on_time", _month(today, 2).replace(day=due_day))
     assert got[("1-101", p2)][0] == "late"
     assert got[("1-102", p3)][0] == got[("1-102", p2)][0] == "missing"
-    due_p1 = _month(today, 0).replace(day=14)
+    due_p1 = _month(today, 0).replace(day=due_day)
     assert got[("1-101", p1)][0] == ("missing" if due_p1 < today else "not_yet_due")
     assert ("1-101", _month(today, 4)) not in got and ("1-101", today.replace(day=1)) not in got
-    # and with the due day set to the 20th, the return on the 15th is on time
+    # and with the due day set to the 20th, the return a day after the default due day is on time
     later = IngestOptions.from_settings(settings_from(None), judge="sql", today=today, due_day=20)
     ingest_file(db, "returns", write_csv(tmp_path / "b.csv", HEADER, [_row(location_id="1-102",
                 period=p3.strftime("%Y-%m"), submitted_at=_on(_month(today, 2), 21))]), options=later)
