@@ -227,18 +227,12 @@ class _Builder:
         self.layers = layers
 
     def _origin(self, path: tuple[str | int, ...]) -> tuple[str, Path | None]:
-        """The file that set this key last, and the folder its relative paths start from."""
-        for name, folder, layer in reversed(self.layers):
-            node: Any = layer
-            for part in path:
-                if isinstance(part, int) and isinstance(node, list) and part < len(node):
-                    node = node[part]
-                elif isinstance(part, str) and isinstance(node, dict) and part in node:
-                    node = node[part]
-                else:
-                    break
-            else:
-                return name, folder
+        """The file that set this key last (for a missing key, the table holding it), and the
+        folder its relative paths start from."""
+        for end in range(len(path), 0, -1):
+            for name, folder, layer in reversed(self.layers):
+                if _holds(layer, path[:end]):
+                    return name, folder
         return self.layers[0][0], None
 
     def _fail(self, path: tuple[str | int, ...], problem: str) -> ConfigError:
@@ -323,6 +317,17 @@ class _Builder:
         if not chosen.is_file():
             raise self._fail(path, f"names {chosen}, which is not a file")
         return chosen
+
+
+def _holds(table: Any, path: tuple[str | int, ...]) -> bool:
+    for part in path:
+        if isinstance(part, int) and isinstance(table, list) and part < len(table):
+            table = table[part]
+        elif isinstance(part, str) and isinstance(table, dict) and part in table:
+            table = table[part]
+        else:
+            return False
+    return True
 
 
 def _where(path: tuple[str | int, ...]) -> str:
