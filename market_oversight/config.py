@@ -32,8 +32,9 @@ PASSWORD_ENV = "MARKET_OVERSIGHT_SMTP_PASSWORD"
 UPLOAD_TYPES = ("csv", "xlsx", "ods")
 JUDGES = ("gx", "sql", "auto")
 
-# A check returns what is wrong with a value, or None.
 _MISSING = object()   # a key left out of an array-of-tables item
+
+# A check returns what is wrong with a value, or None.
 Check = Callable[[Any], str | None]
 _ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+$")
 

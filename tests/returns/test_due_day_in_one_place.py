@@ -13,6 +13,7 @@ from market_oversight import store
 from market_oversight.cli import main
 from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions, ingest_file
+from market_oversight.paths import sql_dir
 from market_oversight.queries import data_quality
 
 from .conftest import CARE_HOME, write_csv
@@ -83,3 +84,12 @@ def test_the_due_day_setting_moves_the_mart_the_indicator_and_the_chasing_figure
     assert flag is None
     assert chasing["late"] == 0
     assert chasing["missing"] > 0   # 1-102 sent nothing: the provider is still chased for it
+
+
+def test_every_due_date_is_computed_from_the_recorded_due_day() -> None:
+    users = {p.relative_to(sql_dir()).as_posix(): p.read_text(encoding="utf-8")
+             for p in sql_dir().rglob("*.sql")
+             if "migrations" not in p.parts and "return_due_date(" in p.read_text(encoding="utf-8")}
+    assert set(users) == {"marts/expected_returns.sql", "indicators/late_missing_returns.sql"}
+    for name, text in users.items():
+        assert "main.returns_calendar" in text and "$due_day" not in text, name
