@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 STANDARD = "Web Content Accessibility Guidelines (WCAG) version 2.2, level AA"
 STATEMENT_PREPARED = "28 November 2026"
-DEFAULT_CONTACT = "your council's IT service desk"
 
 
 @dataclass(frozen=True)
@@ -63,8 +62,3 @@ HOW_TESTED = (
     "data as a table or a download.",
 )
 
-
-def contact(settings_section: dict[str, object]) -> str:
-    """Where to report a problem: `[accessibility] contact` in the council's configuration."""
-    value = str(settings_section.get("contact") or "").strip()
-    return value or DEFAULT_CONTACT

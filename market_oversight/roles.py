@@ -61,10 +61,9 @@ class User:
 
 def role_for(settings: Settings, email: str, groups: tuple[str, ...] = ()) -> Role:
     """The role configured for this e-mail address or any of these groups (case-insensitive)."""
-    access = settings.section("access")
     identities = {email.strip().casefold()} | {g.strip().casefold() for g in groups}
     for role, key in ROLE_KEYS:
-        listed = {str(item).strip().casefold() for item in access.get(key, [])}
+        listed = {item.casefold() for item in getattr(settings.access, key)}
         if identities & listed:
             return role
     return Role.VIEWER

@@ -44,14 +44,10 @@ class UploadLimits:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> UploadLimits:
-        s = settings.section("uploads")
-        return cls(
-            max_bytes=int(float(s.get("max_megabytes", 50)) * MB),
-            allowed_types=tuple(str(t).lower().lstrip(".") for t in s.get("allowed_types", ("csv", "xlsx", "ods"))),
-            max_expanded_bytes=int(float(s.get("max_expanded_megabytes", 400)) * MB),
-            max_compression_ratio=float(s.get("max_compression_ratio", 200)),
-            max_parts=int(s.get("max_parts", 2000)),
-        )
+        s = settings.uploads
+        return cls(max_bytes=int(s.max_megabytes * MB), allowed_types=s.allowed_types,
+                   max_expanded_bytes=int(s.max_expanded_megabytes * MB),
+                   max_compression_ratio=s.max_compression_ratio, max_parts=s.max_parts)
 
 
 def check_upload(name: str, data: bytes, limits: UploadLimits) -> str:

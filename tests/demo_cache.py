@@ -89,9 +89,10 @@ def demo_with_files() -> tuple[Path, Path, dict]:
     recipe = {"demo": "local", "seed": SEED}
 
     def build(folder: Path) -> None:
+        from market_oversight.config import settings_from
         from market_oversight.demo.build import build_demo
 
-        summary = build_demo(folder / "demo.duckdb", seed=SEED, files_dir=folder / "files")
+        summary = build_demo(folder / "demo.duckdb", settings_from(None), seed=SEED, files_dir=folder / "files")
         (folder / "summary.json").write_text(json.dumps(
             {"statuses": dict(summary.statuses),
              "locations": summary.locations}))

@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from market_oversight import accessibility
+from market_oversight.config import settings_from
 from market_oversight.paths import PROJECT_ROOT
 
 PAGE = PROJECT_ROOT / "market_oversight" / "pages" / "accessibility.py"
@@ -30,7 +31,7 @@ def test_statement_has_the_sections_the_regulations_ask_for(monkeypatch) -> None
                     "Preparation of this statement"):
         assert heading in _headers(at)
     text = " ".join(m.value for m in at.markdown)
-    assert accessibility.DEFAULT_CONTACT in text
+    assert f"contact {settings_from(None).accessibility.contact}." in text   # from defaults.toml
     assert "keyboard only" in text
     assert accessibility.STATEMENT_PREPARED in text
     assert "partially compliant" in text
@@ -45,7 +46,7 @@ def test_statement_names_the_councils_own_contact(tmp_path: Path, monkeypatch) -
     at = _statement()
     text = " ".join(m.value for m in at.markdown)
     assert "contact accessibility@kingsmere.example." in text
-    assert accessibility.DEFAULT_CONTACT not in text
+    assert settings_from(None).accessibility.contact not in text
 
 
 def test_every_known_issue_is_explained_in_the_docs() -> None:

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from market_oversight.cli import main
+from market_oversight.config import settings_from
 from market_oversight.demo.build import build_demo
 from tests.demo_cache import demo_with_files
 
@@ -60,7 +61,7 @@ def test_the_local_demo_has_every_kind_of_event_and_its_casework():
 def test_same_seed_twice_gives_the_same_warehouse_content_and_another_seed_does_not(tmp_path):
     a, b, c = (tmp_path / f"{n}.duckdb" for n in "abc")
     for db, seed in ((a, 5), (b, 5), (c, 6)):
-        build_demo(db, seed=seed, scale="tiny")
+        build_demo(db, settings_from(None), seed=seed, scale="tiny")
     assert _rows(a, TRUTH) == _rows(b, TRUTH) != _rows(c, TRUTH)
     cw = lambda p: _rows(p.with_name(p.stem + ".casework.duckdb"), CASEWORK)  # noqa: E731
     assert cw(a) == cw(b) != cw(c)
@@ -68,9 +69,9 @@ def test_same_seed_twice_gives_the_same_warehouse_content_and_another_seed_does_
 
 def test_building_twice_into_the_same_warehouse_does_not_duplicate(tmp_path):
     db = tmp_path / "w.duckdb"
-    build_demo(db, seed=2, scale="tiny")
+    build_demo(db, settings_from(None), seed=2, scale="tiny")
     first = _rows(db, TRUTH)
-    build_demo(db, seed=2, scale="tiny")
+    build_demo(db, settings_from(None), seed=2, scale="tiny")
     assert _rows(db, TRUTH) == first
 
 

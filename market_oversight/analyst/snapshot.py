@@ -24,7 +24,7 @@ import duckdb
 
 from market_oversight import store
 from market_oversight.config import Settings, load_settings
-from market_oversight.errors import ConfigError, SnapshotError, WarehouseError, WarehouseTooNew
+from market_oversight.errors import SnapshotError, WarehouseError, WarehouseTooNew
 from market_oversight.paths import casework_path, resolve_db
 
 LATEST = "latest.duckdb"
@@ -39,10 +39,7 @@ def snapshots_dir(db: Path) -> Path:
 
 def snapshot_keep(settings: Settings | None = None) -> int:
     """How many dated snapshots to keep: `[analyst] snapshot_keep` in the configuration."""
-    value = (settings or load_settings()).section("analyst").get("snapshot_keep")
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ConfigError(f"[analyst] snapshot_keep must be a whole number of at least 1, not {value!r}")
-    return value
+    return (settings or load_settings()).analyst.snapshot_keep
 
 
 def dated_snapshots(folder: Path) -> list[Path]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from market_oversight import store
+from market_oversight.config import Settings
 from market_oversight.demo.market import Market, Sources, generate, write_sources
 from market_oversight.demo.truth import assessments, suspensions, truth_events, truth_months
 from market_oversight.ingest.cqc import ingest_cqc
@@ -46,11 +47,11 @@ class DemoSummary:
         return out
 
 
-def import_sources(db: Path, sources: Sources, summary: DemoSummary, judge: str = "sql") -> None:
+def import_sources(db: Path, sources: Sources, summary: DemoSummary, settings: Settings, judge: str) -> None:
     """Every source through the same code paths a council's own files take, in arrival order."""
     results = [ingest_cqc(db, str(sources.register), local_authority=None, api_key=None, progress=False)]
     # One open of the warehouse for every file (each file still its own transaction).
-    results += ingest_files(db, [(f.kind, f.path) for f in sources.files], judge=judge)
+    results += ingest_files(db, [(f.kind, f.path) for f in sources.files], settings=settings, judge=judge)
     summary.judge = judge
     for r in results:
         summary.statuses[r.status] += 1
@@ -85,10 +86,11 @@ def write_casework(db: Path, market: Market, summary: DemoSummary) -> None:
     summary.suspensions, summary.assessments = susp.height, visits.height
 
 
-def build_demo(db: Path, *, seed: int = 1, scale: str = "local",
+def build_demo(db: Path, settings: Settings, *, seed: int = 1, scale: str = "local",
                files_dir: Path | None = None, judge: str = "sql") -> DemoSummary:
     """Generate the demo market, write its source files (into `files_dir` when given, else a
-    temporary folder), import them, and record casework and the hidden truth."""
+    temporary folder), import them under `settings` (the due day of returns), and record casework
+    and the hidden truth."""
     started = time.perf_counter()
     market = generate(scale, seed)
     summary = DemoSummary(scale, seed, market.sim.world.n, 0)
@@ -99,7 +101,7 @@ def build_demo(db: Path, *, seed: int = 1, scale: str = "local",
         # Casework first: every warehouse open mirrors it, so imports and scores then see it.
         if market.scale.with_casework:
             write_casework(db, market, summary)
-        import_sources(db, sources, summary, judge)
+        import_sources(db, sources, summary, settings, judge)
     write_truth(db, market, summary)
     summary.seconds = time.perf_counter() - started
     return summary

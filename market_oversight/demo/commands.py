@@ -34,9 +34,10 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
 
 
 def _run(args: argparse.Namespace) -> int:
+    from market_oversight.config import load_settings
     from market_oversight.demo.build import build_demo
 
-    summary = build_demo(resolve_db(args.db), seed=args.seed, scale=args.scale, files_dir=args.files,
+    summary = build_demo(resolve_db(args.db), load_settings(), seed=args.seed, scale=args.scale, files_dir=args.files,
                          judge=args.judge)
     for line in summary.lines():
         print(line)

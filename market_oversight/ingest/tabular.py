@@ -15,7 +15,7 @@ batch with its own counts, checked as if alone, but the SQL is planned once per 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,47 +23,39 @@ from typing import Any
 import duckdb
 
 from market_oversight import store
-from market_oversight.config import Settings
+from market_oversight.config import JUDGES, Settings
 from market_oversight.contracts import Contract, all_contracts, contracts_for
 from market_oversight.contracts import sql as contract_sql
 from market_oversight.contracts.model import REFERENCES
 from market_oversight.errors import ConfigError, SourceError
-from market_oversight.ingest import batch, tabular_read
+from market_oversight.ingest import batch, calendar, tabular_read
 from market_oversight.ingest.batch import LoadResult
 
 COMMANDS = ("returns", "fees", "benchmarks")
-JUDGES = ("gx", "sql", "auto")
-DEFAULT_DUE_DAY = 14
-DEFAULT_GX_MAX_ROWS = 250_000
 RETURNS = ("care_home_returns", "home_care_returns")
 STAGING_MEMORY = "1GB"      # DuckDB's memory while loading; the rest of a 1.5 GB budget is Python's
 
 
 @dataclass(frozen=True)
 class IngestOptions:
-    """From the [contracts] and [returns] sections of the settings.
+    """From the [contracts] and [returns] sections of the settings (`from_settings`).
 
     judge: `gx` has Great Expectations judge every file; `sql` records the SQL check's counts as
     the result (GX is not run); `auto` runs GX on files of up to gx_max_rows rows and the SQL check
     alone above that (GX on pandas costs seconds per file and more per million rows; docs/returns.md)."""
-    judge: str = "auto"
-    gx_max_rows: int = DEFAULT_GX_MAX_ROWS
-    due_day: int = DEFAULT_DUE_DAY
+    judge: str
+    gx_max_rows: int
+    due_day: int
     today: date | None = None          # 'the future' starts after this day (default: today)
 
     @classmethod
-    def from_settings(cls, settings: Settings | None, **overrides: Any) -> IngestOptions:
-        contracts = settings.section("contracts") if settings else {}
-        returns = settings.section("returns") if settings else {}
-        values = {"judge": str(contracts.get("judge", "auto")),
-                  "gx_max_rows": int(contracts.get("gx_max_rows", DEFAULT_GX_MAX_ROWS)),
-                  "due_day": int(returns.get("due_day_of_following_month", DEFAULT_DUE_DAY))}
-        values |= {k: v for k, v in overrides.items() if v is not None}
-        opts = cls(**values)
+    def from_settings(cls, settings: Settings, **overrides: Any) -> IngestOptions:
+        """The settings' options; `overrides` that are not None replace them (`judge` from --judge)."""
+        values = {"judge": settings.contracts.judge, "gx_max_rows": settings.contracts.gx_max_rows,
+                  "due_day": settings.returns.due_day_of_following_month}
+        opts = replace(cls(**values), **{k: v for k, v in overrides.items() if v is not None})
         if opts.judge not in JUDGES:
-            raise ConfigError(f"[contracts] judge must be one of {', '.join(JUDGES)}, not {opts.judge!r}")
-        if not 1 <= opts.due_day <= 28:
-            raise ConfigError("[returns] due_day_of_following_month must be between 1 and 28")
+            raise ConfigError(f"the judge must be one of {', '.join(JUDGES)}, not {opts.judge!r}")
         return opts
 
 
@@ -76,7 +68,10 @@ def ingest_file(db: Path, kind: str, path: str | Path, *, settings: Settings | N
 
 def ingest_files(db: Path, files: Sequence[tuple[str, Path]], *, settings: Settings | None = None,
                  options: IngestOptions | None = None, judge: str | None = None) -> list[LoadResult]:
-    """Load files in the order given, with one open of the warehouse and one transaction."""
+    """Load files in the order given, with one open of the warehouse and one transaction, under
+    `options`, else the options of `settings` (with `judge` if given)."""
+    if options is None and settings is None:
+        raise TypeError("ingest_files needs the settings or the options")
     opts = options or IngestOptions.from_settings(settings, judge=judge)
     with store.warehouse(db) as con:
         return load_files(con, [(k, Path(p)) for k, p in files], opts)
@@ -375,8 +370,7 @@ def _store(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File
     con.execute("create or replace temp view stage_loaded as select c.*, b.batch_id "
                 "from stage_checked as c join staged_batches as b using (file_no) where not c.broken")
     if dataset in RETURNS:
-        con.execute("update returns_calendar set due_day_of_following_month = $d, set_at = $t",
-                    {"d": opts.due_day, "t": loaded_at})
+        calendar.record_due_day(con, opts.due_day, loaded_at)
         con.execute(f"create or replace temp table stage_versions as\n{store.sql('ingest/stage_versions')}")
     insert = store.sql(f"ingest/insert_{dataset}")  # our dataset names
     if dataset in RETURNS and len(group) > 1:

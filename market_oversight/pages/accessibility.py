@@ -24,7 +24,7 @@ else:
     st.write("We know of no part of this tool that fails the standard.")
 
 st.header("Reporting accessibility problems with this tool")
-contact = a11y.contact(settings().section("accessibility"))
+contact = settings().accessibility.contact
 st.write(
     f"If you find a problem that is not listed on this page, or you think we are not meeting the "
     f"accessibility requirements, contact {contact}. Say which page you were on, what you were "

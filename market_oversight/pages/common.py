@@ -237,6 +237,7 @@ def run(pages: list[st.Page], profile: st.Page) -> None:
     if location and page.url_path != profile.url_path:
         st.switch_page(profile, query_params={"location": location})
     try:
+        settings()  # a bad configuration is refused on every page, naming the key, before any runs
         page.run()
     except MarketOversightError as exc:
         show_error(exc)

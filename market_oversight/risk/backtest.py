@@ -67,7 +67,8 @@ def replay_history(db: Path, thresholds: Thresholds, options: BacktestOptions,
     with store.warehouse(db, publish=False) as con:
         _load_events(con, options.events)
         dates = replay_dates(con, options)
-        _replay(con, dates, thresholds, engine.due_day(settings))
+        engine.record_settings(con, settings)
+        _replay(con, dates, thresholds)
         params = {"horizon_months": options.horizon_months, "event_types": list(thresholds.event_types),
                   **vocab.sql_params()}
         frames = {name: store.frame(con, store.sql("risk/" + name),
@@ -215,14 +216,13 @@ def add_months(d: date, months: int) -> date:
     return date(y, m + 1, day)
 
 
-def _replay(con: duckdb.DuckDBPyConnection, dates: list[date], thresholds: Thresholds,
-            due_day_of_month: int) -> None:
+def _replay(con: duckdb.DuckDBPyConnection, dates: list[date], thresholds: Thresholds) -> None:
     con.execute("create or replace temp table bt_scores (as_of date, location_id varchar, "
                 "likelihood double, impact double, computed_rag varchar)")
     con.execute("create or replace temp table bt_flags (as_of date, location_id varchar, "
                 "flag varchar, domain varchar, points double, value double, part varchar)")
     for d in dates:
-        engine.compute(con, d, thresholds, due_day_of_month)
+        engine.compute(con, d, thresholds)
         con.execute("insert into bt_scores select $d, location_id, likelihood, impact, computed_rag "
                     "from stage_scores", {"d": d})
         con.execute("insert into bt_flags select $d, location_id, flag, domain, points, value, "

@@ -32,6 +32,7 @@ import duckdb
 from market_oversight import store, vocab
 from market_oversight.config import Settings
 from market_oversight.errors import RiskError
+from market_oversight.ingest import calendar
 from market_oversight.queries import data_quality
 from market_oversight.risk.thresholds import Thresholds
 
@@ -48,7 +49,6 @@ _STAGE_NAME = re.compile(r"\bstage_[a-z_]+")
 FLAG_COLUMNS = "location_id, flag, domain, points, value, threshold, evidence, message"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
-DEFAULT_DUE_DAY = 14
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,11 @@ def bind(text: str, params: dict[str, Any]) -> dict[str, Any]:
     return {name: params[name] for name in dict.fromkeys(used)}
 
 
-def due_day(settings: Settings | None) -> int:
-    return int((settings.section("returns") if settings else {}).get(
-        "due_day_of_following_month", DEFAULT_DUE_DAY))
+def record_settings(con: duckdb.DuckDBPyConnection, settings: Settings | None) -> None:
+    """Record the settings' due day of returns in the warehouse, which late_missing_returns reads
+    (as mart.expected_returns does); without settings, the due day recorded last stands."""
+    if settings is not None:
+        calendar.record_due_day(con, settings.returns.due_day_of_following_month)
 
 
 def _run(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, Any]) -> None:
@@ -112,15 +114,14 @@ def _names(text: str) -> frozenset[str]:
     return frozenset(_STAGE_NAME.findall(_COMMENT.sub("", text)))
 
 
-def compute(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds,
-            due_day_of_month: int = DEFAULT_DUE_DAY) -> None:
+def compute(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> None:
     """Fill temp table stage_scores and view stage_scaled_flags for `as_of` (nothing is stored).
 
     Every step (steps()) runs as soon as the staged tables it reads are complete: a table is
     complete when every other step writing it is done, so group_stress, which reads stage_flags,
     runs after every other indicator. WORKERS steps run at once, each on a cursor of its own."""
     params = thresholds.params() | vocab.sql_params() | {
-        "as_of": as_of, "due_day": due_day_of_month, "financial_year": vocab.financial_year(as_of),
+        "as_of": as_of, "financial_year": vocab.financial_year(as_of),
         "flag_names": sorted(i.name for i in thresholds.indicators)}
     con.execute(f"attach if not exists ':memory:' as {STAGE_DB}")
     con.execute(f"create or replace table {STAGE_DB}.stage_flags (location_id varchar, flag varchar, "
@@ -196,9 +197,8 @@ def save(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) ->
     return ScoreRun(as_of, row[0], row[1], row[2], row[3], row[4], thresholds.hash)
 
 
-def score_at(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds,
-             due_day_of_month: int = DEFAULT_DUE_DAY) -> ScoreRun:
-    compute(con, as_of, thresholds, due_day_of_month)
+def score_at(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> ScoreRun:
+    compute(con, as_of, thresholds)
     return dataclasses.replace(save(con, as_of, thresholds), warnings=warnings(con, as_of, thresholds))
 
 
@@ -240,5 +240,6 @@ def score(db: Path, thresholds: Thresholds, dates: Iterable[date] | None = None,
           settings: Settings | None = None) -> list[ScoreRun]:
     """Score and store each date (default: the latest data date); re-scoring a date replaces it."""
     with store.warehouse(db) as con:
+        record_settings(con, settings)
         chosen = list(dates) if dates is not None else [latest_data_date(con)]
-        return [score_at(con, d, thresholds, due_day(settings)) for d in chosen]
+        return [score_at(con, d, thresholds) for d in chosen]

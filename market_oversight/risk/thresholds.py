@@ -10,7 +10,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from market_oversight.config import Settings, _merge, read_toml
+from market_oversight.config import Settings, merge, read_toml
 from market_oversight.errors import ConfigError
 from market_oversight.paths import sql_dir
 from market_oversight.vocab import EVENT_TYPES, RAG
@@ -101,14 +101,14 @@ class Thresholds:
 def load_thresholds(path: str | Path | None = None, settings: Settings | None = None) -> Thresholds:
     """Defaults, then the council's file: `path` if given, else `[risk] thresholds` in settings."""
     data = read_toml(DEFAULT_THRESHOLDS)
-    chosen = path or (settings.section("risk").get("thresholds") if settings else None)
+    chosen = path or (settings.risk.thresholds if settings else None)
     if chosen:
         override = read_toml(Path(chosen))
         unknown = set(override.get("indicators", {})) - set(data["indicators"])
         if unknown:
             raise ConfigError(f"{chosen}: unknown indicators {sorted(unknown)}; "
                               f"known: {', '.join(sorted(data['indicators']))}")
-        data = _merge(data, override)
+        data = merge(data, override)
     return parse_thresholds(data, str(chosen or DEFAULT_THRESHOLDS))
 
 

@@ -1,5 +1,5 @@
 -- Sustainability: of the last $late_missing_returns_periods monthly returns due on or before
--- $as_of (due on day $due_day of the following month), at least $late_missing_returns_threshold were
+-- $as_of (due on the day of the following month in returns_calendar), at least $late_missing_returns_threshold were
 -- missing at $as_of or arrived after their due date. Only for kinds of service the council collects
 -- returns for (some location of the kind has a return in the window).
 with collected as (
@@ -16,9 +16,9 @@ due as (
     -- the last $late_missing_returns_periods returns due by $as_of (the same months for everyone)
     select
         period,
-        return_due_date(period, $due_day) as due_date   -- the one definition (migration 011)
-    from due_months
-    where return_due_date(period, $due_day) <= $as_of
+        return_due_date(period, c.due_day_of_following_month) as due_date   -- as mart.expected_returns
+    from due_months, main.returns_calendar as c   -- one row: the due day in force
+    where return_due_date(period, c.due_day_of_following_month) <= $as_of
     order by period desc
     limit $late_missing_returns_periods
 ),

@@ -21,13 +21,14 @@ from market_oversight import store
 from market_oversight.contracts import contracts_for
 from market_oversight.errors import MarketOversightError
 from market_oversight.ingest.cqc import ingest_cqc
+from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions, ingest_file
 from tests.access.conftest import content_hashes
 
 pytestmark = pytest.mark.slow
 # The SQL compilation of each contract judges the files here: the same rules as Great Expectations,
 # without its seconds per file (the returns tests cover the GX judge).
-SQL_JUDGE = IngestOptions(judge="sql")
+SQL_JUDGE = IngestOptions.from_settings(settings_from(None), judge="sql")
 EXAMPLES = settings(max_examples=int(os.environ.get("MARKET_OVERSIGHT_FUZZ_EXAMPLES", "10")), deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 

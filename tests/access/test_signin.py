@@ -9,16 +9,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from market_oversight import audit, signin, store
-from market_oversight.config import Settings
+from market_oversight.config import settings_from
 from market_oversight.errors import SignInRefused
 from market_oversight.pages import common
 from market_oversight.paths import PROJECT_ROOT
 from market_oversight.roles import Role
 from tests.conftest import TEST_AUTH, signed_in
 
-SETTINGS = Settings({"access": {"administrators": ["ada@council.example"],
-                                "contract_managers": ["b6d1c2f0-group-contracts"],
-                                "data_officers": ["Data.Officer@Council.example"]}})
+SETTINGS = settings_from({"access": {"administrators": ["ada@council.example"],
+                                     "contract_managers": ["b6d1c2f0-group-contracts"],
+                                     "data_officers": ["Data.Officer@Council.example"]}})
 CLAIMS = {"iss": "http://127.0.0.1:1", "sub": "abc", "iat": 1_700_000_000}
 
 

@@ -64,11 +64,11 @@ def test_routes_pick_their_changes(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text, words", [
     ('[alerts]\nrecipients = ["not an address"]', "not an e-mail address"),
     ('[alerts]\nrecipients = []\nroutes = []', "recipients is empty"),
-    ('[[alerts.routes]]\nrecipients = ["a@b.example"]\nservice_kinds = ["hospital"]', "routes[0] service_kinds"),
-    ('[[alerts.routes]]\nname = "x"', "routes[0] has no recipients"),
+    ('[[alerts.routes]]\nrecipients = ["a@b.example"]\nservice_kinds = ["hospital"]', "[alerts.routes[0]] service_kinds item 1: 'hospital' must be one of"),
+    ('[[alerts.routes]]\nname = "x"', "[alerts.routes[0]] recipients is missing"),
     ('[app]\nbase_url = "oversight.example"', "base_url"),
     ('[alerts.smtp]\nport = "twenty-five"', "port"),
-    ('[alerts]\nmax_items_per_group = 0', "max_items_per_group must be a whole number of 1 or more"),
+    ('[alerts]\nmax_items_per_group = 0', "[alerts] max_items_per_group must be at least 1, not 0"),
     ('[alerts]\nmax_items_per_group = "all"', "max_items_per_group"),
 ])
 def test_bad_configuration_is_named(tmp_path: Path, text: str, words: str) -> None:

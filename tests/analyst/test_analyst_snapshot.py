@@ -16,7 +16,7 @@ import pytest
 from market_oversight import store
 from market_oversight.analyst import snapshot
 from market_oversight.cli import main
-from market_oversight.config import Settings
+from market_oversight.config import settings_from
 from market_oversight.errors import ConfigError, SnapshotError
 from market_oversight.paths import PROJECT_ROOT
 
@@ -224,8 +224,8 @@ def test_snapshot_errors_are_clear(tmp_path: Path, capsys: pytest.CaptureFixture
         snapshot.latest_snapshot(tmp_path / "absent.duckdb")
     with pytest.raises(SnapshotError, match="at least 1"):
         snapshot.publish_snapshot(warehouse_copy, keep=0)
-    with pytest.raises(ConfigError, match="snapshot_keep"):
-        snapshot.snapshot_keep(Settings(sections={"analyst": {"snapshot_keep": "seven"}}))
+    with pytest.raises(ConfigError, match=r"\[analyst\] snapshot_keep must be a whole number"):
+        settings_from({"analyst": {"snapshot_keep": "seven"}})
 
 
 def test_snapshot_command_uses_the_configured_keep(warehouse_copy: Path, tmp_path: Path,

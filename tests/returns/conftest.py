@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from market_oversight import store
+from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions
 
 TODAY = date(2026, 11, 20)          # 'the future' in these tests starts after this day
-SQL_JUDGE = IngestOptions(judge="sql", today=TODAY)
-GX_JUDGE = IngestOptions(judge="gx", today=TODAY)
+SQL_JUDGE = IngestOptions.from_settings(settings_from(None), judge="sql", today=TODAY)
+GX_JUDGE = IngestOptions.from_settings(settings_from(None), judge="gx", today=TODAY)
 
 # (location_id, provider_id, service_kind, registered)
 REGISTER = (

@@ -7,6 +7,7 @@ import json
 
 import duckdb
 
+from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions, ingest_file
 
 from .conftest import CARE_HOME, GX_JUDGE, SQL_JUDGE, write_csv
@@ -80,7 +81,7 @@ def test_a_key_given_twice_quarantines_both_rows_whole_and_keeps_the_row_numbers
     rows[3]["beds"] = "41"
     path = write_csv(tmp_path / "twice.csv", HEADER, [[r[h] for h in HEADER] for r in rows])
     # when it is loaded
-    result = ingest_file(db, "returns", path, options=IngestOptions(judge="sql", today=SQL_JUDGE.today))
+    result = ingest_file(db, "returns", path, options=IngestOptions.from_settings(settings_from(None), judge="sql", today=SQL_JUDGE.today))
     # then both are quarantined under the key rule, each whole as read, and the others load
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (5, 3, 2)
     _, quarantined, loaded = _outcome(db)

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from market_oversight.ingest.cqc import ingest_cqc
+from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions, ingest_files
 from tests.demo_cache import demo_with_files
 
@@ -69,7 +70,7 @@ def test_great_expectations_agrees_with_the_sql_check_on_the_demo_files(demo, tm
     fresh = tmp_path / "fresh.duckdb"
     ingest_cqc(fresh, str(files / "cqc_api"))
     # when they are loaded with Great Expectations as the judge
-    results = ingest_files(fresh, chosen, options=IngestOptions(judge="gx"))
+    results = ingest_files(fresh, chosen, options=IngestOptions.from_settings(settings_from(None), judge="gx"))
     # then for every rule GX's count of rows breaking it equals the SQL check's
     total = 0
     for r in results:

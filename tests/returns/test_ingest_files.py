@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from market_oversight.errors import MissingColumns, SourceError, UnknownSourceFormat
+from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions, ingest_file, ingest_files
 
 from .conftest import CARE_HOME, FEE_RATE, HOME_CARE, SQL_JUDGE, write_csv, write_xlsx
@@ -214,7 +215,7 @@ def test_validation_summary_is_stored_with_the_batch(db, tmp_path):
 def test_auto_judge_uses_sql_above_the_row_limit(db, tmp_path):
     path = write_csv(tmp_path / "ch.csv", HEADER, [_row(), _row(location_id="1-102")])
     result = ingest_file(db, "returns", path,
-                         options=IngestOptions(judge="auto", gx_max_rows=1, today=SQL_JUDGE.today))
+                         options=IngestOptions.from_settings(settings_from(None), judge="auto", gx_max_rows=1, today=SQL_JUDGE.today))
     validation = json.loads(_query(db, "select validation from ingest_batches where batch_id = $b",
                                    {"b": result.batch_id})[0][0])
     assert validation["judge"] == "sql" and "gx_max_rows = 1" in validation["reason"]

@@ -11,6 +11,7 @@ import duckdb
 
 from market_oversight.cli import main
 from market_oversight.ingest.batch import LoadResult
+from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions, ingest_file
 from market_oversight.paths import sql_dir
 
@@ -72,11 +73,11 @@ def test_quarantine_export_per_provider(db, tmp_path, capsys):
     # given quarantined rows of two providers' locations
     write = lambda name, header, rows: write_csv(tmp_path / name, header, rows)  # noqa: E731
     ingest_file(db, "returns", write("ch.csv", HEADER, [_row(), _row(location_id="1-102", beds="n/a")]),
-                options=IngestOptions(judge="sql"))
+                options=IngestOptions.from_settings(settings_from(None), judge="sql"))
     hc_header = list(HOME_CARE)
     ingest_file(db, "returns", write("hc.csv", hc_header, [[HOME_CARE[h] if h != "complaints" else "-1"
                                                             for h in hc_header]]),
-                options=IngestOptions(judge="sql"))
+                options=IngestOptions.from_settings(settings_from(None), judge="sql"))
     # when provider P-1's rows are exported
     out = tmp_path / "P-1.csv"
     assert main(["quarantine", "export", "--provider", "P-1", "--out", str(out), "--db", str(db)]) == 0
@@ -99,7 +100,7 @@ def test_quarantine_export_per_provider(db, tmp_path, capsys):
 def test_quarantine_export_makes_typed_formulas_safe(db, tmp_path):
     # given a quarantined row whose cells were typed as formulas
     path = write_csv(tmp_path / "ch.csv", HEADER, [_row(location_id="1-102", beds="=1+1")])
-    ingest_file(db, "returns", path, options=IngestOptions(judge="sql"))
+    ingest_file(db, "returns", path, options=IngestOptions.from_settings(settings_from(None), judge="sql"))
     # when it is exported to send back, as CSV and as XLSX
     out, xlsx = tmp_path / "P-1.csv", tmp_path / "P-1.xlsx"
     assert main(["quarantine", "export", "--provider", "P-1", "--out", str(out), "--db", str(db)]) == 0
@@ -128,22 +129,23 @@ def test_expected_returns_on_time_late_missing_and_the_due_day_setting(db, tmp_p
     # on the due day (on time) and the day after it (late)
     today = date.today()
     p3, p2, p1 = (_month(today, k) for k in (3, 2, 1))
-    rows = [_row(period=p3.strftime("%Y-%m"), submitted_at=_on(_month(today, 2), 14)),
-            _row(period=p2.strftime("%Y-%m"), submitted_at=_on(_month(today, 1), 15))]
-    opts = IngestOptions(judge="sql", today=today)
+    due_day = settings_from(None).returns.due_day_of_following_month   # defaults.toml's
+    rows = [_row(period=p3.strftime("%Y-%m"), submitted_at=_on(_month(today, 2), due_day)),
+            _row(period=p2.strftime("%Y-%m"), submitted_at=_on(_month(today, 1), due_day + 1))]
+    opts = IngestOptions.from_settings(settings_from(None), judge="sql", today=today)
     ingest_file(db, "returns", write_csv(tmp_path / "a.csv", HEADER, rows), options=opts)
     got = {(loc, p): (status, due) for loc, p, status, due in _query(
         db, "select location_id, period, status, due_date from mart.expected_returns "
             "where service_kind = 'care_home'")}
     # then (returns are owed from the first month collected, up to last month)
-    assert got[("1-101", p3)] == ("on_time", _month(today, 2).replace(day=14))
+    assert got[("1-101", p3)] == ("on_time", _month(today, 2).replace(day=due_day))
     assert got[("1-101", p2)][0] == "late"
     assert got[("1-102", p3)][0] == got[("1-102", p2)][0] == "missing"
-    due_p1 = _month(today, 0).replace(day=14)
+    due_p1 = _month(today, 0).replace(day=due_day)
     assert got[("1-101", p1)][0] == ("missing" if due_p1 < today else "not_yet_due")
     assert ("1-101", _month(today, 4)) not in got and ("1-101", today.replace(day=1)) not in got
-    # and with the due day set to the 20th, the return on the 15th is on time
-    later = IngestOptions(judge="sql", today=today, due_day=20)
+    # and with the due day set to the 20th, the return a day after the default due day is on time
+    later = IngestOptions.from_settings(settings_from(None), judge="sql", today=today, due_day=20)
     ingest_file(db, "returns", write_csv(tmp_path / "b.csv", HEADER, [_row(location_id="1-102",
                 period=p3.strftime("%Y-%m"), submitted_at=_on(_month(today, 2), 21))]), options=later)
     got = {(loc, p): status for loc, p, status in _query(
@@ -163,7 +165,7 @@ def test_the_due_date_rule_has_one_definition():
 def test_fee_rates_and_benchmarks_marts(db, tmp_path):
     header = list(FEE_RATE)
     ingest_file(db, "fees", write_csv(tmp_path / "f.csv", header, [list(FEE_RATE.values())]),
-                options=IngestOptions(judge="sql"))
+                options=IngestOptions.from_settings(settings_from(None), judge="sql"))
     assert _query(db, "select location_id, provider_id, amount, unit from mart.fee_rates") == [
         ("1-101", "P-1", 812.5, "week")]
     # the Homecare Association's published minimum is there from the first open
