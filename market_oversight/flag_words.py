@@ -78,57 +78,9 @@ def is_impact(domain: str | None) -> bool:
 
 # ---- each flag as a sentence ---------------------------------------------------------------------
 
-def _months(n: Any) -> str:
-    return fmt.count(n, "month")
-
-
-def _fee_below_benchmark(e: dict) -> str:
-    return (f"The fee of {fmt.money(e['fee'], e['unit'])} for {fmt.care_category(e['care_category']).lower()} "
-            f"care is {fmt.percent(e['fee'] / e['benchmark_amount'])} of the {fmt.benchmark(e['benchmark'])} "
-            f"of {fmt.money(e['benchmark_amount'], e['unit'])} ({e['financial_year']})")
-
-
-def _people_affected(e: dict) -> str:
-    unit = ("bed", "beds") if e["unit"] == "beds" else ("person", "people")
-    return f"{fmt.count(e['size'], *unit)} affected if it fails"
-
-
-def _agency_reliance(e: dict) -> str:
-    return f"Agency staff worked {fmt.percent(e['agency_hours'] / e['hours'])} of hours over {_months(e['months'])}"
-
-
-def _packages_handed_back(e: dict) -> str:
-    return (f"Handed back {fmt.percent(e['mean_pct'] / 100, 1)} of packages on average over "
-            f"{_months(e['months'])}")
-
-
-def _occupancy_falling(e: dict) -> str:
-    fall = e["before_occupancy"] - e["occupancy"]
-    return (f"Occupancy fell {fall * 100:.1f} percentage points in three months, from "
-            f"{fmt.percent(e['before_occupancy'], 1)} in {fmt.month(_day(e['before_period']))} to "
-            f"{fmt.percent(e['occupancy'], 1)} in {fmt.month(_day(e['period']))}")
-
-
-# Sentences written from the evidence where the stored message has raw codes, unformatted money or
-# "1 months"; the others read well as stored. A sentence that cannot be written (evidence of an older
-# shape) falls back to the stored message.
-SENTENCES: dict[str, Callable[[dict], str]] = {
-    "fee_below_benchmark": _fee_below_benchmark,
-    "people_affected": _people_affected,
-    "agency_reliance": _agency_reliance,
-    "packages_handed_back": _packages_handed_back,
-    "occupancy_falling": _occupancy_falling,
-}
-
-
-def sentence(flag: str, message: str | None, evidence: dict | str | None) -> str:
-    """The flag as one sentence, with its figures formatted."""
-    write = SENTENCES.get(flag)
-    if write is not None:
-        try:
-            return write(parse_evidence(evidence))
-        except (KeyError, TypeError, ValueError, ZeroDivisionError):
-            pass
+def sentence(flag: str, message: str | None, evidence: dict | str | None = None) -> str:
+    """The flag as one sentence: its stored message (sql/indicators/<flag>.sql writes it, figures
+    formatted), else its label."""
     text = message or label(flag)
     return text[:1].upper() + text[1:]
 
@@ -255,7 +207,7 @@ _VALUE_WRITERS: dict[str, Callable[[Any, dict], str]] = {
     "count": lambda v, e: fmt.count(v),
     "number": lambda v, e: f"{v:,.1f}",
     "hours": lambda v, e: fmt.count(v, "hour"),
-    "months": lambda v, e: _months(v),
+    "months": lambda v, e: fmt.count(v, "month"),
     "rate": lambda v, e: f"{v:.2f}",
     "share": lambda v, e: fmt.percent(v, 1),
     "percent_number": lambda v, e: fmt.percent(v / 100, 1),

@@ -21,8 +21,8 @@ final as (
         cast($agency_reliance_threshold as double) as threshold,
         json_object('agency_hours', round(agency_hours, 2), 'hours', round(hours, 2), 'months', months,
                     'source', 'provider returns: agency_hours / hours paid or delivered') as evidence,
-        format('Agency staff worked {:.0f}% of hours over {} months', 100 * agency_hours / hours,
-               months) as message
+        format('Agency staff worked {:.0f}% of hours over {} {}', 100 * agency_hours / hours,
+               months, if(months = 1, 'month', 'months')) as message
     from windowed
     where round(agency_hours / hours, 6) >= $agency_reliance_threshold
 )

@@ -60,8 +60,8 @@ final as (
                     'benchmark', benchmark, 'benchmark_amount', benchmark_amount,
                     'financial_year', financial_year, 'benchmark_source', benchmark_source,
                     'source', 'fee_rates, benchmarks') as evidence,
-        format('Fee £{:.2f} per {} for {} is {:.0f}% of the {} benchmark £{:.2f} ({})',
-               amount, unit, care_category, 100 * amount / benchmark_amount,
+        format('Fee £{:,.2f} per {} for {} care is {:.0f}% of the {} benchmark of £{:,.2f} ({})',
+               amount, unit, replace(care_category, '_', ' '), 100 * amount / benchmark_amount,
                replace(benchmark, '_', ' '), benchmark_amount, financial_year) as message
     from compared
     where round(amount / benchmark_amount, 6) < $fee_below_benchmark_threshold

@@ -36,8 +36,9 @@ final as (
         cast($occupancy_falling_threshold as double) as threshold,
         json_object('period', period, 'occupancy', occupancy, 'before_period', before_period,
                     'before_occupancy', before_occupancy, 'source', 'care_home_returns') as evidence,
-        format('Occupancy fell {:.1f} points in three months, from {:.1f}% to {:.1f}%',
-               100 * fall, 100 * before_occupancy, 100 * occupancy) as message
+        format('Occupancy fell {:.1f} percentage points in three months, from {:.1f}% in {} to {:.1f}% in {}',
+               100 * fall, 100 * before_occupancy, strftime(before_period, '%B %Y'), 100 * occupancy,
+               strftime(period, '%B %Y')) as message
     from paired
     where fall >= $occupancy_falling_threshold
 )

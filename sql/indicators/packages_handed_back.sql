@@ -16,7 +16,8 @@ final as (
         cast($packages_handed_back_threshold as double) as threshold,
         json_object('mean_pct', round(pct, 4), 'months', months,
                     'source', 'home_care_returns: packages_handed_back_pct') as evidence,
-        format('Handed back {:.1f}% of packages on average over {} months', pct, months) as message
+        format('Handed back {:.1f}% of packages on average over {} {}', pct, months,
+               if(months = 1, 'month', 'months')) as message
     from windowed
     where round(pct, 6) >= $packages_handed_back_threshold
 )

@@ -12,7 +12,8 @@ with final as (
         json_object('size', size, 'unit', unit, 'full_points_at', $people_affected_full_at,
                     'source', source) as evidence,
         format('{} {} affected if it fails', size,
-               case when service_kind = 'care_home' then 'beds' else 'people' end) as message
+               case when service_kind = 'care_home' then if(size = 1, 'bed', 'beds')
+                    else if(size = 1, 'person', 'people') end) as message
     from stage_impact_size
     where size >= $people_affected_threshold
 )

@@ -153,6 +153,8 @@ def test_people_affected_and_local_capacity_share(wh: HandMade) -> None:
     wh.location("other", beds=49, la="Bury", provider_id="d")
     scored = wh.score(AS_OF)
     assert scored["big"]["people_affected"]["points"] == 40  # full points at 60 beds
+    assert scored["big"]["people_affected"]["message"] == "60 beds affected if it fails"
+    assert scored["tiny"]["people_affected"]["message"] == "1 bed affected if it fails"
     assert scored["small"]["people_affected"]["points"] == 20
     assert scored["big"]["local_capacity_share"]["value"] == round(60 / 90, 6)
     assert scored["tiny"]["local_capacity_share"]["value"] == 0.02  # at the threshold: raised

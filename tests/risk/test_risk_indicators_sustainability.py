@@ -55,9 +55,11 @@ def test_occupancy_falling_at_five_points_is_raised(wh: HandMade) -> None:
         wh.care_home_return(loc, month(AS_OF, 4), beds=100, occupied_beds=90)
         wh.care_home_return(loc, month(AS_OF, 1), beds=100, occupied_beds=now)
     flags = raised(wh, "occupancy_falling")
-    # then a fall of 5 points or more is flagged
+    # then a fall of 5 points or more is flagged, said in percentage points with the months
     assert set(flags) == {"at", "above"}
     assert flags["at"]["value"] == 0.05
+    assert flags["at"]["message"] == ("Occupancy fell 5.0 percentage points in three months, from 90.0% "
+                                      "in November 2025 to 85.0% in February 2026")
 
 
 def test_beds_closed_to_admissions(wh: HandMade) -> None:
@@ -77,6 +79,7 @@ def test_agency_reliance(wh: HandMade) -> None:
     flags = raised(wh, "agency_reliance")
     assert set(flags) == {"at", "above"}
     assert flags["at"]["value"] == 0.15
+    assert flags["at"]["message"] == "Agency staff worked 15% of hours over 1 month"  # not "1 months"
 
 
 def test_staff_vacancies(wh: HandMade) -> None:
@@ -109,6 +112,7 @@ def test_packages_handed_back(wh: HandMade) -> None:
             wh.home_care_return(loc, month(AS_OF, back), packages_handed_back_pct=pct)
     flags = raised(wh, "packages_handed_back")
     assert set(flags) == {"at", "above"}
+    assert flags["at"]["message"] == "Handed back 5.0% of packages on average over 3 months"
 
 
 def test_no_capacity_for_hours_counts_the_latest_run_of_no(wh: HandMade) -> None:
@@ -126,15 +130,18 @@ def test_fee_below_benchmark_is_raised_only_below_it(wh: HandMade) -> None:
     # given weekly fees of 1000 (at), 999 (below) and 1001 (above) a benchmark of 1000 for 2025/26
     three_homes(wh)
     for loc, fee in (("at", 1000.0), ("below", 999.0), ("above", 1001.0)):
-        wh.add("fee_rates", location_id=loc, provider_id=None, care_category="residential", amount=fee,
+        wh.add("fee_rates", location_id=loc, provider_id=None, care_category="residential_dementia", amount=fee,
                unit="week", effective_from=date(2025, 4, 1), effective_to=None, funder="council",
                batch_id="b-fee", row_number=1)
-    wh.add("benchmarks", financial_year="2025/26", care_category="residential",
+    wh.add("benchmarks", financial_year="2025/26", care_category="residential_dementia",
            benchmark="fair_cost_of_care_median", amount=1000.0, unit="week", source="council",
            batch_id="b-bm", row_number=1)
     flags = raised(wh, "fee_below_benchmark")
     assert set(flags) == {"below"}
     assert flags["below"]["value"] == 0.999
+    # money with thousands separators, the category in words
+    assert flags["below"]["message"] == ("Fee £999.00 per week for residential dementia care is 100% of the "
+                                         "fair cost of care median benchmark of £1,000.00 (2025/26)")
 
 
 def test_late_and_missing_returns(wh: HandMade) -> None:
