@@ -37,6 +37,7 @@ from market_oversight import casework, store
 from market_oversight.paths import PROJECT_ROOT
 from market_oversight.queries import data_quality, filters, overview, profile, watchlist
 from market_oversight.queries.filters import MarketFilter
+from market_oversight.risk.thresholds import load_thresholds
 from market_oversight.roles import Role, User
 
 RESULTS = PROJECT_ROOT / "bench" / "results" / "concurrency.json"
@@ -90,7 +91,9 @@ def _profile(q: Callable, db: Path, loc: str) -> None:
     q(profile.risk_history, loc)
     if place:
         q(profile.returns, loc, place["service_kind"])
-        q(profile.fees, loc, place["provider_id"])
+        fee_rule = load_thresholds().indicator("fee_below_benchmark").params  # as the page reads them
+        q(profile.fees, loc, place["provider_id"], care_home_benchmark=fee_rule["care_home_benchmark"],
+          home_care_benchmark=fee_rule["home_care_benchmark"])
         q(profile.siblings, loc, place["provider_id"])
     casework.location_casework(db, loc)
 
@@ -134,8 +137,8 @@ def user(n: int, db: Path, serving: ServingConnections, locations: list[str], ta
             started = time.perf_counter()
             path, con = serving.pinned()
 
-            def q(function: Callable, *args, con=con):  # a cursor per query, as `common.load`
-                return function(con.cursor(), *args)
+            def q(function: Callable, *args, con=con, **kwargs):  # a cursor per query, as `common.load`
+                return function(con.cursor(), *args, **kwargs)
 
             before = con.cursor().execute(STATE).fetchall()
             PAGES[page](q, db, loc)
