@@ -18,7 +18,7 @@ final as (
         cast(beds as double) as value,
         cast($large_home_min_beds as double) as threshold,
         json_object('beds', beds, 'source', 'cqc_locations') as evidence,
-        format('A large care home: {} registered beds', beds) as message
+        format('{} registered beds', beds) as message
     from large
 )
 

@@ -220,4 +220,4 @@ def test_large_home_from_forty_beds(wh: HandMade) -> None:
     flags = raised(wh, "large_home")
     assert set(flags) == {"at", "above"}
     assert flags["at"]["value"] == 40 and flags["at"]["threshold"] == 40
-    assert flags["above"]["message"] == "A large care home: 41 registered beds"
+    assert flags["above"]["message"] == "41 registered beds"  # after its label, "Large care home"
