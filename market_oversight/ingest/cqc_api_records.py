@@ -97,6 +97,8 @@ def staged_from_api(record: dict[str, Any], row_number: int, source: str | None 
         "has_registered_manager": _registered_manager(record),
         # dd/mm/yyyy: since when CQC has recorded the registered manager absent
         "registered_manager_absent_date": record.get("registeredManagerAbsentDate"),
+        "brand_id": record.get("brandId"),
+        "brand_name": record.get("brandName"),
         "primary_inspection_category": _primary_category(record),
         "dual_registration_primary_id": None,
     }

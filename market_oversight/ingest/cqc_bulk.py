@@ -47,6 +47,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "ownership_type": ("provider ownership type",),
     "companies_house_number": ("provider companies house number",),
     "dual_registration_primary_id": ("primary id (dual registration locations)",),
+    "brand_id": ("brand id",),
+    "brand_name": ("brand name",),
     "service_types": ("service types",),
     "publication_date": ("publication date",),
     "overall": ("location latest overall rating",),
@@ -192,7 +194,7 @@ def _staged(n: int, raw: dict[str, Any], get, one_hot: dict[str, int], row: list
         "location_id", "provider_id", "location_name", "care_home", "beds", "local_authority",
         "region", "postcode", "latitude", "longitude", "registration_status", "registration_date",
         "deregistration_date", "dormant", "primary_inspection_category",
-        "dual_registration_primary_id")}
+        "dual_registration_primary_id", "brand_id", "brand_name")}
     # The Registered manager column names the manager; blank means none in post.
     fields["has_registered_manager"] = (manager is not None) if "registered_manager" in columns else None
     if "care_home" not in columns:  # the ASC locations file has no flag: its service types decide

@@ -26,6 +26,7 @@ LOCATION_FIELDS = (
     "region", "icb_code", "icb_name", "postcode", "latitude", "longitude", "registration_status",
     "registration_date", "deregistration_date", "dormant", "has_registered_manager",
     "primary_inspection_category", "dual_registration_primary_id", "registered_manager_absent_date",
+    "brand_id", "brand_name",
 )
 
 
@@ -209,6 +210,8 @@ def normalise_location(staged: StagedLocation) -> NormalisedLocation | list[Prob
         "dormant": dormant,
         "has_registered_manager": manager if isinstance(manager, bool) or manager is None else None,
         "registered_manager_absent_date": absent_since,
+        "brand_id": text(f.get("brand_id")),
+        "brand_name": text(f.get("brand_name")),
         "primary_inspection_category": text(f.get("primary_inspection_category")),
         "service_types": [t for t in (text(s) for s in staged.service_types) if t],
         "specialisms": staged.specialisms,
@@ -288,6 +291,7 @@ LOCATION_SCHEMA = pa.schema([
     ("has_registered_manager", pa.bool_()), ("primary_inspection_category", pa.string()),
     ("service_types", pa.list_(pa.string())), ("specialisms", pa.list_(pa.string())),
     ("dual_registration_primary_id", pa.string()), ("registered_manager_absent_date", pa.date32()),
+    ("brand_id", pa.string()), ("brand_name", pa.string()),
 ])
 RATING_SCHEMA = pa.schema([
     ("location_id", pa.string()), ("report_date", pa.date32()), ("key_question", pa.string()),

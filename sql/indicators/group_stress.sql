@@ -1,38 +1,65 @@
--- Sustainability: at least $group_stress_threshold of the provider's active locations, and at least
+-- Sustainability: at least $group_stress_threshold of a group's active locations, and at least
 -- $group_stress_share of them, carry a serious flag (one of $group_stress_flags) at $as_of; every
--- location of the provider is flagged. Runs after the other indicators, on their flags (stage_flags).
+-- location of the group is flagged. A group is the provider (the registered company) or the brand
+-- CQC records (several providers of one owner); a location in both stressed groups is flagged once,
+-- for the group with more locations flagged. Runs after the other indicators, on their flags
+-- (stage_flags).
 with flagged as (
     select distinct location_id
     from stage_flags
     where list_contains($group_stress_flags, flag)
 ),
 
-providers as (
+members as (
+    select location_id, 'provider' as kind, provider_id as group_id, provider_id as group_name
+    from stage_locations
+    where provider_id is not null
+    union all
+    select location_id, 'brand', brand_id, coalesce(brand_name, brand_id)
+    from stage_locations
+    where brand_id is not null
+),
+
+groups as (
     select
-        l.provider_id,
+        m.kind,
+        m.group_id,
+        any_value(m.group_name) as group_name,
         count(*) as locations,
         count(f.location_id) as flagged_locations
-    from stage_locations as l
+    from members as m
     left join flagged as f using (location_id)
-    where l.provider_id is not null
-    group by l.provider_id
+    group by m.kind, m.group_id
+),
+
+stressed as (
+    select m.location_id, g.*
+    from members as m
+    join groups as g using (kind, group_id)
+    where g.flagged_locations >= $group_stress_threshold
+      and g.flagged_locations >= $group_stress_share * g.locations
+    qualify row_number() over (partition by m.location_id
+                               order by g.flagged_locations desc, g.kind desc) = 1
 ),
 
 final as (
     select
-        l.location_id,
+        location_id,
         'group_stress' as flag,
         $group_stress_domain as domain,
         $group_stress_points as points,
-        cast(p.flagged_locations as double) as value,
+        cast(flagged_locations as double) as value,
         cast($group_stress_threshold as double) as threshold,
-        json_object('provider_id', p.provider_id, 'flagged_locations', p.flagged_locations,
-                    'locations', p.locations, 'source', 'risk flags of the provider''s locations') as evidence,
-        format('{} of the provider''s {} locations have a serious flag', p.flagged_locations, p.locations) as message
-    from stage_locations as l
-    join providers as p using (provider_id)
-    where p.flagged_locations >= $group_stress_threshold
-      and p.flagged_locations >= $group_stress_share * p.locations
+        json_object(kind || '_id', group_id, 'group', kind, 'group_name', group_name,
+                    'flagged_locations', flagged_locations, 'locations', locations,
+                    'source', 'risk flags of the group''s locations') as evidence,
+        case kind
+            when 'provider' then format('{} of the provider''s {} locations have a serious flag',
+                                        flagged_locations, locations)
+            else format('{} of the {} locations of the brand {} have a serious flag',
+                        flagged_locations, locations, group_name)
+        end as message
+    from stressed
 )
 
 select * from final

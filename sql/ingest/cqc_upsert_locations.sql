@@ -3,13 +3,15 @@ insert into cqc_locations (
     location_id, provider_id, location_name, care_home, service_kind, beds, local_authority, region,
     icb_code, icb_name, postcode, latitude, longitude, registration_status, registration_date,
     deregistration_date, dormant, has_registered_manager, primary_inspection_category,
-    service_types, specialisms, snapshot_date, batch_id, registered_manager_absent_date
+    service_types, specialisms, snapshot_date, batch_id, registered_manager_absent_date, brand_id,
+    brand_name
 )
 select
     location_id, provider_id, location_name, care_home, service_kind, beds, local_authority, region,
     icb_code, icb_name, postcode, latitude, longitude, registration_status, registration_date,
     deregistration_date, dormant, has_registered_manager, primary_inspection_category,
-    service_types, specialisms, snapshot_date, batch_id, registered_manager_absent_date
+    service_types, specialisms, snapshot_date, batch_id, registered_manager_absent_date, brand_id,
+    brand_name
 from staged_cqc_locations
 on conflict (location_id) do update set
     provider_id = excluded.provider_id,
@@ -34,6 +36,9 @@ on conflict (location_id) do update set
                                           then cqc_locations.registered_manager_absent_date
                                           else excluded.registered_manager_absent_date end,
     primary_inspection_category = excluded.primary_inspection_category,
+    -- a source without brands (brand_id null) keeps the brand known
+    brand_id = coalesce(excluded.brand_id, cqc_locations.brand_id),
+    brand_name = coalesce(excluded.brand_name, cqc_locations.brand_name),
     service_types = excluded.service_types,
     specialisms = coalesce(excluded.specialisms, cqc_locations.specialisms),
     snapshot_date = excluded.snapshot_date,

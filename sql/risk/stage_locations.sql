@@ -12,6 +12,8 @@ with register as (
         registration_status,
         has_registered_manager,
         registered_manager_absent_date,
+        brand_id,
+        brand_name,
         snapshot_date,
         coalesce(service_types, []) as service_types,
         coalesce(specialisms, []) as specialisms
@@ -40,6 +42,8 @@ final as (
         r.registration_date,
         r.has_registered_manager,
         r.registered_manager_absent_date,
+        r.brand_id,
+        r.brand_name,
         r.snapshot_date,
         len(list_filter(r.service_types, lambda s: lower(s) like '%with nursing%')) > 0 as nursing,
         len(list_filter(r.specialisms, lambda s: lower(s) like '%dementia%')) > 0 as dementia

@@ -45,7 +45,7 @@ class HandMade:
     def location(self, location_id: str, *, kind: str = "care_home", provider_id: str = "P1",
                  beds: int | None = 40, la: str = "Oldham", registered: date = date(2015, 1, 1),
                  deregistered: date | None = None, manager: bool = True,
-                 manager_absent_since: date | None = None,
+                 manager_absent_since: date | None = None, brand: str | None = None,
                  service_types: list[str] | None = None, specialisms: list[str] | None = None,
                  snapshot: date = date(2020, 1, 1), rated: date | None = date(2025, 6, 1)) -> None:
         """A registered location; rated Good on `rated` unless None (so that it is not overdue)."""
@@ -56,7 +56,8 @@ class HandMade:
                  registration_date=registered, deregistration_date=deregistered,
                  has_registered_manager=manager and manager_absent_since is None,
                  registered_manager_absent_date=manager_absent_since, service_types=service_types or [],
-                 specialisms=specialisms or [], snapshot_date=snapshot, batch_id="b-cqc")
+                 specialisms=specialisms or [], snapshot_date=snapshot, batch_id="b-cqc",
+                 brand_id=brand, brand_name=f"BRAND {brand}" if brand else None)
         if rated:
             self.rating(location_id, rated, "Good")
 

@@ -180,6 +180,22 @@ def test_group_stress_needs_two_flagged_locations_and_half_the_group(wh: HandMad
     assert flags["g3"]["message"] == "2 of the provider's 3 locations have a serious flag"
 
 
+def test_group_stress_by_brand_across_its_providers(wh: HandMade) -> None:
+    # given brand B of four homes, each under a provider of its own: two with low occupancy (at the
+    # minimum of two, and half); brand C of three homes, one with low occupancy (below)
+    for i, loc in enumerate(("b1", "b2", "b3", "b4")):
+        wh.location(loc, provider_id=f"PB{i}", brand="B")
+    for i, loc in enumerate(("c1", "c2", "c3")):
+        wh.location(loc, provider_id=f"PC{i}", brand="C")
+    for loc in ("b1", "b2", "b3", "b4", "c1", "c2", "c3"):
+        wh.months_of_returns(loc, AS_OF, months=3, occupied_beds=20 if loc in ("b1", "b2", "c1") else 38)
+    flags = raised(wh, "group_stress")
+    # then every home of brand B is flagged, named by its brand; none of brand C (1 of 3)
+    assert set(flags) == {"b1", "b2", "b3", "b4"}
+    assert flags["b3"]["value"] == 2
+    assert flags["b3"]["message"] == "2 of the 4 locations of the brand BRAND B have a serious flag"
+
+
 def test_company_filing_within_the_window(wh: HandMade) -> None:
     three_homes(wh)
     wh.add("cqc_providers", provider_id="P1", provider_name="Below Ltd", companies_house_number="00123",

@@ -116,3 +116,24 @@ def test_the_real_devon_folder_keeps_every_absent_date(db_path: Path, realdata: 
     assert len(dated) == 49
     assert stored == dated
     assert unmanaged == 49
+
+
+def test_the_real_devon_folder_keeps_every_brand(db_path: Path, realdata: Path) -> None:
+    # given the Devon and Plymouth care homes, 80 of them with a brand (brandId, brandName)
+    folder = realdata / "cqc_history_care_homes_devon_plymouth_2021-02"
+    brands = {}
+    for path in (folder / "location_details").glob("*.json"):
+        record = json.loads(path.read_text())
+        if record.get("brandId"):
+            brands[record["locationId"]] = (record["brandId"], record["brandName"])
+    # when imported
+    ingest_cqc(db_path, str(folder), local_authority=None, api_key=None, progress=False)
+    # then each keeps its brand, and no other location has one (group_stress groups by them)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        stored = {loc: (bid, name) for loc, bid, name in con.execute(
+            "select location_id, brand_id, brand_name from cqc_locations where brand_id is not null").fetchall()}
+    finally:
+        con.close()
+    assert len(brands) == 80
+    assert stored == brands
