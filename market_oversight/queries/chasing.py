@@ -8,6 +8,7 @@ missing returns over the years stays in `queries.data_quality`.
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 import duckdb
@@ -36,13 +37,24 @@ def count_to(newest: date | None, today: date) -> date:
     return min(newest, today) if newest else today
 
 
-def owed(con: duckdb.DuckDBPyConnection, as_of: date, local_authority: str | None = None
-         ) -> pl.DataFrame | None:
-    """One row per return owed on `as_of`, most overdue first; None while no returns are loaded."""
+def due_from(as_of: date, months: int | None) -> date | None:
+    """The earliest due date still worth chasing: `months` calendar months before `as_of` (the
+    day clipped to the month's length); None (any time) when months is None."""
+    if months is None:
+        return None
+    year, month = divmod(as_of.year * 12 + as_of.month - 1 - months, 12)
+    month += 1
+    return as_of.replace(year=year, month=month, day=min(as_of.day, calendar.monthrange(year, month)[1]))
+
+
+def owed(con: duckdb.DuckDBPyConnection, as_of: date, local_authority: str | None = None,
+         due_since: date | None = None) -> pl.DataFrame | None:
+    """One row per return owed on `as_of` (and due on or after `due_since`, when given), most
+    overdue first; None while no returns are loaded."""
     if not mart_exists(con, "expected_returns"):
         return None
     return frame(con, sql("queries/returns_to_chase"),
-                 {"as_of": as_of, "local_authority": local_authority}).cast(SCHEMA)
+                 {"as_of": as_of, "local_authority": local_authority, "due_from": due_since}).cast(SCHEMA)
 
 
 def providers(owed: pl.DataFrame) -> pl.DataFrame:
@@ -54,6 +66,16 @@ def providers(owed: pl.DataFrame) -> pl.DataFrame:
                  pl.col("days_overdue").max().alias("most_days_overdue"))
             .sort(["most_days_overdue", "provider_name", "provider_id"], descending=[True, False, False],
                   nulls_last=True))
+
+
+def summary(owed: pl.DataFrame, as_of: date, since: date | None) -> str:
+    """Who owes how much on `as_of`, in a sentence (also the as-of line of the XLSX)."""
+    providers_owing = owed["provider_id"].n_unique()
+    window = f"of the returns due since {fmt.long_date(since)}, " if since else ""
+    return (f"On {fmt.long_date(as_of)}, {window}{fmt.plural(providers_owing, 'provider')} "
+            f"{'owes' if providers_owing == 1 else 'owe'} {fmt.plural(owed.height, 'return')} from "
+            f"{fmt.plural(owed['location_id'].n_unique(), 'service')}; the longest overdue is "
+            f"{fmt.plural(int(owed['days_overdue'].max() or 0), 'day')}.")
 
 
 def for_people(owed: pl.DataFrame) -> pl.DataFrame:

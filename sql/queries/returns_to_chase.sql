@@ -1,11 +1,12 @@
 -- The chasing list: one row per return owed on $as_of (due before that day and not received by it),
--- with who owes it, where to reach them as far as the warehouse knows (postcode), and how many days
+-- due on or after $due_from (null: any time), with who owes it, where to reach them as far as the warehouse knows (postcode), and how many days
 -- it is overdue. Due dates and receipt come from mart.expected_returns (the one returns calendar).
 with owed as (
     select location_id, provider_id, location_name, service_kind, local_authority, period, due_date
     from mart.expected_returns
     where due_date < $as_of
       and (received_at is null or cast(received_at as date) > $as_of)
+      and ($due_from is null or due_date >= $due_from)
       and ($local_authority is null or local_authority = $local_authority)
 ),
 

@@ -8,15 +8,18 @@ from datetime import date
 from pathlib import Path
 
 from market_oversight import fmt
+from market_oversight.queries import chasing
 
 from .conftest import assert_clean, open_page, read, texts
 
 
-def _owed_on(db: Path, as_of: date) -> list[tuple]:
-    """Every expected return due before `as_of` and not arrived by the end of it, read from the mart
-    row by row and judged here in Python (not by the page's SQL)."""
+def _owed_on(db: Path, as_of: date, months: int | None = 3) -> list[tuple]:
+    """Every expected return due before `as_of` (and in the page's default window of the last three
+    months) and not arrived by the end of it, read from the mart row by row and judged here in
+    Python (not by the page's SQL)."""
+    since = chasing.due_from(as_of, months) or date.min
     rows = read(db, "select location_id, period, due_date, received_at from mart.expected_returns")
-    return [r for r in rows if r[2] < as_of and (r[3] is None or r[3].date() > as_of)]
+    return [r for r in rows if since <= r[2] < as_of and (r[3] is None or r[3].date() > as_of)]
 
 
 def test_the_page_lists_the_returns_owed_at_the_newest_return_most_overdue_first(app_env: Path) -> None:
@@ -25,7 +28,7 @@ def test_the_page_lists_the_returns_owed_at_the_newest_return_most_overdue_first
     assert expected     # the demo has returns to chase
     at = open_page("chasing.py")
     assert_clean(at)
-    assert at.date_input(key="chase-as-of").value == min(newest, date.today())
+    assert at.radio(key="chase-as-of").value == min(newest, date.today())
     table = at.dataframe[0].value
     assert len(table) == len(expected)
     days = table["Days overdue"].tolist()
@@ -33,7 +36,8 @@ def test_the_page_lists_the_returns_owed_at_the_newest_return_most_overdue_first
     assert days[0] == (newest - min(r[2] for r in expected)).days
     assert not {"location_id", "service_kind", "period"} & set(table.columns)   # people's names
     written = texts(at)
-    assert "counted up to that day" in written and fmt.long_date(newest) in written
+    assert "counted up to that day" in written
+    assert f"{fmt.long_date(newest)}, when the newest return loaded arrived" in at.radio(key="chase-as-of").options
     assert "postcode only" in written
     # the reminder is for the provider owing the oldest return, and names it
     reminder = at.code[0].value
@@ -46,9 +50,18 @@ def test_the_page_lists_the_returns_owed_at_the_newest_return_most_overdue_first
 def test_counting_up_to_today_chases_the_returns_not_loaded_since(app_env: Path) -> None:
     at = open_page("chasing.py")
     shown_at_newest = len(at.dataframe[0].value)
-    at.date_input(key="chase-as-of").set_value(date.today()).run()
+    at.radio(key="chase-as-of").set_value(date.today()).run()
     assert_clean(at)
     assert len(at.dataframe[0].value) == len(_owed_on(app_env, date.today())) > shown_at_newest
+
+
+def test_any_time_chases_every_return_never_sent(app_env: Path) -> None:
+    at = open_page("chasing.py")
+    as_of = at.radio(key="chase-as-of").value
+    recent = len(at.dataframe[0].value)
+    at.selectbox(key="chase-window").set_value(0).run()   # any time
+    assert_clean(at)
+    assert len(at.dataframe[0].value) == len(_owed_on(app_env, as_of, None)) > recent
 
 
 def test_choosing_another_provider_writes_its_reminder(app_env: Path) -> None:

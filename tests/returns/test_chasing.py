@@ -121,3 +121,34 @@ def test_a_single_return_reads_in_the_singular(returns_db: Path) -> None:
     text = chasing.reminder(df, "P-1", as_of)
     assert "we have not yet received the monthly return below" in text
     assert "Please send it as soon as you can." in text
+
+
+def test_a_window_keeps_only_returns_due_since_its_start(returns_db: Path) -> None:
+    as_of = D(2026, 10, 1)
+    since = chasing.due_from(as_of, 1)
+    assert since == D(2026, 9, 1)
+    with store.warehouse(returns_db, read_only=True) as con:
+        every = chasing.owed(con, as_of)
+        recent = chasing.owed(con, as_of, due_since=since)
+    assert set(recent["due_date"]) == {D(2026, 9, DUE_DAY)}       # August's returns only
+    assert recent.height == every.filter(chasing.pl.col("due_date") >= since).height < every.height
+
+
+def test_the_window_starts_whole_calendar_months_back() -> None:
+    assert chasing.due_from(D(2026, 5, 31), 3) == D(2026, 2, 28)
+    assert chasing.due_from(D(2026, 1, 15), 12) == D(2025, 1, 15)
+    assert chasing.due_from(D(2026, 3, 15), 3) == D(2025, 12, 15)
+    assert chasing.due_from(D(2026, 3, 15), None) is None
+
+
+def test_the_summary_counts_providers_returns_and_services(returns_db: Path) -> None:
+    as_of = D(2026, 10, 1)
+    with store.warehouse(returns_db, read_only=True) as con:
+        df = chasing.owed(con, as_of)
+    oldest = min(df["due_date"])
+    assert chasing.summary(df, as_of, None) == (
+        f"On 1 October 2026, {df['provider_id'].n_unique()} providers owe {df.height} returns from "
+        f"{df['location_id'].n_unique()} services; the longest overdue is {(as_of - oldest).days} days.")
+    one = df.filter(chasing.pl.col("location_id") == "1-101")
+    assert chasing.summary(one, as_of, D(2026, 9, 1)).startswith(
+        "On 1 October 2026, of the returns due since 1 September 2026, 1 provider owes 1 return from 1 service;")
