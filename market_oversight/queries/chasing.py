@@ -79,15 +79,16 @@ def summary(owed: pl.DataFrame, as_of: date, since: date | None) -> str:
 
 
 def for_people(owed: pl.DataFrame) -> pl.DataFrame:
-    """The chasing list as a contract manager reads it (the table on the page and the downloads)."""
+    """The chasing list as a contract manager reads it (the table on the page and the downloads):
+    who, then how overdue, first, so that a phone's narrow table shows them without scrolling."""
     return owed.select(
         pl.col("provider_name").fill_null(pl.col("provider_id")).alias("Provider"),
         pl.col("location_name").alias("Service"),
-        pl.col("postcode").fill_null(fmt.MISSING).alias("Postcode"),
-        pl.col("service_kind").replace_strict(fmt.SERVICE_KIND_LABELS, default=fmt.MISSING).alias("Return"),
+        pl.col("days_overdue").alias("Days overdue"),
         pl.col("period").map_elements(fmt.month, return_dtype=pl.String).alias("Month owed"),
         pl.col("due_date").alias("Due"),
-        pl.col("days_overdue").alias("Days overdue"),
+        pl.col("service_kind").replace_strict(fmt.SERVICE_KIND_LABELS, default=fmt.MISSING).alias("Return"),
+        pl.col("postcode").fill_null(fmt.MISSING).alias("Postcode"),
         pl.col("local_authority").alias("Local authority"),
         pl.col("location_id").alias("CQC location ID"),
         pl.col("provider_id").alias("CQC provider ID"),

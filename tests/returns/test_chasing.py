@@ -152,3 +152,25 @@ def test_the_summary_counts_providers_returns_and_services(returns_db: Path) -> 
     one = df.filter(chasing.pl.col("location_id") == "1-101")
     assert chasing.summary(one, as_of, D(2026, 9, 1)).startswith(
         "On 1 October 2026, of the returns due since 1 September 2026, 1 provider owes 1 return from 1 service;")
+
+
+def test_the_downloads_read_in_words_and_are_safe_in_a_spreadsheet(returns_db: Path) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from market_oversight import export
+
+    with store.warehouse(returns_db, publish=False) as con:
+        con.execute("update cqc_providers set provider_name = '=HYPERLINK(\"http://x\")' where provider_id = 'P-2'")
+        df = chasing.owed(con, D(2026, 10, 1))
+    table = chasing.for_people(df)
+    assert table.columns[:3] == ["Provider", "Service", "Days overdue"]
+    assert set(table["Return"]) == {"Care home", "Home care"} and "July 2026" in set(table["Month owed"])
+    text = export.to_csv(table).decode()
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text
+    ws = load_workbook(io.BytesIO(export.to_xlsx(table, title="Monthly returns to chase",
+                                                 as_of=chasing.summary(df, D(2026, 10, 1), None)))).active
+    assert ws["A2"].value.startswith("On 1 October 2026,")
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    assert ws.max_row == 3 + 1 + table.height
