@@ -80,11 +80,12 @@ def summary(owed: pl.DataFrame, as_of: date, since: date | None) -> str:
 
 def for_people(owed: pl.DataFrame) -> pl.DataFrame:
     """The chasing list as a contract manager reads it (the table on the page and the downloads):
-    who, then how overdue, first, so that a phone's narrow table shows them without scrolling."""
+    how overdue (its order) and who first, so that a phone's narrow table shows them without
+    scrolling."""
     return owed.select(
+        pl.col("days_overdue").alias("Days overdue"),
         pl.col("provider_name").fill_null(pl.col("provider_id")).alias("Provider"),
         pl.col("location_name").alias("Service"),
-        pl.col("days_overdue").alias("Days overdue"),
         pl.col("period").map_elements(fmt.month, return_dtype=pl.String).alias("Month owed"),
         pl.col("due_date").alias("Due"),
         pl.col("service_kind").replace_strict(fmt.SERVICE_KIND_LABELS, default=fmt.MISSING).alias("Return"),

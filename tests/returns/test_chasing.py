@@ -165,7 +165,7 @@ def test_the_downloads_read_in_words_and_are_safe_in_a_spreadsheet(returns_db: P
         con.execute("update cqc_providers set provider_name = '=HYPERLINK(\"http://x\")' where provider_id = 'P-2'")
         df = chasing.owed(con, D(2026, 10, 1))
     table = chasing.for_people(df)
-    assert table.columns[:3] == ["Provider", "Service", "Days overdue"]
+    assert table.columns[:3] == ["Days overdue", "Provider", "Service"]
     assert set(table["Return"]) == {"Care home", "Home care"} and "July 2026" in set(table["Month owed"])
     text = export.to_csv(table).decode()
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text
