@@ -163,15 +163,17 @@ def _unique(df: pl.DataFrame, column: str) -> list[str]:
     return sorted(v for v in df[column].unique().to_list() if v is not None)
 
 
-def downloads(df: pl.DataFrame, name: str, *, key: str, xlsx: bool = True) -> None:
-    """CSV (and XLSX) downloads of a table, with cells made safe for spreadsheets."""
+def downloads(df: pl.DataFrame, name: str, *, key: str, xlsx: bool = True, title: str | None = None,
+              as_of: str | None = None) -> None:
+    """CSV (and XLSX) downloads of a table, with cells made safe for spreadsheets; the XLSX opens
+    with `title` and the `as_of` line above the table when given."""
     columns = st.columns(2 if xlsx else 1)
     # Files are made when asked for (a callable), not on every run of the page.
     columns[0].download_button(f"Download {name} (CSV)", lambda: export.to_csv(df), file_name=f"{_slug(name)}.csv",
                                mime="text/csv", key=f"{key}-csv", on_click="ignore")
     if xlsx:
         columns[1].download_button(
-            f"Download {name} (XLSX)", lambda: export.to_xlsx(df), file_name=f"{_slug(name)}.xlsx", on_click="ignore",
+            f"Download {name} (XLSX)", lambda: export.to_xlsx(df, title=title, as_of=as_of), file_name=f"{_slug(name)}.xlsx", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx")
 
 

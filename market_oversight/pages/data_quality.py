@@ -12,7 +12,8 @@ from market_oversight.risk.thresholds import load_thresholds
 common.page_header(
     "Can we trust the data?",
     "Each load with its data-contract results and the rows set aside (quarantined) with the reasons, "
-    "to send back to the provider; which providers are late with their returns; and whether the fee "
+    "to send back to the provider; which providers have been late with their returns over the years; and "
+    "whether the fee "
     "benchmarks the risk score needs are loaded.",
 )
 
@@ -83,7 +84,10 @@ else:
                      key="dq-all-rows")
 
 # ---- returns -------------------------------------------------------------------------------------
-st.header("Who is late with their returns?")
+st.header("Who has been late with their returns over the years?")
+st.write("Every return due since the council started collecting them, counted per provider. For the returns "
+         "owed now, with a reminder to send, see Returns to chase.")
+st.page_link("market_oversight/pages/chasing.py", label="Returns to chase", icon=":material/schedule_send:")
 late = common.load(data_quality.returns_by_provider)
 if late is None:
     st.write("No returns loaded yet, so late and missing returns cannot be shown.")

@@ -62,3 +62,25 @@ def test_exports_neutralise_cells_a_spreadsheet_would_run_as_formulas() -> None:
     assert values[:4] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-cmd", "'@SUM(A1)"]
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     assert ws["B2"].value == -5.0
+
+
+def test_an_xlsx_with_a_title_opens_with_title_and_date_and_a_frozen_filtered_header() -> None:
+    df = pl.DataFrame({"Provider": ["=Evil Ltd", "Rose Care Group Limited of Kingsmere"],
+                       "Due": [date(2026, 9, 14), date(2026, 10, 14)], "Days overdue": [84, 54]})
+    ws = load_workbook(io.BytesIO(export.to_xlsx(df, title="Monthly returns to chase",
+                                                 as_of="Overdue on 7 December 2026"))).active
+    assert ws["A1"].value == "Monthly returns to chase" and ws["A1"].font.bold
+    assert ws["A2"].value == "Overdue on 7 December 2026"
+    assert [c.value for c in ws[4]] == ["Provider", "Due", "Days overdue"]
+    assert ws["A5"].value == "'=Evil Ltd"           # still formula-safe under a title
+    assert ws["B5"].value.date() == date(2026, 9, 14) and ws["C6"].value == 54
+    assert ws.freeze_panes == "A5"
+    assert ws.auto_filter.ref == "A4:C6"
+    widths = {k: ws.column_dimensions[k].width for k in "ABC"}
+    assert widths["A"] >= len("Rose Care Group Limited of Kingsmere") and widths["B"] >= 10
+    assert widths["C"] >= len("Days overdue")
+
+
+def test_an_xlsx_without_a_title_freezes_and_filters_its_first_row() -> None:
+    ws = load_workbook(io.BytesIO(export.to_xlsx(pl.DataFrame({"a": [1, 2]})))).active
+    assert ws["A1"].value == "a" and ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:A3"
