@@ -87,5 +87,6 @@ st.dataframe(
     hide_index=True, width="stretch",
     column_config={"Profile": st.column_config.LinkColumn("Profile", display_text="Open profile")},
 )
-common.downloads(table, "watchlist", key="watchlist-export")
+common.downloads(table, "watchlist", key="watchlist-export", title="Care Market Oversight: watchlist",
+                 as_of=f"Risk scores as at {fmt.long_date(scored_on)}")
 common.cqc_attribution(common.load(filters.data_as_of))
