@@ -21,7 +21,7 @@ from market_oversight import export, fmt, roles, signin
 from market_oversight.config import Settings, load_settings
 from market_oversight.errors import MarketOversightError, PermissionDenied
 from market_oversight.paths import resolve_db
-from market_oversight.queries import filters, serving
+from market_oversight.queries import filters, search, serving
 from market_oversight.queries.filters import MarketFilter
 from market_oversight.risk.thresholds import Thresholds, load_thresholds
 
@@ -224,6 +224,42 @@ def show_error(exc: MarketOversightError) -> None:
     st.error(str(exc), icon=":material/error:")
 
 
+# ---- find anything -------------------------------------------------------------------------------
+
+PROFILE_PAGE = "market_oversight/pages/profile.py"
+PROVIDER_PAGE = "market_oversight/pages/provider.py"
+
+
+def result_links(results: pl.DataFrame) -> None:
+    """Each search result as a link: a location opens its profile, a provider its company page."""
+    for row in results.iter_rows(named=True):
+        if row["kind"] == search.PROVIDER:
+            st.page_link(PROVIDER_PAGE, label=search.label(row), icon=":material/domain:",
+                         query_params={"provider": row["id"]})
+        else:
+            st.page_link(PROFILE_PAGE, label=search.label(row), icon=":material/home_health:",
+                         query_params={"location": row["id"]})
+
+
+@st.fragment
+def find_anything() -> None:
+    """The search on every page (in the menu): suggestions while typing, each a link. A fragment,
+    so that typing reruns only the search, not the page under it."""
+    typed = st.text_input("Find a location or provider", key="find-anything", type="search", live="300ms",
+                          placeholder="Name, postcode or CQC ID",
+                          help="Type part of a care home's, agency's or provider's name, a postcode, or a "
+                               "CQC location or provider ID. Every word typed must match.")
+    if not (typed or "").strip():
+        return
+    results = load(search.search, typed)
+    if results.is_empty():
+        st.caption(f"Nothing matches “{typed.strip()}”. Try fewer words, or part of a word.")
+        return
+    result_links(results.head(search.SUGGESTIONS))
+    if results.height > search.SUGGESTIONS:
+        st.caption(f"The first {search.SUGGESTIONS} shown: type more to narrow them.")
+
+
 # ---- routing and the error boundary --------------------------------------------------------------
 
 def run(pages: list[st.Page], profile: st.Page) -> None:
@@ -238,6 +274,8 @@ def run(pages: list[st.Page], profile: st.Page) -> None:
         st.switch_page(profile, query_params={"location": location})
     try:
         settings()  # a bad configuration is refused on every page, naming the key, before any runs
+        with st.sidebar:
+            find_anything()
         page.run()
     except MarketOversightError as exc:
         show_error(exc)

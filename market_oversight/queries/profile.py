@@ -11,7 +11,8 @@ from market_oversight.queries.filters import mart_exists
 from market_oversight.store import frame, sql
 from market_oversight.vocab import KEY_QUESTIONS
 
-LOCATION_ID_HELP = "A CQC location ID looks like 1-123456789 (from the watchlist or a CQC page)."
+LOCATION_ID_HELP = ("A CQC location ID looks like 1-123456789 (from the watchlist or a CQC page); or type "
+                    "part of the location's name or its postcode.")
 
 
 def location(con: duckdb.DuckDBPyConnection, location_id: str) -> dict:
