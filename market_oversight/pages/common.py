@@ -19,7 +19,7 @@ import streamlit as st
 
 from market_oversight import export, fmt, roles, signin
 from market_oversight.config import Settings, load_settings
-from market_oversight.errors import MarketOversightError, PermissionDenied
+from market_oversight.errors import MarketOversightError, NotFound, PermissionDenied
 from market_oversight.paths import resolve_db
 from market_oversight.queries import filters, search, serving
 from market_oversight.queries.filters import MarketFilter
@@ -239,6 +239,35 @@ def result_links(results: pl.DataFrame) -> None:
         else:
             st.page_link(PROFILE_PAGE, label=search.label(row), icon=":material/home_health:",
                          query_params={"location": row["id"]})
+
+
+def opened(param: str, kind: str, heading: str, fetch: Callable[[Any, str], dict],
+           chooser: Callable[[], None] | None = None) -> dict | None:
+    """The row `fetch` (a query function) gives for the location (or provider) that `?param=`
+    names, by CQC ID or by name; None when it is empty. A name opens the page again with its ID in
+    the address (so that it can be shared); a name that matches several lists them to choose from,
+    and one that matches nothing, or an ID not in the data, says so: each under the page's
+    `heading`, then the `chooser`, and the page stops there."""
+    typed = (st.query_params.get(param) or "").strip()
+    if not typed:
+        return None
+    try:
+        found = load(search.resolve, typed, kind)
+        if found.id is None:
+            page_header(heading)
+            st.write(f"Several {kind}s match “{typed}”. Choose one:")
+            result_links(found.candidates)
+        elif found.id != typed:
+            st.query_params[param] = found.id
+            st.rerun()
+        else:
+            return load(fetch, found.id)
+    except NotFound as exc:
+        page_header(heading)
+        show_error(exc)
+    if chooser:
+        chooser()
+    st.stop()
 
 
 @st.fragment

@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from market_oversight import flag_words, fmt
-from market_oversight.errors import NotFound, PermissionDenied
+from market_oversight.errors import PermissionDenied
 from market_oversight.pages import casework_panel, common
 from market_oversight.queries import filters, profile, search
 
@@ -32,33 +32,13 @@ def choose_location() -> None:
         st.rerun()
 
 
-if not typed:
-    common.page_header("What do we know about a provider?",
-                       "Type a location's name or CQC location ID, or open a location from the watchlist.")
+HEADING = "What do we know about a provider?"
+place = common.opened("location", search.LOCATION, HEADING, profile.location, choose_location)
+if place is None:
+    common.page_header(HEADING, "Type a location's name or CQC location ID, or open a location from the watchlist.")
     choose_location()
     st.stop()
-found = common.load(search.resolve, typed, search.LOCATION)
-if found.id is None:
-    common.page_header("What do we know about a provider?")
-    if found.candidates.is_empty():
-        common.show_error(NotFound(f"There is no location named {typed!r} in the data. "
-                                   f"{profile.LOCATION_ID_HELP}"))
-    else:
-        st.write(f"Several locations match “{typed}”. Choose one:")
-        common.result_links(found.candidates)
-    choose_location()
-    st.stop()
-if found.id != typed:  # opened by name: show the ID in the address, so that it can be shared
-    st.query_params["location"] = found.id
-    st.rerun()
-location_id = found.id
-try:
-    place = common.load(profile.location, location_id)
-except NotFound as exc:
-    common.page_header("What do we know about a provider?")
-    common.show_error(exc)
-    choose_location()
-    st.stop()
+location_id = place["location_id"]
 
 common.page_header(
     f"What do we know about {place['location_name']}?",

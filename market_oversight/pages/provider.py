@@ -5,38 +5,18 @@ import polars as pl
 import streamlit as st
 
 from market_oversight import fmt
-from market_oversight.errors import NotFound
 from market_oversight.pages import common
 from market_oversight.queries import filters, provider, search
 from market_oversight.vocab import RAG
 
-typed = (st.query_params.get("provider") or "").strip()
-if not typed:
-    common.page_header("What do we know about a provider company?",
-                       "Type a provider's name or CQC provider ID in “Find a location or provider” "
-                       "(in the menu), or open one from a location's profile.")
+HEADING = "What do we know about a provider company?"
+company = common.opened("provider", search.PROVIDER, HEADING, provider.provider)
+if company is None:
+    common.page_header(HEADING, "Type a provider's name or CQC provider ID in “Find a location or provider” "
+                                "(in the menu), or open one from a location's profile.")
     st.stop()
-found = common.load(search.resolve, typed, search.PROVIDER)
-if found.id is None:
-    common.page_header("What do we know about a provider company?")
-    if found.candidates.is_empty():
-        common.show_error(NotFound(f"There is no provider named {typed!r} in the data. "
-                                   f"{provider.PROVIDER_ID_HELP}"))
-    else:
-        st.write(f"Several providers match “{typed}”. Choose one:")
-        common.result_links(found.candidates)
-    st.stop()
-if found.id != typed:  # opened by name: show the ID in the address, so that it can be shared
-    st.query_params["provider"] = found.id
-    st.rerun()
-
-try:
-    company = common.load(provider.provider, found.id)
-except NotFound as exc:
-    common.page_header("What do we know about a provider company?")
-    common.show_error(exc)
-    st.stop()
-located = common.load(provider.locations, found.id)
+provider_id = company["provider_id"]
+located = common.load(provider.locations, provider_id)
 owner = f" Kind of owner: {company['ownership_type']}." if company["ownership_type"] else ""
 common.page_header(
     f"What do we know about {company['provider_name'] or company['provider_id']}?",
@@ -65,7 +45,7 @@ common.downloads(table, f"locations of {company['provider_name'] or company['pro
 
 # ---- over time -----------------------------------------------------------------------------------
 st.header("How has the group's risk changed over time?")
-history = common.load(provider.rag_history, found.id)
+history = common.load(provider.rag_history, provider_id)
 summary = provider.history_summary(history)
 if history.is_empty():
     st.write(summary)

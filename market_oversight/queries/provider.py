@@ -8,19 +8,17 @@ import polars as pl
 
 from market_oversight import flag_words, fmt
 from market_oversight.errors import NotFound
+from market_oversight.queries import search
 from market_oversight.store import frame, sql
 from market_oversight.vocab import RAG
 
-PROVIDER_ID_HELP = ("A CQC provider ID looks like 1-101234567; or type the provider's name "
-                    "in “Find a location or provider”.")
-
-
 def provider(con: duckdb.DuckDBPyConnection, provider_id: str) -> dict:
     """The provider's row; NotFound with what to do when no location in the register has its ID."""
-    df = frame(con, sql("queries/provider"), {"provider_id": provider_id.strip()})
-    if df.is_empty():
-        raise NotFound(f"There is no provider with ID {provider_id!r} in the data. {PROVIDER_ID_HELP}")
-    return df.row(0, named=True)
+    company = frame(con, sql("queries/provider"), {"provider_id": provider_id.strip()}).to_dicts()
+    if not company:
+        raise NotFound(f"There is no provider with ID {provider_id!r} in the data. "
+                       f"{search.HOW_TO_FIND[search.PROVIDER]}")
+    return company[0]
 
 
 def locations(con: duckdb.DuckDBPyConnection, provider_id: str) -> pl.DataFrame:

@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from market_oversight import fmt
+from market_oversight.errors import NotFound
 from market_oversight.store import frame, sql
 
 LOCATION = "location"
@@ -18,6 +19,12 @@ KINDS = (LOCATION, PROVIDER)
 SUGGESTIONS = 8  # as many as the sidebar shows while typing
 CHOICES = 50  # as many as a page lists when a name matches several
 CQC_ID = re.compile(r"^\d-\d+$")  # 1-123456789: CQC's location and provider IDs
+HOW_TO_FIND = {
+    LOCATION: "A CQC location ID looks like 1-123456789 (from the watchlist or a CQC page); or type part "
+              "of the location's name or its postcode.",
+    PROVIDER: "A CQC provider ID looks like 1-101234567; or type part of the provider's name in "
+              "“Find a location or provider”.",
+}
 
 
 def search(con: duckdb.DuckDBPyConnection, typed: str, *, kinds: tuple[str, ...] = KINDS,
@@ -39,11 +46,13 @@ class Found:
 def resolve(con: duckdb.DuckDBPyConnection, typed: str, kind: str) -> Found:
     """The one location (or provider) an ID or name typed means: a CQC ID as typed (whether it
     exists is the page's query to say), or the only match of a name; otherwise the matches, best
-    first, for the reader to choose."""
+    first, for the reader to choose. NotFound, saying how to find one, when no name matches."""
     if CQC_ID.match(typed.strip()):
         return Found(typed.strip(), pl.DataFrame())
     matches = search(con, typed, kinds=(kind,), limit=CHOICES)
-    if matches.height and (matches["rank"][0] == 0 or matches.height == 1):
+    if matches.is_empty():
+        raise NotFound(f"There is no {kind} named {typed.strip()!r} in the data. {HOW_TO_FIND[kind]}")
+    if matches["rank"][0] == 0 or matches.height == 1:
         return Found(matches["id"][0], matches.head(0))
     return Found(None, matches.head(CHOICES))
 
