@@ -16,6 +16,7 @@ from market_oversight.store import frame, sql
 LOCATION = "location"
 PROVIDER = "provider"
 KINDS = (LOCATION, PROVIDER)
+EXACT = 1  # search.sql's rank: 0 for an exact CQC ID, 1 for an exact name, more for partial matches
 SUGGESTIONS = 8  # as many as the sidebar shows while typing
 CHOICES = 50  # as many as a page lists when a name matches several
 CQC_ID = re.compile(r"^\d-\d+$")  # 1-123456789: CQC's location and provider IDs
@@ -45,14 +46,16 @@ class Found:
 
 def resolve(con: duckdb.DuckDBPyConnection, typed: str, kind: str) -> Found:
     """The one location (or provider) an ID or name typed means: a CQC ID as typed (whether it
-    exists is the page's query to say), or the only match of a name; otherwise the matches, best
-    first, for the reader to choose. NotFound, saying how to find one, when no name matches."""
+    exists is the page's query to say), the only one of that exact name, or the only match of a
+    part of a name; otherwise the matches, best first, for the reader to choose. NotFound, saying
+    how to find one, when no name matches."""
     if CQC_ID.match(typed.strip()):
         return Found(typed.strip(), pl.DataFrame())
     matches = search(con, typed, kinds=(kind,), limit=CHOICES)
     if matches.is_empty():
         raise NotFound(f"There is no {kind} named {typed.strip()!r} in the data. {HOW_TO_FIND[kind]}")
-    if matches["rank"][0] == 0 or matches.height == 1:
+    best = matches.filter(pl.col("rank") == matches["rank"][0])
+    if (best["rank"][0] <= EXACT and best.height == 1) or matches.height == 1:
         return Found(matches["id"][0], matches.head(0))
     return Found(None, matches.head(CHOICES))
 

@@ -2,7 +2,8 @@
 -- provider ID) whose text holds every word typed, in any case, each word anywhere (a part of a word
 -- will do); punctuation is ignored on both sides ("St Annes" finds "St. Anne's", "1234" finds
 -- "1-234..."), and a postcode matches with or without its space. Best first: an exact CQC ID, then
--- names that start with what was typed, then the rest; registered before deregistered; by name.
+-- the exact name, then names that start with what was typed, then the rest; registered before
+-- deregistered; by name.
 -- $typed: the text as typed; $kinds: which of 'location' and 'provider' to look for; $limit.
 -- Grain: one row per location or provider matched (kind says which).
 with typed as (
@@ -55,8 +56,9 @@ matched as (
         c.*,
         case
             when lower(c.id) = t.exact_id then 0
-            when starts_with(c.plain_name, t.text) then 1
-            else 2
+            when c.plain_name = t.text then 1
+            when starts_with(c.plain_name, t.text) then 2
+            else 3
         end as rank
     from (select * from locations union all by name select * from providers) as c
     cross join typed as t
