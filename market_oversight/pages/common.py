@@ -231,14 +231,14 @@ PROVIDER_PAGE = "market_oversight/pages/provider.py"
 
 
 def result_links(results: pl.DataFrame) -> None:
-    """Each search result as a link: a location opens its profile, a provider its company page."""
+    """Each search result as a link named by it, what it is and where written under it: a location
+    opens its profile, a provider its company page."""
     for row in results.iter_rows(named=True):
-        if row["kind"] == search.PROVIDER:
-            st.page_link(PROVIDER_PAGE, label=search.label(row), icon=":material/domain:",
-                         query_params={"provider": row["id"]})
-        else:
-            st.page_link(PROFILE_PAGE, label=search.label(row), icon=":material/home_health:",
-                         query_params={"location": row["id"]})
+        provider = row["kind"] == search.PROVIDER
+        st.page_link(PROVIDER_PAGE if provider else PROFILE_PAGE, label=row["name"],
+                     icon=":material/domain:" if provider else ":material/home_health:",
+                     query_params={"provider" if provider else "location": row["id"]})
+        st.caption(search.detail(row))
 
 
 def opened(param: str, kind: str, heading: str, fetch: Callable[[Any, str], dict],

@@ -54,8 +54,9 @@ else:
         pl.col("rag").map_elements(fmt.rag, return_dtype=pl.String).alias("RAG"),
         pl.col("as_of").map_elements(fmt.long_date, return_dtype=pl.String).alias("Scored on"),
         pl.col("rag").replace_strict({r: i for i, r in enumerate(RAG)}, default=len(RAG)).alias("rag_order"))
+    # one bar per score, evenly spaced: scores come monthly and weekly, so a time axis would draw slivers
     figure = alt.Chart(drawn.to_pandas()).mark_bar().encode(
-        x=alt.X("as_of:T", title="Scored on", axis=alt.Axis(format="%b %Y")),
+        x=alt.X("yearmonthdate(as_of):O", title="Scored on", axis=alt.Axis(format="%-d %b %Y", labelAngle=-45)),
         y=alt.Y("locations:Q", title="Locations", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("RAG:N", scale=common.rag_scale()),
         order=alt.Order("rag_order:Q"),

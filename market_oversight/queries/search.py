@@ -60,12 +60,12 @@ def resolve(con: duckdb.DuckDBPyConnection, typed: str, kind: str) -> Found:
     return Found(None, matches.head(CHOICES))
 
 
-def label(row: dict) -> str:
-    """One result in words: what it is, its name and where, with its CQC ID."""
+def detail(row: dict) -> str:
+    """What a result is and where, with its CQC ID, in words (shown under its name, which alone
+    may be shared by several)."""
     if row["kind"] == PROVIDER:
         where = f", {row['local_authority']}" if row["local_authority"] else ""
-        return (f"{row['name']} (provider of {fmt.plural(row['locations'], 'location')}{where}, "
-                f"{row['id']})")
-    status = "" if row["is_active"] else ", deregistered"
+        return f"Provider of {fmt.plural(row['locations'], 'location')}{where}; {row['id']}"
+    status = ", deregistered" if not row["is_active"] else ""
     place = ", ".join(p for p in (row["postcode"], row["local_authority"]) if p)
-    return f"{row['name']} ({fmt.service_kind(row['service_kind'])}, {place or fmt.MISSING}{status}, {row['id']})"
+    return f"{fmt.service_kind(row['service_kind'])}, {place or fmt.MISSING}{status}; {row['id']}"

@@ -74,7 +74,7 @@ def test_search_finds_a_provider_by_name_with_its_count_of_locations(con, app_en
     found = search.search(con, name.upper(), kinds=(search.PROVIDER,))
     row = found.filter(found["id"] == provider_id).row(0, named=True)
     assert row["kind"] == "provider" and row["locations"] == count
-    assert f"provider of {count} locations" in search.label(row) and provider_id in search.label(row)
+    assert f"Provider of {count} locations" in search.detail(row) and provider_id in search.detail(row)
 
 
 def test_typed_wildcards_and_quotes_are_text_not_sql(con) -> None:
@@ -167,5 +167,6 @@ def test_the_search_on_every_page_suggests_locations_and_providers(app_env: Path
     at = open_page()  # the market overview
     at.text_input(key="find-anything").input(name[: len(name) - 2].lower()).run()
     assert_clean(at)
-    links = [(p.proto.label, p.proto.page) for p in at.get("page_link")]
-    assert any(page == "provider" and provider_id in label for label, page in links), links
+    links = [(p.proto.label, p.proto.page, p.proto.query_string) for p in at.get("page_link")]
+    assert (name, "provider", f"provider={provider_id}") in links, links
+    assert any(provider_id in c.value for c in at.caption)  # what it is, under its name

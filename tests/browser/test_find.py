@@ -34,10 +34,10 @@ def test_find_a_provider_by_name_from_the_overview_and_open_its_company_page(
         if expand.is_visible():
             expand.click()
         # When part of the provider's name is typed in lower case into the search, without Enter
-        search = page.get_by_label("Find a location or provider")
+        search = page.get_by_role("searchbox", name="Find a location or provider")
         search.click()
         search.press_sequentially(name.lower()[: max(4, len(name) - 4)], delay=40)
-        suggestion = page.get_by_role("link", name=re.compile(re.escape(provider_id)))
+        suggestion = page.get_by_role("link", name=name, exact=True)
         # Then its company page is suggested while typing, and opens from the suggestion
         expect(suggestion).to_be_visible()
         screenshot(page, f"find-suggestions-{width}", full_page=False)
