@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from market_oversight import store
-from tests.browser.streamlit_page import WIDTHS, open_page, page_at, screenshot, settle, sideways_overflow
+from tests.browser.streamlit_page import (WIDTHS, axe_check, open_page, page_at, screenshot, settle,
+                                          sideways_overflow)
 
 
 def _provider_with_most_locations(db: Path) -> tuple[str, str]:
@@ -41,6 +42,8 @@ def test_find_a_provider_by_name_from_the_overview_and_open_its_company_page(
         # Then its company page is suggested while typing, and opens from the suggestion
         expect(suggestion).to_be_visible()
         screenshot(page, f"find-suggestions-{width}", full_page=False)
+        ours, _ = axe_check(page, f"find-suggestions-{width}")
+        assert not ours, "\n".join(ours)
         suggestion.click()
         page.wait_for_url(re.compile(rf"/provider\?provider={re.escape(provider_id)}"))
         settle(page)
@@ -51,3 +54,5 @@ def test_find_a_provider_by_name_from_the_overview_and_open_its_company_page(
             page.get_by_test_id("stSidebarCollapseButton").click()
         screenshot(page, f"find-provider-page-{width}")
         assert sideways_overflow(page) <= 1
+        ours, _ = axe_check(page, f"find-provider-page-{width}")
+        assert not ours, "\n".join(ours)
