@@ -22,7 +22,10 @@ def provider(con: duckdb.DuckDBPyConnection, provider_id: str) -> dict:
 
 
 def locations(con: duckdb.DuckDBPyConnection, provider_id: str) -> pl.DataFrame:
-    return frame(con, sql("queries/provider_locations"), {"provider_id": provider_id, "rag_order": list(RAG)})
+    """Every location of the provider, with the people supported by its home-care ones."""
+    located = frame(con, sql("queries/provider_locations"), {"provider_id": provider_id, "rag_order": list(RAG)})
+    people = frame(con, sql("queries/provider_people"), {"provider_id": provider_id})
+    return located.join(people, on="location_id", how="left", maintain_order="left")
 
 
 def rag_history(con: duckdb.DuckDBPyConnection, provider_id: str) -> pl.DataFrame:

@@ -1,7 +1,7 @@
 -- Every location of one provider, registered first, with the RAG in force (mart.risk_current, the
--- one definition), its latest CQC overall rating, its size (registered beds; for home care, the
--- people supported in its latest return) and the flags raised at the latest score, causes apart
--- from impact items, each largest first.
+-- one definition), its latest CQC overall rating, its registered beds and the flags raised at the
+-- latest score, causes apart from impact items, each largest first. (People supported come from
+-- provider_people.sql: joined here, DuckDB reads every home-care return on the national demo.)
 -- Grain: one row per location of the provider, deregistered ones included.
 with located as (
     select location_id, location_name, service_kind, local_authority, postcode, beds, is_active
@@ -14,13 +14,6 @@ latest_overall as (
     from mart.ratings
     where key_question = 'overall'
       and location_id in (select location_id from located)
-    group by location_id
-),
-
-people as (
-    select location_id, arg_max(people_supported, period) as people_supported
-    from mart.home_care_returns
-    where provider_id = $provider_id
     group by location_id
 ),
 
@@ -38,7 +31,6 @@ flags as (
 final as (
     select
         l.*,
-        p.people_supported,
         r.latest_overall_rating,
         c.rag,
         c.likelihood,
@@ -47,7 +39,6 @@ final as (
         coalesce(f.impacts, []) as impacts
     from located as l
     left join latest_overall as r using (location_id)
-    left join people as p using (location_id)
     left join mart.risk_current as c using (location_id)
     left join flags as f using (location_id)
 )

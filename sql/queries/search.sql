@@ -25,7 +25,6 @@ locations as (
         service_kind,
         is_active,
         1 as locations,
-        regexp_replace(lower(location_name), '[^\p{L}\p{N} ]', '', 'g') as plain_name,
         regexp_replace(lower(concat_ws(' ', location_name, postcode, replace(postcode, ' ', ''), location_id)),
                        '[^\p{L}\p{N} ]', '', 'g') as haystack
     from mart.register
@@ -43,7 +42,6 @@ providers as (
         case when count(distinct service_kind) = 1 then any_value(service_kind) end as service_kind,
         bool_or(is_active) as is_active,
         count(*) as locations,
-        regexp_replace(lower(any_value(provider_name)), '[^\p{L}\p{N} ]', '', 'g') as plain_name,
         regexp_replace(lower(concat_ws(' ', any_value(provider_name), provider_id)), '[^\p{L}\p{N} ]', '', 'g')
             as haystack
     from mart.register
@@ -52,23 +50,29 @@ providers as (
 ),
 
 matched as (
-    select
-        c.*,
-        case
-            when lower(c.id) = t.exact_id then 0
-            when c.plain_name = t.text then 1
-            when starts_with(c.plain_name, t.text) then 2
-            else 3
-        end as rank
+    select c.*, regexp_replace(lower(c.name), '[^\p{L}\p{N} ]', '', 'g') as plain_name
     from (select * from locations union all by name select * from providers) as c
     cross join typed as t
     where len(t.words) > 0
       and list_bool_and(list_transform(t.words, lambda w: contains(c.haystack, w)))
 ),
 
+ranked as (
+    select
+        m.*,
+        case
+            when lower(m.id) = t.exact_id then 0
+            when m.plain_name = t.text then 1
+            when starts_with(m.plain_name, t.text) then 2
+            else 3
+        end as rank
+    from matched as m
+    cross join typed as t
+),
+
 final as (
     select kind, id, name, provider_name, postcode, local_authority, service_kind, is_active, locations, rank
-    from matched
+    from ranked
     order by rank, is_active desc, lower(name), kind, id
     limit $limit
 )
