@@ -170,3 +170,23 @@ def test_the_search_on_every_page_suggests_locations_and_providers(app_env: Path
     links = [(p.proto.label, p.proto.page, p.proto.query_string) for p in at.get("page_link")]
     assert (name, "provider", f"provider={provider_id}") in links, links
     assert any(provider_id in c.value for c in at.caption)  # what it is, under its name
+
+
+def test_profile_of_an_ambiguous_name_lists_the_matches_to_choose_from(app_env: Path) -> None:
+    word, count = read(app_env, """select split_part(location_name, ' ', 1) as w, count(*) from mart.register
+                                   group by w having count(*) between 2 and 20 order by count(*) desc, w limit 1""")[0]
+    at = open_page(location=word.lower())
+    assert not at.exception and not at.error
+    assert f"Several locations match “{word.lower()}”" in texts(at)
+    choices = [p.proto for p in at.get("page_link") if p.proto.page == "profile"]
+    # every location whose name holds the word (its name's first word, so all of them are there)
+    names_with_word = read(app_env, "select count(*) from mart.register where location_name ilike '%' || $w || '%'",
+                           {"w": word})[0][0]
+    assert len(choices) == names_with_word >= count
+    assert all(c.query_string.startswith("location=1-") for c in choices)
+
+
+def test_provider_page_without_a_provider_says_how_to_find_one(app_env: Path) -> None:
+    at = open_page("provider.py")
+    assert_clean(at)
+    assert "Find a location or provider" in texts(at)
