@@ -15,6 +15,8 @@ pages = [
     st.Page("market_oversight/pages/watchlist.py", title="Watchlist", url_path="watchlist",
             icon=":material/warning:"),
     profile,
+    st.Page("market_oversight/pages/provider.py", title="Provider company", url_path="provider",
+            icon=":material/domain:"),
     st.Page("market_oversight/pages/chasing.py", title="Returns to chase", url_path="returns-to-chase",
             icon=":material/schedule_send:"),
     st.Page("market_oversight/pages/casework.py", title="Casework", url_path="casework",

@@ -1,14 +1,16 @@
-"""Benchmark: the watchlist and a provider profile rendered through AppTest, national against local.
+"""Benchmark: the watchlist, a provider profile (by ID and by name), the provider's company page and
+the search on every page rendered through AppTest, national against local.
 
 Target (issue 5): on the national demo each takes at most 1.5 times as long as on the local demo,
 both measured in the same run. Each render is cold for queries: the query cache (st.cache_data) is
 cleared before it, so what is measured is the queries plus Streamlit drawing the page, not a cache
 hit. The read-only connection to the serving copy is kept between renders, as the running app keeps
 it (st.cache_resource) until a newer copy is published; it is opened in the warm-up round, which is
-not counted. The
-profile is the highest-risk location's. Warehouses: `--local` and `--national` name existing scored
-demo warehouses; without them the demo and score commands build them in a temporary folder (the
-national one takes minutes). Writes bench/results/app_render.json.
+not counted. The profile is the highest-risk location's; the company page and the search are its
+provider's (the search is typed on the accessibility statement, the page with no queries of its own,
+so that the rerun it causes measures the search). Warehouses: `--local` and `--national` name
+existing scored demo warehouses; without them the demo and score commands build them in a temporary
+folder (the national one takes minutes). Writes bench/results/app_render.json.
 
     /work/main/.venv/bin/python -m bench.app_render [--local PATH] [--national PATH] [--repeat 3]
 """
@@ -42,13 +44,17 @@ def build(folder: Path, scale: str) -> Path:
     return db
 
 
-def top_location(db: Path) -> str:
+def top_location(db: Path) -> tuple[str, str, str, str]:
+    """(location ID, its name, its provider's ID, the provider's name) of the highest-risk location."""
     with duckdb.connect(str(store.current_serving_copy(db)), read_only=True) as con:
-        return con.execute("select location_id from mart.risk_current "
-                           "order by likelihood * impact desc, location_id limit 1").fetchall()[0][0]
+        return con.execute("select c.location_id, l.location_name, l.provider_id, l.provider_name "
+                           "from mart.risk_current c join mart.register l using (location_id) "
+                           "order by c.likelihood * c.impact desc, c.location_id limit 1").fetchall()[0]
 
 
-def render(page: str, query: dict[str, str]) -> float:
+def render(page: str, query: dict[str, str], typed: str | None = None) -> float:
+    """Seconds to draw the page; with `typed`, to draw it again after that is typed into the search
+    on every page (in the menu), the query cache cleared between."""
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=300)
     for key, value in query.items():
@@ -56,6 +62,10 @@ def render(page: str, query: dict[str, str]) -> float:
     at.switch_page(f"market_oversight/pages/{page}")
     start = time.perf_counter()
     at.run()
+    if typed is not None:
+        st.cache_data.clear()
+        start = time.perf_counter()
+        at.text_input(key="find-anything").input(typed).run()
     elapsed = time.perf_counter() - start
     if at.exception or at.error:
         raise SystemExit(f"{page} failed: {[e.value for e in (*at.exception, *at.error)]}")
@@ -65,15 +75,21 @@ def render(page: str, query: dict[str, str]) -> float:
 def measure(warehouses: dict[str, Path], repeat: int) -> dict[str, dict[str, float]]:
     """Median cold render per warehouse and page; the warehouses take turns in every round, so a
     drift in the machine's speed falls on both alike."""
-    pages = {name: {"watchlist": ("watchlist.py", {}),
-                    "profile": ("profile.py", {"location": top_location(db)})}
-             for name, db in warehouses.items()}
-    runs: dict[str, dict[str, list[float]]] = {name: {"watchlist": [], "profile": []} for name in warehouses}
+    pages = {}
+    for name, db in warehouses.items():
+        location_id, location_name, provider_id, provider_name = top_location(db)
+        pages[name] = {"watchlist": ("watchlist.py", {}, None),
+                       "profile": ("profile.py", {"location": location_id}, None),
+                       "profile_by_name": ("profile.py", {"location": location_name}, None),
+                       "provider": ("provider.py", {"provider": provider_id}, None),
+                       # a few letters of a name, as typed before the suggestions narrow
+                       "search": ("accessibility.py", {}, provider_name[:5])}
+    runs: dict[str, dict[str, list[float]]] = {name: {page: [] for page in pages[name]} for name in warehouses}
     for round_ in range(repeat + 1):
         for name, db in warehouses.items():
             os.environ["MARKET_OVERSIGHT_DB"] = str(db)
-            for page, (script, query) in pages[name].items():
-                elapsed = render(script, query)
+            for page, (script, query, typed) in pages[name].items():
+                elapsed = render(script, query, typed)
                 if round_:  # the first round warms the interpreter (imports), not the caches
                     runs[name][page].append(elapsed)
     return {name: {page: statistics.median(times) for page, times in by_page.items()}

@@ -19,9 +19,9 @@ import streamlit as st
 
 from market_oversight import export, fmt, roles, signin
 from market_oversight.config import Settings, load_settings
-from market_oversight.errors import MarketOversightError, PermissionDenied
+from market_oversight.errors import MarketOversightError, NotFound, PermissionDenied
 from market_oversight.paths import resolve_db
-from market_oversight.queries import filters, serving
+from market_oversight.queries import filters, search, serving
 from market_oversight.queries.filters import MarketFilter
 from market_oversight.risk.thresholds import Thresholds, load_thresholds
 
@@ -226,6 +226,71 @@ def show_error(exc: MarketOversightError) -> None:
     st.error(str(exc), icon=":material/error:")
 
 
+# ---- find anything -------------------------------------------------------------------------------
+
+PROFILE_PAGE = "market_oversight/pages/profile.py"
+PROVIDER_PAGE = "market_oversight/pages/provider.py"
+
+
+def result_links(results: pl.DataFrame) -> None:
+    """Each search result as a link named by it, what it is and where written under it: a location
+    opens its profile, a provider its company page."""
+    for row in results.iter_rows(named=True):
+        provider = row["kind"] == search.PROVIDER
+        st.page_link(PROVIDER_PAGE if provider else PROFILE_PAGE, label=row["name"],
+                     icon=":material/domain:" if provider else ":material/home_health:",
+                     query_params={"provider" if provider else "location": row["id"]})
+        st.caption(search.detail(row))
+
+
+def opened(param: str, kind: str, heading: str, fetch: Callable[[Any, str], dict],
+           chooser: Callable[[], None] | None = None) -> dict | None:
+    """The row `fetch` (a query function) gives for the location (or provider) that `?param=`
+    names, by CQC ID or by name; None when it is empty. A name opens the page again with its ID in
+    the address (so that it can be shared); a name that matches several lists them to choose from,
+    and one that matches nothing, or an ID not in the data, says so: each under the page's
+    `heading`, then the `chooser`, and the page stops there."""
+    typed = (st.query_params.get(param) or "").strip()
+    if not typed:
+        return None
+    try:
+        found = load(search.resolve, typed, kind)
+        if found.id is None:
+            page_header(heading)
+            st.write(f"Several {kind}s match “{typed}”. Choose one:")
+            result_links(found.candidates)
+        elif found.id != typed:
+            st.query_params[param] = found.id
+            st.rerun()
+        else:
+            return load(fetch, found.id)
+    except NotFound as exc:
+        page_header(heading)
+        show_error(exc)
+    if chooser:
+        chooser()
+    st.stop()
+
+
+@st.fragment
+def find_anything() -> None:
+    """The search on every page (in the menu): suggestions while typing, each a link. A fragment,
+    so that typing reruns only the search, not the page under it."""
+    typed = st.text_input("Find a location or provider", key="find-anything", type="search", live="300ms",
+                          placeholder="Name, postcode or CQC ID",
+                          help="Type part of a care home's, agency's or provider's name, a postcode, or a "
+                               "CQC location or provider ID. Every word typed must match.")
+    if not (typed or "").strip():
+        return
+    results = load(search.search, typed)
+    if results.is_empty():
+        st.caption(f"Nothing matches “{typed.strip()}”. Try fewer words, or part of a word.")
+        return
+    result_links(results.head(search.SUGGESTIONS))
+    if results.height > search.SUGGESTIONS:
+        st.caption(f"The first {search.SUGGESTIONS} shown: type more to narrow them.")
+
+
 # ---- routing and the error boundary --------------------------------------------------------------
 
 def run(pages: list[st.Page], profile: st.Page) -> None:
@@ -240,6 +305,8 @@ def run(pages: list[st.Page], profile: st.Page) -> None:
         st.switch_page(profile, query_params={"location": location})
     try:
         settings()  # a bad configuration is refused on every page, naming the key, before any runs
+        with st.sidebar:
+            find_anything()
         page.run()
     except MarketOversightError as exc:
         show_error(exc)

@@ -5,9 +5,9 @@ import polars as pl
 import streamlit as st
 
 from market_oversight import flag_words, fmt
-from market_oversight.errors import NotFound, PermissionDenied
+from market_oversight.errors import PermissionDenied
 from market_oversight.pages import casework_panel, common
-from market_oversight.queries import filters, profile
+from market_oversight.queries import filters, profile, search
 
 RETURN_MEASURES = {
     "care_home": {"occupancy_rate": "Occupancy (%)", "agency_share": "Agency share of hours (%)",
@@ -20,30 +20,25 @@ RETURN_MEASURES = {
 PERCENT_MEASURES = {"occupancy_rate", "agency_share"}
 TREND_MONTHS = 36  # the trend charts show the last three years of returns
 
-location_id = (st.query_params.get("location") or "").strip()
+typed = (st.query_params.get("location") or "").strip()
 
 
 def choose_location() -> None:
-    """The location box, after the heading; a new ID re-opens the page on that location."""
-    typed = st.text_input("CQC location ID", value=location_id, key="profile-location",
-                          help=profile.LOCATION_ID_HELP, placeholder="1-123456789")
-    if typed.strip() != location_id:
-        st.query_params["location"] = typed.strip()
+    """The location box, after the heading; a new name or ID re-opens the page on that location."""
+    entered = st.text_input("Location name or CQC location ID", value=typed, key="profile-location",
+                            help=profile.LOCATION_ID_HELP, placeholder="Yew Tree House, or 1-123456789")
+    if entered.strip() != typed:
+        st.query_params["location"] = entered.strip()
         st.rerun()
 
 
-if not location_id:
-    common.page_header("What do we know about a provider?",
-                       "Enter a CQC location ID, or open a location from the watchlist.")
+HEADING = "What do we know about a provider?"
+place = common.opened("location", search.LOCATION, HEADING, profile.location, choose_location)
+if place is None:
+    common.page_header(HEADING, "Type a location's name or CQC location ID, or open a location from the watchlist.")
     choose_location()
     st.stop()
-try:
-    place = common.load(profile.location, location_id)
-except NotFound as exc:
-    common.page_header("What do we know about a provider?")
-    common.show_error(exc)
-    choose_location()
-    st.stop()
+location_id = place["location_id"]
 
 common.page_header(
     f"What do we know about {place['location_name']}?",
@@ -199,6 +194,8 @@ else:
 # ---- siblings ------------------------------------------------------------------------------------
 st.header(f"What else does {place['provider_name'] or 'this provider'} run?")
 siblings = common.load(profile.siblings, location_id, place["provider_id"])
+st.page_link(common.PROVIDER_PAGE, label=f"Open the provider's page: every location it runs, with its RAG history",
+             icon=":material/domain:", query_params={"provider": place["provider_id"]})
 if siblings.is_empty():
     st.write("No other locations: this is the provider's only registered location.")
 else:

@@ -7,11 +7,12 @@ import polars as pl
 
 from market_oversight import fmt
 from market_oversight.errors import NotFound
+from market_oversight.queries import provider, search
 from market_oversight.queries.filters import mart_exists
 from market_oversight.store import frame, sql
 from market_oversight.vocab import KEY_QUESTIONS
 
-LOCATION_ID_HELP = "A CQC location ID looks like 1-123456789 (from the watchlist or a CQC page)."
+LOCATION_ID_HELP = search.HOW_TO_FIND[search.LOCATION]
 
 
 def location(con: duckdb.DuckDBPyConnection, location_id: str) -> dict:
@@ -106,7 +107,8 @@ def risk_history(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.DataFra
 
 
 def siblings(con: duckdb.DuckDBPyConnection, location_id: str, provider_id: str) -> pl.DataFrame:
-    return frame(con, sql("queries/profile_siblings"), {"location_id": location_id, "provider_id": provider_id})
+    """The provider's other locations, as its company page lists them."""
+    return provider.locations(con, provider_id).filter(pl.col("location_id") != location_id)
 
 
 def late_or_missing(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.DataFrame | None:

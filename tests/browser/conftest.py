@@ -64,6 +64,14 @@ def red_location(demo_db: Path) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="session")
+def red_provider(demo_db: Path, red_location: tuple[str, str]) -> str:
+    """The CQC provider ID of the company that runs `red_location`, for its company page."""
+    with store.warehouse(demo_db, read_only=True) as con:
+        return con.execute("select provider_id from mart.register where location_id = $id",
+                           {"id": red_location[0]}).fetchall()[0][0]
+
+
+@pytest.fixture(scope="session")
 def app_url(demo_db: Path, browser_env: dict[str, str]) -> Iterator[str]:
     """`streamlit run app.py` on a free port of 127.0.0.1, stopped at the end of the session."""
     port = _free_port()

@@ -16,14 +16,16 @@ def navigation_paths(page: Page) -> list[str]:
     return [urlparse(href).path for href in links.evaluate_all("els => els.map(e => e.href)")]
 
 
-def test_every_page_has_no_serious_or_critical_violation_of_ours(page: Page, red_location) -> None:
-    # Given every page the navigation offers, and a provider's profile opened by its deep link
+def test_every_page_has_no_serious_or_critical_violation_of_ours(page: Page, red_location, red_provider) -> None:
+    # Given every page the navigation offers, and a provider's profile and company page opened by deep links
     open_page(page, "/")
     paths = navigation_paths(page)
     assert "/accessibility" in paths
     pages = [(path.strip("/") or "home", path) for path in paths]
     if "/profile" in paths:
         pages.append(("profile-deep-link", f"/profile?location={red_location[0]}"))
+    if "/provider" in paths:
+        pages.append(("provider-deep-link", f"/provider?provider={red_provider}"))
     ours, streamlits = {}, {}
     for name, path in pages:
         # When each is drawn at 1280x720 and checked

@@ -19,14 +19,15 @@ LAYOUTS = {
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_pages_fit_without_sideways_scrolling(browser: Browser, app_url: str, layout: str, red_location) -> None:
+def test_pages_fit_without_sideways_scrolling(browser: Browser, app_url: str, layout: str, red_location,
+                                             red_provider) -> None:
     viewport, scale = LAYOUTS[layout]
     context = browser.new_context(viewport=viewport, device_scale_factor=scale, base_url=app_url)
     context.set_default_timeout(30_000)
     page = context.new_page()
     wide = {}
     try:
-        for path in [*PAGES, f"/profile?location={red_location[0]}"]:
+        for path in [*PAGES, f"/profile?location={red_location[0]}", f"/provider?provider={red_provider}"]:
             page.goto(path)
             settle(page)
             name = path.strip("/").split("?")[0] or "home"

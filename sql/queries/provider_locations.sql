@@ -1,0 +1,47 @@
+-- Every location of one provider, registered first, with the RAG in force (mart.risk_current, the
+-- one definition), its latest CQC overall rating, its registered beds and the flags raised at the
+-- latest score, causes apart from impact items, each largest first. (People supported come from
+-- provider_people.sql: joined here, DuckDB reads every home-care return on the national demo.)
+-- Grain: one row per location of the provider, deregistered ones included.
+with located as (
+    select location_id, location_name, service_kind, local_authority, postcode, beds, is_active
+    from mart.register
+    where provider_id = $provider_id
+),
+
+latest_overall as (
+    select location_id, arg_max(rating, report_date) as latest_overall_rating
+    from mart.ratings
+    where key_question = 'overall'
+      and location_id in (select location_id from located)
+    group by location_id
+),
+
+flags as (
+    select
+        location_id,
+        list(flag order by points desc, flag) filter (where domain <> 'impact') as causes,
+        list(flag order by points desc, flag) filter (where domain = 'impact') as impacts
+    from mart.risk_flags
+    where as_of = (select max(as_of) from mart.risk_current)
+      and location_id in (select location_id from located)
+    group by location_id
+),
+
+final as (
+    select
+        l.*,
+        r.latest_overall_rating,
+        c.rag,
+        c.likelihood,
+        c.impact,
+        coalesce(f.causes, []) as causes,
+        coalesce(f.impacts, []) as impacts
+    from located as l
+    left join latest_overall as r using (location_id)
+    left join mart.risk_current as c using (location_id)
+    left join flags as f using (location_id)
+)
+
+select * from final
+order by is_active desc, list_position($rag_order, rag) nulls last, location_name

@@ -1,0 +1,18 @@
+-- How one provider's locations stood at every stored score: how many were red, amber and green
+-- (the RAG in force then, from mart.risk_history).
+-- Grain: one row per as-of date and RAG held by at least one of the provider's locations.
+with located as (
+    select location_id
+    from mart.register
+    where provider_id = $provider_id
+),
+
+final as (
+    select h.as_of, h.rag, count(*) as locations
+    from mart.risk_history as h
+    join located using (location_id)
+    group by h.as_of, h.rag
+)
+
+select * from final
+order by as_of, list_position($rag_order, rag)
