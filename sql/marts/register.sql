@@ -21,7 +21,9 @@ with final as (
             as is_active,
         l.dormant,
         l.has_registered_manager,
-        l.snapshot_date
+        l.snapshot_date,
+        l.brand_id,
+        l.brand_name
     from main.cqc_locations as l
     left join main.cqc_providers as p using (provider_id)
 )

@@ -1,4 +1,4 @@
--- Find anything: locations (by name, postcode or CQC location ID) and providers (by name or CQC
+-- Find anything: locations (by name, postcode, CQC location ID or CQC brand name) and providers (by name or CQC
 -- provider ID) whose text holds every word typed, in any case, each word anywhere (a part of a word
 -- will do); punctuation is ignored on both sides ("St Annes" finds "St. Anne's", "1234" finds
 -- "1-234..."), and a postcode matches with or without its space. Best first: an exact CQC ID, then
@@ -25,7 +25,8 @@ locations as (
         service_kind,
         is_active,
         1 as locations,
-        regexp_replace(lower(concat_ws(' ', location_name, postcode, replace(postcode, ' ', ''), location_id)),
+        regexp_replace(lower(concat_ws(' ', location_name, postcode, replace(postcode, ' ', ''), location_id,
+                                       brand_name)),
                        '[^\p{L}\p{N} ]', '', 'g') as haystack
     from mart.register
     where list_contains($kinds, 'location')

@@ -190,3 +190,15 @@ def test_provider_page_without_a_provider_says_how_to_find_one(app_env: Path) ->
     at = open_page("provider.py")
     assert_clean(at)
     assert "Find a location or provider" in texts(at)
+
+
+def test_search_finds_a_location_by_its_cqc_brand(app_env: Path) -> None:
+    # given one demo location given a CQC brand (the demo's API records carry none)
+    location_id, _, _ = _unique_location(app_env)
+    with store.warehouse(app_env) as con:  # publishes a new serving copy on leaving
+        con.execute("update cqc_locations set brand_id = 'BD999', brand_name = 'BRAND Quillfeather Group' "
+                    "where location_id = $id", {"id": location_id})
+    # when part of the brand's name is typed, then that location is found, and only it
+    with store.connect(store.current_serving_copy(app_env), read_only=True) as connection:
+        found = search.search(connection.cursor(), "quillfeather", limit=search.CHOICES)
+    assert found["id"].to_list() == [location_id]
