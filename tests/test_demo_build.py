@@ -27,6 +27,7 @@ def _rows(path: Path, queries: tuple[str, ...]) -> list[list[tuple]]:
         con.close()
 
 
+@pytest.mark.slow
 def test_demo_command_writes_truth_casework_and_keeps_the_files(tmp_path, capsys):
     # given an empty folder
     db = tmp_path / "demo.duckdb"
@@ -58,6 +59,7 @@ def test_the_local_demo_has_every_kind_of_event_and_its_casework():
     assert {s[3] for s in suspensions} == {"demo"} and {v[4] for v in visits} == {"demo"}
 
 
+@pytest.mark.slow
 def test_same_seed_twice_gives_the_same_warehouse_content_and_another_seed_does_not(tmp_path):
     a, b, c = (tmp_path / f"{n}.duckdb" for n in "abc")
     for db, seed in ((a, 5), (b, 5), (c, 6)):
@@ -67,6 +69,7 @@ def test_same_seed_twice_gives_the_same_warehouse_content_and_another_seed_does_
     assert cw(a) == cw(b) != cw(c)
 
 
+@pytest.mark.slow
 def test_building_twice_into_the_same_warehouse_does_not_duplicate(tmp_path):
     db = tmp_path / "w.duckdb"
     build_demo(db, settings_from(None), seed=2, scale="tiny")

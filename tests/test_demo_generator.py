@@ -30,6 +30,7 @@ def local_files(tmp_path_factory) -> tuple[object, Path]:
     return market, folder
 
 
+@pytest.mark.slow
 def test_same_seed_gives_byte_identical_files_and_another_seed_differs(local_files, tmp_path):
     # given the files of seed 1 written once
     market, first = local_files

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from market_oversight.paths import PROJECT_ROOT
 
@@ -123,6 +124,7 @@ def test_real_care_home_histories_load_every_location_setting_aside_only_legacy_
     assert {rule for _, rules in quarantined for rule in rules} == {"legacy_rating"}
 
 
+@pytest.mark.slow
 def test_real_community_histories_load_every_location(db_path: Path, realdata: Path):
     # given the real community adult social care histories (10,469 locations, 3,991 closed)
     folder = realdata / COMMUNITY

@@ -102,6 +102,7 @@ def test_the_mirror_alone_does_not_know_the_casework(app_env: Path, written: Wri
     assert rag == "red"
 
 
+@pytest.mark.slow
 def test_every_page_shows_the_casework_on_the_next_render(app_env: Path, written: Written) -> None:
     # Watchlist: the overridden location is amber, the suspended one red
     at = open_page("watchlist.py")

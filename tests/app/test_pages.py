@@ -280,6 +280,7 @@ def test_an_unexpected_failure_shows_a_plain_message_not_a_traceback(app_env: Pa
 
 
 
+@pytest.mark.slow
 def test_a_returns_file_with_bad_rows_is_loaded_through_the_uploads_page(app_env: Path) -> None:
     # Given a care-home returns file with one good row and two bad ones
     home = read(app_env, "select location_id from mart.register where is_active and service_kind = 'care_home' "

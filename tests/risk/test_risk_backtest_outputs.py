@@ -105,6 +105,7 @@ def test_scores_out_into_a_missing_folder_is_refused(wh: HandMade, tmp_path: Pat
     assert "does not exist; nothing was replayed" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_save_stores_the_figures_the_command_printed(wh: HandMade, tmp_path: Path, capsys) -> None:
     small_history(wh)
     wh.build()

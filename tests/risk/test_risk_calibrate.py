@@ -6,6 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from conftest import HandMade, month
 from market_oversight import store
 from market_oversight.cli import main
@@ -30,6 +32,7 @@ def planted(wh: HandMade) -> None:
     wh.rating("last", date(2019, 12, 1), "Good")  # the history runs to December 2019
 
 
+@pytest.mark.slow
 def test_calibrate_recovers_a_planted_effect_and_writes_a_loadable_file(wh: HandMade, tmp_path: Path,
                                                                         capsys) -> None:
     # given a history where Requires improvement is followed by Inadequate far more often than Good
