@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import json
 import os
@@ -37,7 +38,7 @@ from market_oversight import casework, store
 from market_oversight.paths import PROJECT_ROOT
 from market_oversight.queries import data_quality, filters, overview, profile, watchlist
 from market_oversight.queries.filters import MarketFilter
-from market_oversight.risk.thresholds import load_thresholds
+from market_oversight.risk.thresholds import Thresholds, load_thresholds
 from market_oversight.roles import Role, User
 
 RESULTS = PROJECT_ROOT / "bench" / "results" / "concurrency.json"
@@ -84,6 +85,12 @@ def _watchlist(q: Callable, db: Path, loc: str) -> None:
     q(filters.scored_on)
 
 
+@functools.cache
+def _thresholds() -> Thresholds:
+    """Read once, as the app's pages read them once (pages.common.thresholds is cached)."""
+    return load_thresholds()
+
+
 def _profile(q: Callable, db: Path, loc: str) -> None:
     place = q(profile.location, loc)
     q(profile.flags, loc)
@@ -91,7 +98,7 @@ def _profile(q: Callable, db: Path, loc: str) -> None:
     q(profile.risk_history, loc)
     if place:
         q(profile.returns, loc, place["service_kind"])
-        fee_rule = load_thresholds().indicator("fee_below_benchmark").params  # as the page reads them
+        fee_rule = _thresholds().indicator("fee_below_benchmark").params  # as the page reads them
         q(profile.fees, loc, place["provider_id"], care_home_benchmark=fee_rule["care_home_benchmark"],
           home_care_benchmark=fee_rule["home_care_benchmark"])
         q(profile.siblings, loc, place["provider_id"])
