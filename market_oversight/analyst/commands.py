@@ -1,5 +1,5 @@
-"""`market-oversight docs` (the data dictionary), `mart-tests` (the marts' data tests) and
-`market-oversight snapshot` (analysts' copy)."""
+"""`market-oversight docs` (the data dictionary), `mart-tests` (the marts' data tests),
+`market-oversight snapshot` (analysts' copy) and `sql` (a prompt on it)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,20 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     snap.add_argument("--config", metavar="PATH", help="council configuration file (else $MARKET_OVERSIGHT_CONFIG)")
     snap.set_defaults(func=_run_snapshot)
 
+    sql = sub.add_parser(
+        "sql", help="an SQL prompt on the analysts' snapshot (read-only)",
+        description="Open the analysts' snapshot read-only in an SQL prompt: statements end with ';', "
+                    "results print as tables, .mart lists the documented views and .describe NAME "
+                    "their columns; a history is kept in ~/.market_oversight_sql_history. Lines piped "
+                    "in are run in turn; a write is refused. Exit status 1 when a statement failed.",
+        epilog="Example: market-oversight sql -c \"select service_kind, count(*) from mart.locations group by all;\"",
+    )
+    sql.add_argument("--snapshot", metavar="PATH",
+                     help="the snapshot to open (default $MARKET_OVERSIGHT_SNAPSHOT, else the latest "
+                          "snapshot of $MARKET_OVERSIGHT_DB or var/warehouse.duckdb)")
+    sql.add_argument("-c", "--command", metavar="SQL", help="run these statements and leave")
+    sql.set_defaults(func=_run_sql)
+
 
 def _run_docs(args: argparse.Namespace) -> int:
     from market_oversight.analyst.dictionary import check_dictionary, dictionary_path, write_dictionary
@@ -78,3 +92,15 @@ def _run_snapshot(args: argparse.Namespace) -> int:
     print(f"published {path}")
     print(f"latest:   {path.with_name(LATEST)}")
     return 0
+
+
+def _run_sql(args: argparse.Namespace) -> int:
+    import sys
+
+    from market_oversight.analyst import shell
+    from market_oversight.analyst.snapshot import open_snapshot, snapshot_path
+
+    path = snapshot_path(args.snapshot)
+    with open_snapshot(path) as con:
+        failed = shell.run(con, path, command=args.command, lines=sys.stdin)
+    return 1 if failed else 0
