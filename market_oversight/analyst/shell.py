@@ -58,15 +58,16 @@ class Shell:
         if statement.strip():
             self.run_sql(statement)
 
-    def run_sql(self, statement: str) -> None:
+    def run_sql(self, text: str) -> None:
+        """Run each statement of `text` in turn, printing each result; stop at the first that fails."""
         try:
-            result = self.con.sql(statement)
+            for statement in self.con.extract_statements(text):
+                result = self.con.sql(statement.query)
+                if result is not None:
+                    result.show(max_rows=self.rows)
         except duckdb.Error as exc:
             self.failed += 1
             print(_error_message(exc))
-            return
-        if result is not None:
-            result.show(max_rows=self.rows)
 
     def command(self, line: str) -> bool:
         """Carry out a dot-command; False when it asks to leave."""

@@ -61,11 +61,13 @@ def test_piped_statements_print_rows_and_a_write_is_refused(published: Path, tmp
 
 
 def test_one_command_exits_zero_and_dot_commands_list_the_documented_views(published: Path, tmp_path: Path) -> None:
-    done = subprocess.run(CLI + ["--snapshot", str(published), "-c", "select count(*) as n from mart.risk_current;"],
+    done = subprocess.run(CLI + ["--snapshot", str(published), "-c",
+                                  "select count(*) as n from mart.risk_current; select 7 as seven;"],
                           capture_output=True, text=True, env=env(tmp_path), timeout=120)
     assert done.returncode == 0, done.stderr
     with_rows = [cells(line) for line in done.stdout.splitlines() if line.startswith("│")]
-    assert with_rows[0] == ["n"] and int(with_rows[2][0]) > 100
+    # each statement of the line prints its own table
+    assert with_rows[0] == ["n"] and int(with_rows[2][0]) > 100 and with_rows[3:] == [["seven"], ["int32"], ["7"]]
     from market_oversight.analyst.dictionary import read_specs
     marts = subprocess.run(CLI + ["--snapshot", str(published)], input=".mart\n.describe mart.risk_current\n",
                            capture_output=True, text=True, env=env(tmp_path), timeout=120)
