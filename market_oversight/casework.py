@@ -38,8 +38,10 @@ def _text(value: str | None, what: str, how: str) -> str:
     return text
 
 
-def _audit(con: duckdb.DuckDBPyConnection, user: User, action: str, target: str, detail: dict) -> None:
-    audit.record(con, user.email, action, target, detail)
+def _audit(con: duckdb.DuckDBPyConnection, user: User, action: str, target: str, detail: dict, *,
+           row: tuple[str, str]) -> None:
+    """The audit row for a write, sealing the casework row it left (table, key)."""
+    audit.record(con, user.email, action, target, detail, row=row)
 
 
 def add_note(db: Path, user: User, location_id: str, body: str) -> str:
@@ -48,7 +50,7 @@ def add_note(db: Path, user: User, location_id: str, body: str) -> str:
     with store.casework(db) as con, store.transaction(con):
         note_id = _first(con, store.sql("queries/casework_insert_note"), {
             "location_id": location_id, "body": body, "author": user.email})[0]
-        _audit(con, user, "note_added", location_id, {"note_id": note_id})
+        _audit(con, user, "note_added", location_id, {"note_id": note_id}, row=("notes", note_id))
     return note_id
 
 
@@ -66,7 +68,7 @@ def add_action(db: Path, user: User, location_id: str, title: str, owner: str, d
             "location_id": location_id, "title": title, "owner": owner, "due_date": due_date,
             "created_by": user.email})[0]
         _audit(con, user, "action_added", location_id,
-               {"action_id": action_id, "owner": owner, "due_date": due_date})
+               {"action_id": action_id, "owner": owner, "due_date": due_date}, row=("actions", action_id))
     return action_id
 
 
@@ -79,7 +81,8 @@ def set_action_status(db: Path, user: User, action_id: str, status: str) -> None
             "status": status, "updated_by": user.email, "action_id": action_id})
         if row is None:
             raise NotFound(f"There is no action with ID {action_id}; reload the page to see current actions")
-        _audit(con, user, "action_status", row[0], {"action_id": action_id, "status": status})
+        _audit(con, user, "action_status", row[0], {"action_id": action_id, "status": status},
+               row=("actions", action_id))
 
 
 def record_visit(db: Path, user: User, location_id: str, visit_date: date | None, rating: str,
@@ -96,7 +99,8 @@ def record_visit(db: Path, user: User, location_id: str, visit_date: date | None
         visit_id = _first(con, store.sql("queries/casework_insert_visit"), {
             "location_id": location_id, "visit_date": visit_date, "rating": rating,
             "summary": (summary or "").strip() or None, "assessor": user.email})[0]
-        _audit(con, user, "quality_visit", location_id, {"assessment_id": visit_id, "rating": rating})
+        _audit(con, user, "quality_visit", location_id, {"assessment_id": visit_id, "rating": rating},
+               row=("quality_assessments", visit_id))
     return visit_id
 
 
@@ -115,7 +119,8 @@ def suspend_placements(db: Path, user: User, location_id: str, imposed_on: date 
             "location_id": location_id, "imposed_on": imposed_on, "reason": reason,
             "imposed_by": user.email})[0]
         _audit(con, user, "suspension_imposed", location_id,
-               {"suspension_id": suspension_id, "imposed_on": imposed_on, "reason": reason})
+               {"suspension_id": suspension_id, "imposed_on": imposed_on, "reason": reason},
+               row=("placement_suspensions", suspension_id))
     return suspension_id
 
 
@@ -137,7 +142,8 @@ def lift_suspension(db: Path, user: User, suspension_id: str, lifted_on: date | 
         if row is None:
             raise CaseworkError("That suspension was already lifted; reload the page to see it")
         _audit(con, user, "suspension_lifted", row[0],
-               {"suspension_id": suspension_id, "lifted_on": lifted_on, "reason": reason})
+               {"suspension_id": suspension_id, "lifted_on": lifted_on, "reason": reason},
+               row=("placement_suspensions", suspension_id))
 
 
 def override_rag(db: Path, user: User, location_id: str, rag: str, reason: str,

@@ -164,7 +164,8 @@ CASEWORK_TABLES = ("notes", "actions", "quality_assessments", "placement_suspens
 def refresh_casework_mirror(con: duckdb.DuckDBPyConnection, db: Path) -> None:
     """Copy the casework tables into schema `casework_mirror` of the warehouse, so that marts,
     scores and the analysts' snapshot see casework as of the last job. (The audit log stays in the
-    casework file alone.) Runs on every read-write open of the warehouse."""
+    casework file alone; its head is added to `casework_mirror.audit_heads`, see `audit`.) Runs on
+    every read-write open of the warehouse."""
     with casework_attached(con, db):
         con.execute("begin")
         try:
@@ -172,6 +173,9 @@ def refresh_casework_mirror(con: duckdb.DuckDBPyConnection, db: Path) -> None:
             for table in CASEWORK_TABLES:  # identifiers from the fixed list above
                 con.execute(f"create or replace table casework_mirror.{table} as "
                             f"select * from casework.main.{table}")
+            con.execute("create table if not exists casework_mirror.audit_heads "
+                        "(published_at timestamp not null, seq bigint not null, row_hash varchar not null)")
+            con.execute(sql("audit/publish_head"))
             con.execute("commit")
         except Exception:
             _rollback(con)

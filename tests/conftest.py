@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from market_oversight import store
+from market_oversight import audit, store
 from market_oversight.paths import PROJECT_ROOT
 
 REALDATA = PROJECT_ROOT.parent / "shared" / "realdata"
@@ -25,6 +26,13 @@ def signed_in(at, email: str = "viewer@council.example", name: str = "Test User"
     at.user = {"is_logged_in": True, "email": email, "name": name, "iss": "http://127.0.0.1:9",
                "sub": email, "iat": 1_700_000_000, **claims}
     return at
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The audit chain's key comes from the environment, as in production, so a warehouse copied
+    between tests (without the key file a bare install would make beside it) still verifies.
+    Subprocesses (the CLI, streamlit run) inherit it. tests/access/test_audit.py covers the key file."""
+    os.environ.setdefault(audit.KEY_ENV, "tests-only-audit-key-" + "0" * 43)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

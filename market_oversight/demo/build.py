@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from market_oversight import store
+from market_oversight import audit, store
 from market_oversight.config import Settings
 from market_oversight.demo.market import Market, Sources, generate, write_sources
 from market_oversight.demo.truth import assessments, suspensions, truth_events, truth_months
@@ -76,6 +76,7 @@ def write_casework(db: Path, market: Market, summary: DemoSummary) -> None:
     """The demo council's own records: placement suspensions and quality visits (by 'demo')."""
     susp, visits = suspensions(market.sim), assessments(market.sim)
     with store.casework(db) as con, store.transaction(con):
+        earlier = con.execute(store.sql("demo/casework_rows")).fetchall()
         con.execute(store.sql("demo/clear_casework"))
         con.register("demo_suspensions", susp.to_arrow())
         con.register("demo_assessments", visits.to_arrow())
@@ -83,6 +84,11 @@ def write_casework(db: Path, market: Market, summary: DemoSummary) -> None:
         con.execute(store.sql("demo/insert_assessments"))
         con.unregister("demo_suspensions")
         con.unregister("demo_assessments")
+        # The audit log seals every casework row, the demo's too: what went, then what came.
+        for action, rows in (("demo_casework_removed", earlier),
+                             ("demo_casework_added", con.execute(store.sql("demo/casework_rows")).fetchall())):
+            for table, row_id, location_id in rows:
+                audit.record(con, "demo", action, location_id, row=(table, row_id))
     summary.suspensions, summary.assessments = susp.height, visits.height
 
 

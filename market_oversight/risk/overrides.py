@@ -42,13 +42,17 @@ def override_rag(db: Path, location_id: str, rag: str, reason: str, expires_on: 
     if expires_on < today:
         raise RiskError(f"override expiry {expires_on} is in the past")
     with store.casework(db) as con, store.transaction(con):
-        con.execute(store.sql("risk/withdraw_active_overrides"), {"location_id": location_id, "by": by})
+        replaced = con.execute(store.sql("risk/withdraw_active_overrides"),
+                               {"location_id": location_id, "by": by}).fetchall()
+        for (old_id,) in replaced:
+            _audit(con, by, "rag_override_withdrawn", location_id, {"override_id": old_id},
+                   row=("rag_overrides", old_id))
         override_id = con.execute(store.sql("risk/insert_override"), {
             "location_id": location_id, "rag": rag, "reason": reason.strip(),
             "expires_on": expires_on, "by": by}).fetchone()[0]
         _audit(con, by, "rag_override", location_id, {
             "override_id": str(override_id), "rag": rag, "reason": reason.strip(),
-            "expires_on": expires_on.isoformat()})
+            "expires_on": expires_on.isoformat()}, row=("rag_overrides", str(override_id)))
     return str(override_id)
 
 
@@ -63,7 +67,8 @@ def withdraw_override(db: Path, override_id: str, by: str) -> None:
             raise RiskError(f"RAG override {override_id} was already withdrawn on {row[1]:%Y-%m-%d}")
         con.execute("update rag_overrides set withdrawn_by = $by, withdrawn_at = current_timestamp "
                     "where cast(override_id as varchar) = $id", {"by": by, "id": override_id})
-        _audit(con, by, "rag_override_withdrawn", row[0], {"override_id": override_id})
+        _audit(con, by, "rag_override_withdrawn", row[0], {"override_id": override_id},
+               row=("rag_overrides", override_id))
 
 
 def overrides(db: Path, location_id: str | None = None) -> list[Override]:
@@ -77,5 +82,5 @@ def overrides(db: Path, location_id: str | None = None) -> list[Override]:
     return [Override(*r) for r in rows]
 
 
-def _audit(con, actor: str, action: str, target: str, detail: dict) -> None:
-    audit.record(con, actor, action, target, detail)
+def _audit(con, actor: str, action: str, target: str, detail: dict, *, row: tuple[str, str]) -> None:
+    audit.record(con, actor, action, target, detail, row=row)

@@ -2,3 +2,4 @@
 update rag_overrides
 set withdrawn_by = $by, withdrawn_at = current_timestamp
 where location_id = $location_id and withdrawn_at is null
+returning cast(override_id as varchar)
