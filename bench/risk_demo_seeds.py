@@ -18,6 +18,7 @@ import sys
 import time
 
 from bench.run import write_result
+from market_oversight.config import load_settings
 from market_oversight.demo.build import build_demo
 from market_oversight.paths import PROJECT_ROOT
 from market_oversight.risk.backtest import BacktestOptions, run_backtest
@@ -33,7 +34,7 @@ def measure(seed: int) -> dict[str, object]:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     db = folder / "demo.duckdb"
-    build_demo(db, seed=seed)
+    build_demo(db, load_settings(), seed=seed)
     result = run_backtest(db, load_thresholds(), BacktestOptions(horizon_months=6, events="demo_truth"))
     shutil.rmtree(folder, ignore_errors=True)
     rag, base = result["by_rag"], result["base_rate"]
