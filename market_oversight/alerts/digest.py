@@ -200,11 +200,15 @@ def _returns_summary(items: list[Item], settings: AlertSettings) -> Summary:
     for i in items:
         by_provider[i.provider_id or i.location_id].append(i)
     ranked = sorted(by_provider.values(), key=lambda g: (-len(g), (g[0].provider_name or "").casefold()))
+    names = Counter(g[0].provider_name for g in ranked)
     lines = []
     for group in ranked:
+        first = group[0]
+        name = first.provider_name or first.location_name or first.location_id
+        if first.provider_name and names[first.provider_name] > 1:   # two companies, one name
+            name += f" (CQC provider ID {first.provider_id})"
         places = len({i.location_id for i in group})
-        lines.append(f"{group[0].provider_name or group[0].location_name or group[0].location_id}: "
-                     f"{fmt.plural(len(group), 'return')} missing at {fmt.plural(places, 'location')}")
+        lines.append(f"{name}: {fmt.plural(len(group), 'return')} missing at {fmt.plural(places, 'location')}")
     if len(lines) > SUMMARY_LINES:
         rest = ranked[SUMMARY_LINES - 1:]
         lines = lines[:SUMMARY_LINES - 1] + [
