@@ -2,22 +2,23 @@
 
 import streamlit as st
 
+from market_oversight import links
 from market_oversight.pages.common import run
 from market_oversight.pages.gate import require_user
 
 st.set_page_config(page_title="Care Market Oversight", layout="wide")
 require_user()  # not signed in: the sign-in page only, and no page below runs
-profile = st.Page("market_oversight/pages/profile.py", title="Provider profile", url_path="profile",
+profile = st.Page("market_oversight/pages/profile.py", title="Provider profile", url_path=links.PROFILE_PATH,
                   icon=":material/home_health:")
 pages = [
     st.Page("market_oversight/pages/overview.py", title="Market overview", default=True,
             icon=":material/dashboard:"),
-    st.Page("market_oversight/pages/watchlist.py", title="Watchlist", url_path="watchlist",
+    st.Page("market_oversight/pages/watchlist.py", title="Watchlist", url_path=links.WATCHLIST_PATH,
             icon=":material/warning:"),
     profile,
     st.Page("market_oversight/pages/provider.py", title="Provider company", url_path="provider",
             icon=":material/domain:"),
-    st.Page("market_oversight/pages/chasing.py", title="Returns to chase", url_path="returns-to-chase",
+    st.Page("market_oversight/pages/chasing.py", title="Returns to chase", url_path=links.CHASING_PATH,
             icon=":material/schedule_send:"),
     st.Page("market_oversight/pages/casework.py", title="Casework", url_path="casework",
             icon=":material/folder_open:"),

@@ -16,7 +16,7 @@ import re
 import tomllib
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -29,6 +29,7 @@ from market_oversight.vocab import SERVICE_KINDS
 DEFAULTS = files(__package__) / "defaults.toml"  # package data, shipped in the wheel
 CONFIG_ENV = "MARKET_OVERSIGHT_CONFIG"
 PASSWORD_ENV = "MARKET_OVERSIGHT_SMTP_PASSWORD"
+DEMO_ENV = "MARKET_OVERSIGHT_DEMO"   # "1": the app and the alerts run as the demo (fictional Kingsmere)
 UPLOAD_TYPES = ("csv", "xlsx", "ods")
 JUDGES = ("gx", "sql", "auto")
 
@@ -54,6 +55,16 @@ def _email(value: str) -> str | None:
 
 def _url(value: str) -> str | None:
     return None if value.startswith(("http://", "https://")) else "must start with http:// or https://"
+
+
+def _url_or_unset(value: str) -> str | None:
+    return None if not value else _url(value)
+
+
+def demo_mode(environ: Mapping[str, str] | None = None) -> bool:
+    """Started as the demo ($MARKET_OVERSIGHT_DEMO=1): the app without an identity provider, the
+    alerts with links to the app on this machine."""
+    return (environ if environ is not None else os.environ).get(DEMO_ENV) == "1"
 
 
 def _not_empty(value: str | tuple) -> str | None:
@@ -83,7 +94,7 @@ class ContractsSettings:
 
 @dataclass(frozen=True)
 class AppSettings:
-    base_url: str = _rule(_url)
+    base_url: str = _rule(_url_or_unset)   # "" until a council sets it: the alerts then refuse to send
 
 
 @dataclass(frozen=True)

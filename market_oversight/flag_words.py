@@ -9,6 +9,7 @@ affected) are not causes, so lists put causes first and impact apart.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -78,10 +79,13 @@ def is_impact(domain: str | None) -> bool:
 
 # ---- each flag as a sentence ---------------------------------------------------------------------
 
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
 def sentence(flag: str, message: str | None, evidence: dict | str | None = None) -> str:
     """The flag as one sentence: its stored message (sql/indicators/<flag>.sql writes it, figures
-    formatted), else its label."""
-    text = message or label(flag)
+    formatted, dates as the database writes them: here as people write them), else its label."""
+    text = _ISO_DATE.sub(lambda m: fmt.long_date(m.group(1)), message or label(flag))
     return text[:1].upper() + text[1:]
 
 

@@ -8,17 +8,15 @@ sign-in and sign-out rows of the audit log.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from market_oversight import audit, store
-from market_oversight.config import Settings
+from market_oversight.config import DEMO_ENV, Settings, demo_mode  # the pages read DEMO_ENV, demo_mode here
 from market_oversight.errors import SignInRefused
 from market_oversight.roles import Role, User, role_for
 
-DEMO_ENV = "MARKET_OVERSIGHT_DEMO"
 DEMO_USER = User(email="demo@kingsmere.example", name="Demo user", role=Role.ADMINISTRATOR)
 
 # Claims that carry the e-mail address: Entra ID puts it in `email` only when the account has a
@@ -26,11 +24,6 @@ DEMO_USER = User(email="demo@kingsmere.example", name="Demo user", role=Role.ADM
 EMAIL_CLAIMS = ("email", "preferred_username", "upn")
 # Entra ID sends security group object IDs in `groups` and app roles in `roles`.
 GROUP_CLAIMS = ("groups", "roles")
-
-
-def demo_mode(environ: Mapping[str, str] | None = None) -> bool:
-    """The demo runs without an identity provider, and only when started as the demo."""
-    return (environ if environ is not None else os.environ).get(DEMO_ENV) == "1"
 
 
 def user_from_claims(settings: Settings, claims: Mapping[str, Any]) -> User:

@@ -7,7 +7,6 @@ week, so a change is reported in exactly one week's e-mail.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,7 @@ from typing import Any
 import duckdb
 
 from market_oversight import flag_words, fmt, store, vocab
+from market_oversight.alerts.standing import RAG_ORDER, Standing, standing_at
 from market_oversight.errors import AlertError
 from market_oversight.vocab import POOR_RATINGS, RATING_RANK
 
@@ -86,18 +86,26 @@ KINDS = {
 
 @dataclass(frozen=True)
 class Item:
-    """One change at one location, in plain text; the e-mail escapes it when it renders."""
+    """One change at one location, in plain text; the e-mail escapes it when it renders. Who and
+    where, the RAG in force at the week's end and the first open casework action are filled in
+    from the warehouse after the change itself (`_with_places`)."""
     kind: str
     urgency: Urgency
     location_id: str
     event_date: date
     headline: str
     details: tuple[str, ...] = ()
-    link: str | None = None                      # an outside link (the CQC report)
     location_name: str | None = None
+    provider_id: str | None = None
     provider_name: str | None = None
     service_kind: str | None = None
     local_authority: str | None = None
+    rag: str | None = None                       # in force at the latest score by the week's end
+    likelihood: float | None = None
+    impact: float | None = None
+    action_title: str | None = None              # the first casework action open at the week's end
+    action_owner: str | None = None
+    action_due: date | None = None
 
 
 @dataclass(frozen=True)
@@ -105,9 +113,13 @@ class WeekChanges:
     week: IsoWeek
     items: tuple[Item, ...]
     notes: tuple[str, ...] = field(default=())   # caveats, e.g. a source not available yet
+    standing: Standing = field(default_factory=Standing)   # where the market stands at the week's end
 
-    def for_route(self, wanted: Callable[[Item], bool]) -> WeekChanges:
-        return replace(self, items=tuple(i for i in self.items if wanted(i)))
+    def for_route(self, wanted: Callable[[Any], bool]) -> WeekChanges:
+        """The changes and the standing position of the locations `wanted` accepts (by their
+        `local_authority` and `service_kind`)."""
+        return replace(self, items=tuple(i for i in self.items if wanted(i)),
+                       standing=self.standing.for_route(wanted))
 
 
 def _rows(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -139,29 +151,17 @@ def _report_item(r: dict[str, Any]) -> Item:
         details.append(f"Previous overall rating {before} ({r['previous_report_date']:%d %b %Y})")
     if r["date_basis"] == "observed":
         details.append("Report date not published: first seen in the CQC data on this date")
-    return Item("report", urgency, r["location_id"], r["report_date"],
-                f"CQC report: {change}", tuple(details), link=r["report_link"])
-
-
-def _evidence_line(raw: str | None) -> str:
-    """The flag's evidence in words, as `flag_words` writes it on the profile."""
-    try:
-        evidence = flag_words.evidence_tables(raw)
-    except json.JSONDecodeError:
-        return f"Evidence: {raw}"
-    parts = [f"{what}: {value}" for what, value in evidence.facts.rows()]
-    for title, table in evidence.lists:
-        parts.append(f"{title}: " + ", ".join(" / ".join(row) for row in table.rows()))
-    return "Evidence: " + "; ".join(parts)
+    # The stored report link points into CQC's data API (it needs a key): people get the public
+    # location page instead (links.cqc_location_page), so the link stays in the warehouse.
+    return Item("report", urgency, r["location_id"], r["report_date"], f"CQC report: {change}", tuple(details))
 
 
 def _flag_details(flags: list[dict[str, Any]]) -> tuple[str, ...]:
-    lines = []
-    for f in flags:
-        lines.append(f"New flag: {flag_words.label(f['flag'])} (+{f['points']:g} {f['domain']}): "
-                     f"{flag_words.sentence(f['flag'], f['message'], f['evidence'])}")
-        lines.append(_evidence_line(f["evidence"]))
-    return tuple(lines)
+    """Each new flag as the profile words it: its label, its sentence (figures formatted by the
+    indicator) and its points; the evidence tables are on the profile, one link away."""
+    return tuple(f"New flag: {flag_words.label(f['flag'])}: "
+                 f"{flag_words.sentence(f['flag'], f['message'], f['evidence'])} "
+                 f"(+{fmt.count(f['points'], 'point')}, {f['domain']})" for f in flags)
 
 
 def _risk_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
@@ -171,8 +171,8 @@ def _risk_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[
     items = []
     for r in _rows(con, "risk_entered", params):
         before = fmt.rag(r["previous_rag"])
-        details = [f"Likelihood {r['likelihood']:g}, impact {fmt.impact(r['impact'])} "
-                   f"(score of {r['as_of']:%d %b %Y}; before: {before})"]
+        details = [f"Likelihood {fmt.count(r['likelihood'])} of 100, impact {fmt.impact(r['impact'])} of 100 "
+                   f"(score of {fmt.long_date(r['as_of'])}; before: {before})"]
         if r["override_rag"]:
             details.append(f"Contract manager's override: {r['override_rag']} ({r['override_reason']})")
         details.extend(_flag_details(flags.pop(r["location_id"], [])))
@@ -206,8 +206,7 @@ def _register_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> l
     for r in _rows(con, "register_changes", params):
         if r["change"] == "deregistered":
             items.append(Item("register", Urgency.ACT, r["location_id"], r["event_date"],
-                              "Deregistered with CQC (closed)",
-                              ("Check where the people it served are now placed",)))
+                              "Deregistered with CQC (closed)"))
         else:
             items.append(Item("register", Urgency.INFO, r["location_id"], r["event_date"],
                               "Newly registered with CQC"))
@@ -237,8 +236,9 @@ def _has_view(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
 
 
 def week_changes(con: duckdb.DuckDBPyConnection, week: IsoWeek) -> WeekChanges:
-    """Every change in the week, with who and where, most urgent first. `con` is a warehouse
-    connection opened read-write just before (so the casework mirror is fresh)."""
+    """Every change in the week, with who and where, most urgent and then most at risk first, and
+    where the market stands at its end. `con` is a warehouse connection opened read-write just
+    before (so the casework mirror is fresh)."""
     params = {"week_start": week.start, "week_end": week.end}
     notes: list[str] = []
     items = _report_items(con, params) + _risk_items(con, params)
@@ -247,25 +247,33 @@ def week_changes(con: duckdb.DuckDBPyConnection, week: IsoWeek) -> WeekChanges:
     else:
         notes.append("Missing returns were not checked: this warehouse has no expected-returns mart.")
     items += _register_items(con, params) + _suspension_items(con, params) + _action_items(con, params)
-    return WeekChanges(week, tuple(_sorted(_with_places(con, items))), tuple(notes))
+    return WeekChanges(week, tuple(_sorted(_with_places(con, items, params))), tuple(notes),
+                       standing_at(con, week))
 
 
 def _report_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
     return [_report_item(r) for r in _rows(con, "new_reports", params | {"poor_ratings": vocab.sql_params()["poor_ratings"]})]
 
 
-def _with_places(con: duckdb.DuckDBPyConnection, items: list[Item]) -> list[Item]:
+_PLACE_FIELDS = ("location_name", "provider_id", "provider_name", "service_kind", "local_authority", "rag",
+                 "likelihood", "impact", "action_title", "action_owner", "action_due")
+
+
+def _with_places(con: duckdb.DuckDBPyConnection, items: list[Item], params: dict[str, Any]) -> list[Item]:
     ids = sorted({i.location_id for i in items})
-    places = {r["location_id"]: r for r in _rows(con, "locations", {"location_ids": ids})} if ids else {}
-    out = []
-    for item in items:
-        p = places.get(item.location_id, {})
-        out.append(replace(item, location_name=p.get("location_name"), provider_name=p.get("provider_name"),
-                           service_kind=p.get("service_kind"), local_authority=p.get("local_authority")))
-    return out
+    places = ({r["location_id"]: r for r in _rows(con, "locations", {"location_ids": ids,
+                                                                    "week_end": params["week_end"]})}
+              if ids else {})
+    return [replace(item, **{f: places.get(item.location_id, {}).get(f) for f in _PLACE_FIELDS})
+            for item in items]
+
+
+def risk_order(item: Item) -> tuple:
+    """Most at risk first: red, amber, green, not scored; then likelihood, then impact, highest first."""
+    return (RAG_ORDER.get(item.rag or "", len(RAG_ORDER)), -(item.likelihood or 0), -(item.impact or 0))
 
 
 def _sorted(items: list[Item]) -> list[Item]:
     order = list(KINDS)
-    return sorted(items, key=lambda i: (i.urgency, order.index(i.kind),
+    return sorted(items, key=lambda i: (i.urgency, *risk_order(i), order.index(i.kind),
                                         (i.location_name or "").casefold(), i.location_id, i.event_date))

@@ -46,7 +46,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(f"{week}: {len(changes.items)} changes")
         for label, names in (("sent to", outcome.sent), ("already sent to", outcome.already_sent),
-                             ("all clear, not sent to", outcome.skipped_all_clear)):
+                             ("no changes, not sent to", outcome.skipped_all_clear)):
             if names:
                 print(f"  {label}: {', '.join(names)}")
         for path in outcome.written:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from market_oversight.config import PASSWORD_ENV, RouteSettings, Settings, SmtpSettings
+from market_oversight.config import DEMO_ENV, PASSWORD_ENV, RouteSettings, Settings, SmtpSettings, demo_mode
+from market_oversight.errors import ConfigError
 
-__all__ = ["PASSWORD_ENV", "AlertSettings", "Route", "SmtpSettings", "alert_settings"]
+__all__ = ["PASSWORD_ENV", "AlertSettings", "Route", "SmtpSettings", "alert_settings", "base_url"]
+
+DEMO_BASE_URL = "http://localhost:8501"   # the demo app on this machine (`make run`)
 
 
 @dataclass(frozen=True)
@@ -49,11 +52,25 @@ def _route(route: RouteSettings, index: int) -> Route:
                  service_kinds=frozenset(route.service_kinds))
 
 
-def alert_settings(settings: Settings) -> AlertSettings:
+def base_url(settings: Settings, *, demo: bool | None = None) -> str:
+    """The app's address for the e-mail's links: the council's [app] base_url. Unset, only the demo
+    (`demo`, else $MARKET_OVERSIGHT_DEMO=1) may go on, with links to the app on this machine; a
+    council's e-mail with links that open nowhere is refused before anything is sent or written."""
+    if settings.app.base_url:
+        return settings.app.base_url.rstrip("/")
+    if demo if demo is not None else demo_mode():
+        return DEMO_BASE_URL
+    raise ConfigError(
+        "[app] base_url is not set, so the e-mail's links to the app would open nowhere: set it in the "
+        'council\'s configuration file (for example base_url = "https://oversight.council.example"), '
+        f"or run the demo with {DEMO_ENV}=1; nothing was sent")
+
+
+def alert_settings(settings: Settings, *, demo: bool | None = None) -> AlertSettings:
     alerts = settings.alerts
     return AlertSettings(
         recipients=alerts.recipients, routes=tuple(_route(r, i) for i, r in enumerate(alerts.routes)),
         from_address=alerts.from_address, subject_prefix=alerts.subject_prefix,
         send_all_clear=alerts.send_all_clear, smtp=alerts.smtp,
-        base_url=settings.app.base_url.rstrip("/"), max_items_per_group=alerts.max_items_per_group,
+        base_url=base_url(settings, demo=demo), max_items_per_group=alerts.max_items_per_group,
     )

@@ -1,196 +1,212 @@
-"""One week's changes as an e-mail: a plain-text part and an HTML part (tables and inline CSS, so it
-reads the same in Outlook), a summary at the top, items grouped by urgency, one inline PNG chart and a
-link to each provider's page in the app. Every value from the data goes through `escape`."""
+"""One week's e-mail laid out: a plain-text part and an HTML part, both drawn from the same digest
+(`digest.py`: the standing position, then each change in words, with its links), so they carry the
+same content. The HTML is nested tables with inline CSS (no stylesheet, no flexbox, no web fonts), so
+Outlook's Word renderer lays it out as browsers do; it is fluid up to 640 px wide (a fixed 640 px
+table for Outlook on Windows, which ignores max-width) and the chart scales with it. Every value from
+the data goes through `escape`."""
 
 from __future__ import annotations
 
-from collections import Counter
+from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import datetime, timezone
 from html import escape as _escape
-from urllib.parse import quote
 
-from market_oversight.alerts.changes import KINDS, Item, Urgency, WeekChanges
+from market_oversight.alerts.changes import Urgency, WeekChanges
 from market_oversight.alerts.config import AlertSettings
-from market_oversight import fmt
+from market_oversight.alerts.digest import Digest, Entry, Link, Position, Section, Summary, digest, subject
 from market_oversight.fmt import RAG_COLOURS
 
-PROFILE_PATH = "profile"  # the app's provider page (url_path of the profile page)
+__all__ = ["build_message", "escape", "html_body", "subject", "text_body"]
+
 # The app's RAG colours (contrast-checked against white in tests/test_palette.py), and its grey.
 COLOURS = {Urgency.ACT: RAG_COLOURS["red"], Urgency.REVIEW: RAG_COLOURS["amber"], Urgency.INFO: "#505a5f"}
 FONT = "font-family:Arial,Helvetica,sans-serif;"
-SERVICE_KIND_LABELS = {kind: label.lower() for kind, label in fmt.SERVICE_KIND_LABELS.items()}  # mid-sentence
+LINK = "color:#1d5fa7;"
+WRAP = "word-break:break-word;overflow-wrap:anywhere;"   # a long name never widens the e-mail
+FOOTER = "Sent once a week by Care Market Oversight. Each change is reported in one week only."
 
 
 def escape(value: object) -> str:
     return _escape("" if value is None else str(value), quote=True)
 
 
-def profile_url(base_url: str, location_id: str) -> str:
-    return f"{base_url}/{PROFILE_PATH}?location={quote(location_id, safe='')}"
-
-
-def _web_link(url: str | None) -> bool:
-    """Only http(s) links from the data become links (never javascript: or data:)."""
-    return bool(url) and url.lower().startswith(("https://", "http://"))
-
-
-def counts(changes: WeekChanges) -> Counter[Urgency]:
-    return Counter(i.urgency for i in changes.items)
-
-
-def subject(changes: WeekChanges, prefix: str) -> str:
-    if not changes.items:
-        return f"{prefix}: week {changes.week} - all clear"
-    c = counts(changes)
-    parts = [f"{c[u]} {u.label.lower()}" for u in Urgency if c[u]]
-    return f"{prefix}: week {changes.week} - " + ", ".join(parts)
-
-
-def _place(item: Item) -> str:
-    parts = [item.provider_name, SERVICE_KIND_LABELS.get(item.service_kind or "", item.service_kind),
-             item.local_authority, item.location_id]
-    return " · ".join(str(p) for p in parts if p)
-
-
-def _shown(group: list[Item], settings: AlertSettings) -> tuple[list[Item], int]:
-    """The items of a group the e-mail lists, and how many more it leaves to the watchlist."""
-    return group[:settings.max_items_per_group], max(0, len(group) - settings.max_items_per_group)
-
-
-def _more(hidden: int, settings: AlertSettings) -> str:
-    return f"... and {hidden} more in this group: see the watchlist, {settings.base_url}/watchlist"
-
-
-def _period(changes: WeekChanges) -> str:
-    return f"{changes.week.start:%a %d %b} to {changes.week.end:%a %d %b %Y}"
-
-
 # --- plain text -------------------------------------------------------------------------------------
 
+def _position_text(p: Position) -> list[str]:
+    lines = [p.heading.upper(), *p.lines]
+    if p.by_kind:
+        lines += ["", "  Kind of service: red (change since a week before), amber (change)"]
+        lines += [f"  {r.label}: {r.red} red ({r.red_change}), {r.amber} amber ({r.amber_change})"
+                  for r in p.by_kind]
+    if p.red:
+        lines += ["", "Red now:"] + [f"* {e.title} - {e.headline}\n  {e.place}\n  {e.links[0].url}" for e in p.red]
+    if p.red_more:
+        lines.append(f"{p.red_more[0]}: {p.red_more[1].label}, {p.red_more[1].url}")
+    return lines + [""]
+
+
+def _entry_text(e: Entry) -> list[str]:
+    lines = [f"* {e.title}: {e.headline}", f"  {e.place}"]
+    lines += [f"  - {d}" for d in e.happened]
+    lines += [f"  Why it matters: {e.why}", f"  What to do next: {e.next}"]
+    lines += [f"  {link.label}: {link.url}" for link in e.links]
+    return lines + [""]
+
+
+def _summary_text(s: Summary) -> list[str]:
+    return ([f"* {s.title}", *(f"  - {line}" for line in s.lines), f"  Why it matters: {s.why}",
+             f"  What to do next: {s.next}", f"  {s.link.label}: {s.link.url}", ""])
+
+
+def _section_text(s: Section) -> list[str]:
+    lines = [f"== {s.urgency.label.upper()} ({s.count}) ==", ""]
+    for summary in s.summaries:
+        lines += _summary_text(summary)
+    for e in s.entries:
+        lines += _entry_text(e)
+    if s.more:
+        lines += [f"{s.more[0]}: {s.more[1].label}, {s.more[1].url}", ""]
+    return lines
+
+
 def text_body(changes: WeekChanges, settings: AlertSettings) -> str:
-    lines = [f"Care market changes, week {changes.week} ({_period(changes)})", ""]
-    if not changes.items:
-        lines += ["All clear: no new CQC reports, risk changes, missing returns, registrations or",
-                  "closures, placement suspensions or overdue actions this week.", ""]
-    else:
-        c = counts(changes)
-        lines.append("Summary: " + ", ".join(f"{c[u]} {u.label.lower()}" for u in Urgency))
-        by_kind = Counter(i.kind for i in changes.items)
-        lines += [f"  {KINDS[k]}: {by_kind[k]}" for k in KINDS if by_kind[k]] + [""]
-        for urgency in Urgency:
-            group = [i for i in changes.items if i.urgency == urgency]
-            if not group:
-                continue
-            lines += [f"== {urgency.label.upper()} ({len(group)}) ==", ""]
-            shown, hidden = _shown(group, settings)
-            for item in shown:
-                lines.append(f"* {item.location_name or item.location_id}: {item.headline}")
-                lines.append(f"  {_place(item)} · {item.event_date:%d %b %Y}")
-                lines += [f"  - {d}" for d in item.details]
-                lines.append(f"  Open: {profile_url(settings.base_url, item.location_id)}")
-                if _web_link(item.link):
-                    lines.append(f"  CQC report: {item.link}")
-                lines.append("")
-            if hidden:
-                lines += [_more(hidden, settings), ""]
-    lines += [f"Note: {n}" for n in changes.notes]
-    lines += ["", "Sent once a week by Care Market Oversight. Each change is reported in one week only."]
+    d = digest(changes, settings)
+    lines = [d.title, d.period, "", *_position_text(d.position)]
+    if d.sections:
+        lines.append("WHAT CHANGED THIS WEEK: " + ", ".join(f"{n} {u.label.lower()}" for u, n in d.counts))
+        lines += [f"  {label}: {n}" for label, n in d.by_kind] + [""]
+        for section in d.sections:
+            lines += _section_text(section)
+    lines += [f"Note: {n}" for n in d.notes]
+    lines += ["", FOOTER]
     return "\n".join(lines) + "\n"
 
 
 # --- HTML -------------------------------------------------------------------------------------------
 
-def _summary_html(changes: WeekChanges) -> str:
-    c = counts(changes)
-    cells = "".join(
-        f'<td align="center" bgcolor="{COLOURS[u]}" style="{FONT}padding:8px 12px;background:{COLOURS[u]};color:#ffffff;'
-        f'font-size:14px;font-weight:bold;">{c[u]}<br><span style="font-size:11px;font-weight:normal;">'
-        f'{escape(u.label)}</span></td><td width="8" style="font-size:1px;">&nbsp;</td>'
-        for u in Urgency)
-    by_kind = Counter(i.kind for i in changes.items)
-    rows = "".join(
-        f'<tr><td style="{FONT}font-size:13px;padding:2px 12px 2px 0;color:#333333;">{escape(KINDS[k])}</td>'
-        f'<td align="right" style="{FONT}font-size:13px;padding:2px 0;color:#333333;">{by_kind[k]}</td></tr>'
-        for k in KINDS if by_kind[k])
-    return (f'<table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>{cells}</tr></table>'
-            f'<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin-top:10px;">'
-            f'{rows}</table>')
+def _a(link: Link) -> str:
+    return f'<a href="{escape(link.url)}" style="{LINK}">{escape(link.label)}</a>'
 
 
-def _item_html(item: Item, settings: AlertSettings) -> str:
-    url = profile_url(settings.base_url, item.location_id)
-    details = "".join(f'<div style="{FONT}font-size:12px;color:#444444;padding-top:3px;">{escape(d)}</div>'
-                      for d in item.details)
-    report = (f' &nbsp;|&nbsp; <a href="{escape(item.link)}" style="color:#1d5fa7;">CQC report</a>'
-              if _web_link(item.link) else "")
-    return (
-        f'<tr><td width="5" bgcolor="{COLOURS[item.urgency]}" style="background:{COLOURS[item.urgency]};'
-        f'font-size:1px;">&nbsp;</td>'
-        f'<td style="{FONT}padding:8px 10px;border-bottom:1px solid #e3e6ea;">'
-        f'<div style="font-size:14px;font-weight:bold;"><a href="{escape(url)}" style="color:#1d5fa7;'
-        f'text-decoration:none;">{escape(item.location_name or item.location_id)}</a></div>'
-        f'<div style="font-size:12px;color:#666666;">{escape(_place(item))} · '
-        f'{escape(f"{item.event_date:%d %b %Y}")}</div>'
-        f'<div style="font-size:13px;color:#222222;padding-top:4px;">{escape(item.headline)}</div>'
-        f'{details}'
-        f'<div style="font-size:12px;padding-top:5px;"><a href="{escape(url)}" style="color:#1d5fa7;">'
-        f'Open in Care Market Oversight</a>{report}</div></td></tr>')
+def _para(text: str, size: int = 13, colour: str = "#222222", extra: str = "") -> str:
+    return f'<div style="{FONT}{WRAP}font-size:{size}px;color:{colour};padding-top:4px;{extra}">{text}</div>'
 
 
-def _groups_html(changes: WeekChanges, settings: AlertSettings) -> str:
-    out = []
-    for urgency in Urgency:
-        group = [i for i in changes.items if i.urgency == urgency]
-        if not group:
-            continue
-        shown, hidden = _shown(group, settings)
-        more = (f'<tr><td colspan="2" style="{FONT}padding:8px 10px;font-size:13px;color:#333333;">... and '
-                f'{hidden} more in this group: <a href="{escape(settings.base_url)}/watchlist" '
-                f'style="color:#1d5fa7;">see the watchlist</a></td></tr>' if hidden else "")
-        out.append(
-            f'<tr><td style="{FONT}padding:18px 0 6px 0;font-size:16px;font-weight:bold;'
-            f'color:{COLOURS[urgency]};">{escape(urgency.label)} ({len(group)})</td></tr>'
-            f'<tr><td><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
-            f'style="border-top:1px solid #e3e6ea;">'
-            + "".join(_item_html(i, settings) for i in shown) + more + "</table></td></tr>")
+def _table(rows: str, extra: str = "") -> str:
+    return (f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+            f'style="width:100%;{extra}">{rows}</table>')
+
+
+def _position_html(p: Position) -> str:
+    out = [f'<div style="{FONT}font-size:16px;font-weight:bold;color:#1f3a5f;">{escape(p.heading)}</div>']
+    out += [_para(escape(line), 14 if i == 0 else 13, "#222222", "font-weight:bold;" if i == 0 else "")
+            for i, line in enumerate(p.lines)]
+    if p.by_kind:
+        cell = f'style="{FONT}{WRAP}font-size:13px;padding:5px 6px;border-bottom:1px solid #e3e6ea;"'
+        head = f'style="{FONT}font-size:12px;color:#505a5f;padding:5px 6px;text-align:left;border-bottom:2px solid #b1b4b6;"'
+        rows = (f'<tr><th {head}>Kind of service</th><th {head}>Red</th><th {head}>Change</th>'
+                f'<th {head}>Amber</th><th {head}>Change</th></tr>')
+        rows += "".join(f'<tr><td {cell}>{escape(r.label)}</td><td {cell}>{escape(r.red)}</td>'
+                        f'<td {cell}>{escape(r.red_change)}</td><td {cell}>{escape(r.amber)}</td>'
+                        f'<td {cell}>{escape(r.amber_change)}</td></tr>' for r in p.by_kind)
+        out.append(_table(rows, "margin-top:8px;border-collapse:collapse;"))
+    if p.red:
+        out.append(_para("Red now:", 13, "#222222", "font-weight:bold;padding-top:12px;"))
+        out.append(_table("".join(_entry_html(e, brief=True) for e in p.red), "border-top:1px solid #e3e6ea;"))
+    if p.red_more:
+        out.append(_para(f"{escape(p.red_more[0])}: {_a(p.red_more[1])}"))
     return "".join(out)
 
 
+def _bar(urgency: Urgency) -> str:
+    colour = COLOURS[urgency]
+    return f'<td width="5" bgcolor="{colour}" style="width:5px;background:{colour};font-size:1px;">&nbsp;</td>'
+
+
+def _entry_html(e: Entry, *, brief: bool = False) -> str:
+    happened = "".join(_para(escape(d), 12, "#444444") for d in e.happened)
+    advice = "" if brief else (_para(f"<b>Why it matters:</b> {escape(e.why)}", 12, "#333333")
+                               + _para(f"<b>What to do next:</b> {escape(e.next)}", 12, "#333333"))
+    links = " &nbsp;|&nbsp; ".join(_a(link) for link in e.links)
+    return (
+        f'<tr>{_bar(e.urgency)}<td style="{FONT}{WRAP}padding:8px 10px;border-bottom:1px solid #e3e6ea;">'
+        f'<div style="font-size:14px;font-weight:bold;"><a href="{escape(e.links[0].url)}" '
+        f'style="{LINK}text-decoration:none;">{escape(e.title)}</a></div>'
+        f'<div style="font-size:12px;color:#505a5f;">{escape(e.place)}</div>'
+        f'{_para(escape(e.headline))}{happened}{advice}'
+        f'<div style="font-size:12px;padding-top:5px;">{links}</div></td></tr>')
+
+
+def _summary_html(s: Summary) -> str:
+    lines = "".join(_para(escape(line), 12, "#444444") for line in s.lines)
+    return (
+        f'<tr>{_bar(s.urgency)}<td style="{FONT}{WRAP}padding:8px 10px;border-bottom:1px solid #e3e6ea;">'
+        f'<div style="font-size:14px;font-weight:bold;color:#222222;">{escape(s.title)}</div>{lines}'
+        + _para(f"<b>Why it matters:</b> {escape(s.why)}", 12, "#333333")
+        + _para(f"<b>What to do next:</b> {escape(s.next)}", 12, "#333333")
+        + f'<div style="font-size:12px;padding-top:5px;">{_a(s.link)}</div></td></tr>')
+
+
+def _section_html(s: Section) -> str:
+    rows = "".join(_summary_html(x) for x in s.summaries) + "".join(_entry_html(e) for e in s.entries)
+    if s.more:
+        rows += (f'<tr><td colspan="2" style="{FONT}padding:8px 10px;font-size:13px;color:#333333;">'
+                 f'{escape(s.more[0])}: {_a(s.more[1])}</td></tr>')
+    return (f'<tr><td style="{FONT}padding:18px 0 6px 0;font-size:16px;font-weight:bold;'
+            f'color:{COLOURS[s.urgency]};">{escape(s.urgency.label)} ({s.count})</td></tr>'
+            f'<tr><td>{_table(rows, "border-top:1px solid #e3e6ea;")}</td></tr>')
+
+
+def _counts_html(d: Digest) -> str:
+    cells = "".join(
+        f'<td align="center" width="33%" bgcolor="{COLOURS[u]}" style="{FONT}padding:8px 4px;'
+        f'background:{COLOURS[u]};color:#ffffff;font-size:14px;font-weight:bold;">{n}<br>'
+        f'<span style="font-size:11px;font-weight:normal;">{escape(u.label)}</span></td>'
+        + ('<td width="6" style="width:6px;font-size:1px;">&nbsp;</td>' if u != Urgency.INFO else "")
+        for u, n in d.counts)
+    kinds = "".join(f'<tr><td style="{FONT}{WRAP}font-size:12px;padding:2px 12px 2px 0;color:#333333;">'
+                    f'{escape(label)}</td><td style="{FONT}font-size:12px;padding:2px 0;color:#333333;">{n}</td></tr>'
+                    for label, n in d.by_kind)
+    return (f'<div style="{FONT}font-size:16px;font-weight:bold;color:#1f3a5f;padding-top:18px;">'
+            'What changed this week</div>'
+            f'{_table(f"<tr>{cells}</tr>", "margin-top:8px;")}'
+            f'<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin-top:10px;">'
+            f'{kinds}</table>')
+
+
 def html_body(changes: WeekChanges, settings: AlertSettings, chart_cid: str | None) -> str:
-    title = f"Care market changes, week {changes.week}"
-    if changes.items:
-        top = _summary_html(changes)
-    else:
-        top = (f'<div style="{FONT}font-size:14px;color:#1e7d32;font-weight:bold;">All clear</div>'
-               f'<div style="{FONT}font-size:13px;color:#333333;padding-top:4px;">No new CQC reports, risk '
-               'changes, missing returns, registrations or closures, placement suspensions or overdue '
-               'actions this week.</div>')
+    d = digest(changes, settings)
     chart = (f'<tr><td style="padding-top:16px;"><img src="cid:{escape(chart_cid)}" width="600" '
              'alt="Bar chart: locations red or amber at each recent score date" '
              'style="display:block;width:100%;max-width:600px;height:auto;border:0;"></td></tr>'
              if chart_cid else "")
-    notes = "".join(f'<div style="{FONT}font-size:12px;color:#666666;padding-top:4px;">Note: {escape(n)}</div>'
-                    for n in changes.notes)
+    changed = (f'<tr><td>{_counts_html(d)}</td></tr>' + "".join(_section_html(s) for s in d.sections)
+               if d.sections else "")
+    notes = "".join(_para(f"Note: {escape(n)}", 12, "#505a5f") for n in d.notes)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width"><title>{escape(title)}</title></head>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{escape(d.title)}</title></head>'
         '<body style="margin:0;padding:0;background:#f3f5f7;">'
-        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#f3f5f7">'
-        '<tr><td align="center" style="padding:16px;">'
-        '<table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" bgcolor="#ffffff" '
-        'style="width:640px;max-width:100%;background:#ffffff;">'
-        f'<tr><td bgcolor="#1f3a5f" style="{FONT}background:#1f3a5f;color:#ffffff;padding:14px 20px;">'
-        f'<div style="font-size:18px;font-weight:bold;">{escape(title)}</div>'
-        f'<div style="font-size:12px;color:#cfd8e3;">{escape(_period(changes))}</div></td></tr>'
-        '<tr><td style="padding:16px 20px 20px 20px;">'
-        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">'
-        f'<tr><td>{top}</td></tr>{chart}{_groups_html(changes, settings)}'
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#f3f5f7" '
+        'style="width:100%;background:#f3f5f7;">'
+        '<tr><td align="center" style="padding:12px 8px;">'
+        '<!--[if mso]><table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0">'
+        '<tr><td><![endif]-->'
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#ffffff" '
+        'style="width:100%;max-width:640px;background:#ffffff;">'
+        f'<tr><td bgcolor="#1f3a5f" style="{FONT}background:#1f3a5f;color:#ffffff;padding:14px 16px;">'
+        f'<div style="font-size:18px;font-weight:bold;">{escape(d.title)}</div>'
+        f'<div style="font-size:12px;color:#cfd8e3;">{escape(d.period)}</div></td></tr>'
+        '<tr><td style="padding:14px 16px 18px 16px;">'
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;">'
+        f'<tr><td>{_position_html(d.position)}</td></tr>{chart}{changed}'
         f'<tr><td style="padding-top:14px;">{notes}'
-        f'<div style="{FONT}font-size:11px;color:#888888;padding-top:10px;">Sent once a week by Care Market '
-        'Oversight. Each change is reported in one week only.</div></td></tr>'
-        '</table></td></tr></table></td></tr></table></body></html>')
+        f'{_para(escape(FOOTER), 11, "#505a5f", "padding-top:10px;")}</td></tr>'
+        '</table></td></tr></table>'
+        '<!--[if mso]></td></tr></table><![endif]-->'
+        '</td></tr></table></body></html>')
 
 
 # --- the message ------------------------------------------------------------------------------------
@@ -206,7 +222,7 @@ def build_message(changes: WeekChanges, settings: AlertSettings, recipient: str,
     msg["Message-ID"] = make_msgid(idstring=f"alerts.{changes.week}", domain=domain)
     msg["X-Market-Oversight-Week"] = str(changes.week)
     msg.set_content(text_body(changes, settings))
-    cid = make_msgid(idstring="chart", domain=domain)[1:-1] if chart_png and changes.items else None
+    cid = make_msgid(idstring="chart", domain=domain)[1:-1] if chart_png else None
     msg.add_alternative(html_body(changes, settings, cid), subtype="html")
     if cid:
         msg.get_payload()[1].add_related(chart_png, "image", "png", cid=f"<{cid}>",

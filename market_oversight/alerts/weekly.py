@@ -24,7 +24,7 @@ def run_week(db: Path, week: IsoWeek, settings: AlertSettings, *,
     leaving the send log alone). Raises nothing for a refused delivery: see `Outcome.failed`."""
     with store.warehouse(db, publish=False) as con:
         changes = week_changes(con, week)
-        png = rag_trend_png(rag_trend(con, week.end), str(week)) if changes.items else None
+        png = rag_trend_png(rag_trend(con, week.end), str(week))
         outcome = deliver(con, changes, settings, png, outbox=outbox)
     if outbox is not None:
         for path in outcome.written:

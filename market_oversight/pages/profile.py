@@ -4,7 +4,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from market_oversight import flag_words, fmt
+from market_oversight import flag_words, fmt, links
 from market_oversight.errors import PermissionDenied
 from market_oversight.pages import casework_panel, common
 from market_oversight.queries import filters, profile, search
@@ -71,6 +71,8 @@ facts = [
     f"ICB: {place['icb_name'] or fmt.MISSING}",
 ]
 st.write("; ".join(facts) + ".")
+st.markdown(f"[Its page on the CQC website]({links.cqc_location_page(location_id)}): inspection reports "
+            "and ratings as CQC publishes them.")
 for line in profile.rag_explained(place):
     st.write(line)
 if place["scored_on"]:

@@ -56,10 +56,10 @@ final as (
                     'market_median_rate', market_rate,
                     'market', case when local_comparison then local_authority else 'all of the kind' end,
                     'source', 'provider returns: safeguarding_concerns + complaints') as evidence,
-        format('{} concerns and complaints in {} months: {:.3f} per {}, against a market median of {:.3f}',
-               concerns, months, rate,
-               case when service_kind = 'care_home' then 'bed' else 'person supported' end,
-               market_rate) as message
+        format('{} concerns and complaints in {} months: {:.1f} per 100 {}, against a market median of {:.1f}',
+               concerns, months, rate * 100,
+               case when service_kind = 'care_home' then 'beds' else 'people supported' end,
+               market_rate * 100) as message
     from compared
     where round(rate, 6) >= round($concerns_high_ratio * market_rate, 6)
       and concerns >= $concerns_high_min_count

@@ -15,7 +15,7 @@ from tests.demo_cache import copy_warehouse, scored_demo
 
 QA = "qa-team@council.example"
 HOME_CARE = "home-care@council.example"
-BASE_URL = "http://oversight.council.example:8501"
+BASE_URL = "https://oversight.council.example"
 SCORE_DATES = [date(2026, m, d) for m, d in ((5, 31), (6, 30), (7, 31), (8, 31), (9, 30), (10, 31))]
 
 

@@ -19,13 +19,38 @@ from market_oversight.errors import ConfigError
 def _settings(tmp_path: Path, text: str):
     path = tmp_path / "council.toml"
     path.write_text(text, encoding="utf-8")
-    return alert_settings(load_settings(path))
+    return alert_settings(load_settings(path), demo=True)
 
 
-def test_defaults_are_usable() -> None:
-    s = alert_settings(load_settings(None))
+def test_defaults_are_usable_by_the_demo() -> None:
+    s = alert_settings(load_settings(None), demo=True)
     assert s.recipients and s.send_all_clear and s.base_url == "http://localhost:8501"
     assert s.smtp.password() is None   # no username, no password needed
+
+
+def test_base_url_required_outside_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given the shipped defaults, which leave [app] base_url unset
+    monkeypatch.delenv("MARKET_OVERSIGHT_DEMO", raising=False)
+    # then the alerts refuse, saying what to set, unless run as the demo
+    with pytest.raises(ConfigError, match=r"\[app\] base_url is not set.*nothing was sent"):
+        alert_settings(load_settings(None))
+    monkeypatch.setenv("MARKET_OVERSIGHT_DEMO", "1")
+    assert alert_settings(load_settings(None)).base_url == "http://localhost:8501"
+    # and a council's own base URL wins, without its trailing slash
+    path = tmp_path / "council.toml"
+    path.write_text('[app]\nbase_url = "https://oversight.council.example/"\n', encoding="utf-8")
+    assert alert_settings(load_settings(path), demo=False).base_url == "https://oversight.council.example"
+
+
+def test_the_command_refuses_without_a_base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from market_oversight.cli import main
+
+    monkeypatch.delenv("MARKET_OVERSIGHT_DEMO", raising=False)
+    monkeypatch.delenv("MARKET_OVERSIGHT_CONFIG", raising=False)
+    path = tmp_path / "council.toml"
+    path.write_text('[alerts]\nrecipients = ["qa@council.example"]\n', encoding="utf-8")
+    assert main(["alerts", "--db", str(tmp_path / "none.duckdb"), "--config", str(path)]) == 2
+    assert "[app] base_url is not set" in capsys.readouterr().err
 
 
 ROUTES = """

@@ -11,7 +11,7 @@ from market_oversight.alerts.config import alert_settings
 from market_oversight.alerts.render import build_message, html_body, subject, text_body
 from market_oversight.config import load_settings
 
-SETTINGS = alert_settings(load_settings(None))
+SETTINGS = alert_settings(load_settings(None), demo=True)
 WEEK = IsoWeek.parse("2026-W40")
 
 
@@ -22,16 +22,29 @@ def _item(**kw) -> Item:
     return Item(**(base | kw))
 
 
-def test_every_value_escaped_and_only_web_links_linked() -> None:
+def test_every_value_escaped_and_links_made_from_the_location_id() -> None:
     item = _item(headline="<b>bold</b> & co", details=('evidence "x" <script>alert(1)</script>',),
-                 link="javascript:alert(1)", location_id='1-"><img src=x>', provider_name="A&B <Ltd>")
+                 location_id='1-"><img src=x>', provider_name="A&B <Ltd>")
     html = html_body(WeekChanges(WEEK, (item,)), SETTINGS, None)
     assert "<script>" not in html and "<b>bold" not in html and "<img src=x>" not in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in html and "A&amp;B &lt;Ltd&gt;" in html
-    assert "javascript:" not in html and "CQC report</a>" not in html
     hrefs = re.findall(r'href="([^"]*)"', html)
-    assert hrefs == ["http://localhost:8501/profile?location=1-%22%3E%3Cimg%20src%3Dx%3E"] * 2
-    assert "javascript:" not in text_body(WeekChanges(WEEK, (item,)), SETTINGS)
+    profile = "http://localhost:8501/profile?location=1-%22%3E%3Cimg%20src%3Dx%3E"
+    cqc = "https://www.cqc.org.uk/location/1-%22%3E%3Cimg%20src%3Dx%3E"
+    assert hrefs == [profile, profile, cqc]
+    text = text_body(WeekChanges(WEEK, (item,)), SETTINGS)
+    assert profile in text and cqc in text
+
+
+def test_each_item_says_why_it_matters_and_what_to_do_next() -> None:
+    # given a red location with a casework action open
+    item = _item(kind="risk", urgency=Urgency.ACT, headline="Risk now Red", action_title="Visit & review",
+                 action_owner="J. Smith", action_due=date(2026, 10, 9))
+    changes = WeekChanges(WEEK, (item,))
+    for body in (text_body(changes, SETTINGS), html_body(changes, SETTINGS, None)):
+        assert "Why it matters:" in body and "What to do next:" in body
+        assert "Casework action due 9 October 2026: Visit &amp; review, J. Smith" in body.replace(
+            "Visit & review", "Visit &amp; review")
 
 
 def test_layout_is_tables_and_inline_css() -> None:
@@ -42,13 +55,15 @@ def test_layout_is_tables_and_inline_css() -> None:
     # groups in order of urgency, summary first
     positions = [html.index(f">{u.label} (1)<") for u in Urgency]
     assert positions == sorted(positions) and html.index("Review this week</span>") < positions[0]
+    # fluid up to 640 px, with a fixed 640 px table for Outlook on Windows only
+    assert "max-width:640px" in html and 'width="640"' in html.split("<![endif]-->")[0]
 
 
-def test_subject_and_all_clear() -> None:
-    assert subject(WeekChanges(WEEK, ()), "Care market") == "Care market: week 2026-W40 - all clear"
+def test_subject_never_says_all_clear() -> None:
+    assert subject(WeekChanges(WEEK, ()), "Care market") == "Care market: week 2026-W40 - no new concerns; none red"
     two = WeekChanges(WEEK, (_item(urgency=Urgency.ACT), _item(urgency=Urgency.INFO)))
-    assert subject(two, "Care market") == "Care market: week 2026-W40 - 1 act now, 1 for information"
-    msg = build_message(WeekChanges(WEEK, ()), SETTINGS, "qa@x.example", b"\x89PNG not used")
+    assert subject(two, "Care market") == "Care market: week 2026-W40 - 1 act now, 1 for information; 0 red"
+    msg = build_message(WeekChanges(WEEK, ()), SETTINGS, "qa@x.example", None)
     assert not [p for p in msg.walk() if p.get_content_maintype() == "image"]
 
 

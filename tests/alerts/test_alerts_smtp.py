@@ -61,13 +61,14 @@ def test_sends_once_with_both_parts_chart_and_links(demo_db: Path, smtp_server, 
         text = msg.get_body(preferencelist=("plain",)).get_content()
         html_part = msg.get_body(preferencelist=("html",))
         html = html_part.get_content()
-        assert text.startswith(f"Care market changes, week {WEEK}")
-        assert "Summary:" in text and html.index("Review this week") < html.index("Open in Care Market")
+        assert text.startswith(f"Care market, week {WEEK}")
+        assert "WHERE THE MARKET STANDS" in text and html.index("Where the market stands") < html.index(
+            "Review this week") < html.index("Open its profile")
         # one link to the provider's page per item, in both parts, and nothing for other locations
-        links = set(re.findall(r'href="(http://oversight[^"]+)"', html))
+        links = set(re.findall(r'href="(https://oversight[^"]+)"', html))
         expected = {f"{BASE_URL}/profile?location={i.location_id}" for i in mine}
         assert links == expected
-        assert {u for u in re.findall(r"Open: (\S+)", text)} == expected
+        assert {u for u in re.findall(r"Open its profile in Care Market Oversight: (\S+)", text)} == expected
         # the chart: an inline PNG referenced by its Content-ID
         images = [p for p in msg.walk() if p.get_content_maintype() == "image"]
         assert len(images) == 1 and images[0].get_content().startswith(b"\x89PNG\r\n\x1a\n")
@@ -124,7 +125,7 @@ def test_names_from_the_data_arrive_escaped(demo_db: Path, smtp_server, config_f
     assert NASTY in text and NASTY_PROVIDER in text    # plain text carries the name as it is
 
 
-def test_week_without_changes_sends_all_clear_or_nothing(demo_db: Path, tmp_path: Path, smtp_server) -> None:
+def test_week_without_changes_sends_the_standing_position_or_nothing(demo_db: Path, tmp_path: Path, smtp_server) -> None:
     inbox, port = smtp_server
     quiet = "2026-W30"     # 20-26 July 2026: no report, score, suspension or register change
     assert _expected(demo_db, quiet) == ()
@@ -137,9 +138,8 @@ def test_week_without_changes_sends_all_clear_or_nothing(demo_db: Path, tmp_path
     msgs = [_parse(raw) for _, _, raw in inbox.messages]
     assert len(msgs) == 2
     for msg in msgs:
-        assert msg["Subject"] == f"Care market: week {quiet} - all clear"
-        assert "All clear" in msg.get_body(preferencelist=("html",)).get_content()
-        assert not [p for p in msg.walk() if p.get_content_maintype() == "image"]
+        assert msg["Subject"].startswith(f"Care market: week {quiet} - no new concerns; ")
+        assert "No new concerns this week" in msg.get_body(preferencelist=("html",)).get_content()
     assert {r[2] for r in _log(demo_db)} == {0}
 
 

@@ -108,6 +108,9 @@ def test_profile_deep_link_shows_flags_ratings_and_siblings(app_env: Path) -> No
     sentences = [flag_words.sentence(*flag) for flag in flags]
     assert all(any(sentence in label for label in labels) for sentence in sentences) and flags
     assert f"{fmt.plural(reports, 'report')} from" in texts(at)
+    # and a link that opens for anyone: CQC's public page for the location, not its data API
+    assert f"(https://www.cqc.org.uk/location/{location_id})" in texts(at)
+    assert "api.service.cqc.org.uk" not in texts(at)
     if siblings:
         sibling_table = next(d.value for d in at.dataframe if "Open profile" not in d.value.columns
                              and "Kind of service" in d.value.columns)
