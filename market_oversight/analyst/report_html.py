@@ -49,6 +49,21 @@ class Stack:
 
 
 @dataclass(frozen=True)
+class Html:
+    """HTML made here (a report's heading), drawn as it is, like marimo's own Html."""
+    text: str
+
+    def _mime_(self) -> tuple[str, str]:
+        return "text/html", self.text
+
+
+def heading(title: str, *lines: str) -> Html:
+    """A report's title and the paragraphs under it, escaped."""
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return Html(f"<h1>{html.escape(title)}</h1>{paragraphs}")
+
+
+@dataclass(frozen=True)
 class Section:
     """A part of a report that is not a notebook cell's own output (the market report's parts):
     shown in marimo as its HTML (`_mime_`), rendered here the same way."""
