@@ -24,13 +24,19 @@ def _(market_report, mo, open_snapshot, snapshot_path):
     con = open_snapshot(path)
     area = market_report.default_area(con)
     as_of = market_report.as_of_date(con)
+    return area, as_of, con, path
+
+
+@app.cell
+def _(area, as_of, market_report, mo, path):
     mo.stop(as_of is None, mo.md("# Monthly market report\n\n_No CQC data in this snapshot yet._"))
-    market_report.title_block(area, as_of)
-    return area, as_of, con
+    mo.vstack([market_report.title_block(area, as_of), mo.md(f"From the analysts' read-only snapshot `{path}`.")])
+    return
 
 
 @app.cell
 def _(area, as_of, con, market_report, mo):
+    mo.stop(as_of is None)
     report_sections = market_report.sections(con, area, as_of)
     mo.vstack(report_sections)
     return (report_sections,)
