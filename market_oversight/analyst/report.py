@@ -67,10 +67,6 @@ def _snapshot_env(path: Path) -> Iterator[None]:
 
 def run_notebook(path: Path, snapshot: Path) -> tuple[str, list[Any]]:
     """(title, outputs) of the notebook at `path` run as a script on `snapshot`: one output per cell."""
-    try:
-        import marimo  # noqa: F401
-    except ImportError:
-        raise ReportError("a report runs the notebook with marimo: pip install -e '.[test]'") from None
     spec = importlib.util.spec_from_file_location(f"report_{path.stem}", path)
     if spec is None or spec.loader is None:
         raise ReportError(f"{path} is not a Python file")
