@@ -104,3 +104,7 @@ class SignInRefused(MarketOversightError):
 
 class StorageError(WarehouseError):
     """The disk is full, or a file or folder of the warehouse cannot be written."""
+
+
+class ReportError(MarketOversightError):
+    """A notebook cannot be found, run or rendered as a report; nothing was written."""

@@ -33,6 +33,16 @@ RATING_CHART_SHAPES = {
     "Inadequate": "triangle-up", "Not rated": "square",
 }
 
+# RAG in a chart that also shows the services not scored yet (grey, an open square).
+RAG_OR_NOT_SCORED_COLOURS = {**RAG_COLOURS, "not scored": RATING_COLOURS["Not rated"]}
+RAG_OR_NOT_SCORED_SHAPES = {**RAG_CHART_SHAPES, "not scored": RATING_CHART_SHAPES["Not rated"]}
+
+# A rating against the one before it (the analysts' rating movements): worse in red, better in green.
+MOVEMENT_COLOURS = {
+    "downgraded": RAG_COLOURS["red"], "unchanged": RATING_COLOURS["Not rated"], "upgraded": RAG_COLOURS["green"],
+    "to or from not rated": "#AA33DD",
+}
+
 SERVICE_KIND_LABELS = {"care_home": "Care home", "home_care": "Home care", "other": "Other service"}
 # Kinds of service in charts: none is a RAG colour (a kind is not a risk); checked like the others.
 SERVICE_KIND_COLOURS = {"care_home": "#1D4E89", "home_care": "#AA33DD", "other": "#505a5f"}
@@ -218,3 +228,53 @@ def label(name: str) -> str:
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+# ---- cells of an analyst's table (a report, the market report) --------------------------------------
+# A column's name says what its numbers are: words in it pick the rule. A share (0 to 1) is a percent;
+# a column already in percent ends in `_pct` or starts `pct_`; money is pounds and pence.
+_SHARE_WORDS = frozenset({"occupancy", "share", "precision", "recall"})
+_MONEY_WORDS = frozenset({"fee", "amount", "cost", "gap", "price"})
+_MONTH_NAMES = frozenset({"period", "month"})
+RATING_COLUMNS = frozenset({"rating", "latest_overall_rating", "previous_rating"})
+
+
+def table_value(column: str, value: object) -> str:
+    """A value in an analyst's table, written by its column's name: 1,240; 87.5%; £812.50; 3 March
+    2026; ▲ Red; never more than two decimal places."""
+    if _blank(value):
+        return MISSING
+    words = set(column.lower().split("_"))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return date_time(value)
+    if isinstance(value, date):
+        return month(value) if words & _MONTH_NAMES else long_date(value)
+    if isinstance(value, str):
+        if column in _CODED:
+            return _CODED[column](value)
+        return rating(value) if column in RATING_COLUMNS and value in RATINGS else value
+    if not isinstance(value, int | float):
+        return str(value)
+    if "pct" in words:
+        return f"{value:.1f}%"
+    if words & _SHARE_WORDS or "_to_" in column:
+        return percent(value, 1)
+    if words & _MONEY_WORDS:
+        return money(value)
+    if isinstance(value, int) or float(value).is_integer():
+        return count(value)
+    return f"{value:,.2f}"
+
+
+_CODED = {"rag": rag, "service_kind": service_kind, "care_category": care_category, "benchmark": benchmark}
+
+
+def table_heading(column: str) -> str:
+    """A column's heading: a RAG or rating with its shape (pivoted tables), else its name in words."""
+    if column in RAG:
+        return rag(column)
+    if column in RATINGS:
+        return rating(column)
+    return label(column)

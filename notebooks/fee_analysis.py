@@ -13,9 +13,10 @@ def _():
     import marimo as mo
     import polars as pl
 
+    from market_oversight import fmt
     from market_oversight.analyst import open_snapshot, snapshot_path
 
-    return alt, mo, open_snapshot, pl, snapshot_path
+    return alt, fmt, mo, open_snapshot, pl, snapshot_path
 
 
 @app.cell
@@ -166,6 +167,7 @@ def _(con, mo):
         """,
         engine=con,
     )
+    fee_gaps
     return (fee_gaps,)
 
 
@@ -283,19 +285,22 @@ def _(as_of, fee_gaps, mo, pl):
 
 
 @app.cell
-def _(alt, as_of, fee_gaps, pl):
+def _(alt, as_of, fee_gaps, fmt, pl):
     ratios = fee_gaps.filter(pl.col("benchmark") == "council_usual_rate").with_columns(
         (pl.col("fee") / pl.col("benchmark_amount")).alias("fee_to_usual_rate")
     )
     (
         alt.Chart(ratios, title=f"Fee as a share of the council's usual rate, by RAG, {as_of:%B %Y}")
-        .mark_tick(thickness=2, size=18)
+        .mark_point(filled=True, size=60, opacity=0.8)
         .encode(
             x=alt.X("fee_to_usual_rate:Q", title="fee / council usual rate", axis=alt.Axis(format="%"),
                     scale=alt.Scale(zero=False)),
             y=alt.Y("care_category:N", title=None),
-            color=alt.Color("rag:N", scale=alt.Scale(domain=["red", "amber", "green", "not scored"],
-                                                     range=["#d73027", "#f1a340", "#1a9850", "#999999"])),
+            # the app's RAG colours and shapes (market_oversight.fmt): never colour alone
+            color=alt.Color("rag:N", scale=alt.Scale(domain=list(fmt.RAG_OR_NOT_SCORED_COLOURS),
+                                                     range=list(fmt.RAG_OR_NOT_SCORED_COLOURS.values()))),
+            shape=alt.Shape("rag:N", scale=alt.Scale(domain=list(fmt.RAG_OR_NOT_SCORED_SHAPES),
+                                                     range=list(fmt.RAG_OR_NOT_SCORED_SHAPES.values()))),
             tooltip=["location_name", "provider_name", "care_category", "fee", "benchmark_amount", "rag"],
         )
         .properties(width=620, height=200)

@@ -12,9 +12,10 @@ def _():
     import altair as alt
     import marimo as mo
 
+    from market_oversight import fmt
     from market_oversight.analyst import open_snapshot, snapshot_path
 
-    return alt, mo, open_snapshot, snapshot_path
+    return alt, fmt, mo, open_snapshot, snapshot_path
 
 
 @app.cell
@@ -62,6 +63,7 @@ def _(con, mo):
         """,
         engine=con,
     )
+    capacity
     return
 
 
@@ -80,22 +82,23 @@ def _(con, mo):
         select
             service_kind,
             icb_name as area,
-            coalesce(latest_overall_rating, 'No rating yet') as latest_overall_rating,
+            coalesce(latest_overall_rating, 'Not rated') as latest_overall_rating,
             count(*) as services,
             round(100 * count(*) / sum(count(*)) over (partition by service_kind, icb_name), 1)
                 as share_pct
         from mart.locations
         where is_active
-        group by service_kind, icb_name, coalesce(latest_overall_rating, 'No rating yet')
+        group by service_kind, icb_name, coalesce(latest_overall_rating, 'Not rated')
         order by service_kind, area, services desc
         """,
         engine=con,
     )
+    ratings_by_area
     return (ratings_by_area,)
 
 
 @app.cell
-def _(alt, mo, ratings_by_area):
+def _(alt, fmt, mo, ratings_by_area):
     mo.stop(ratings_by_area.is_empty(), mo.md("_No services in this snapshot yet._"))
     rating_chart = (
         alt.Chart(ratings_by_area, title="Latest overall rating (share of active services)")
@@ -106,11 +109,9 @@ def _(alt, mo, ratings_by_area):
             row=alt.Row("area:N", title=None),
             color=alt.Color(
                 "latest_overall_rating:N",
-                sort=["Outstanding", "Good", "Requires improvement", "Inadequate", "Not rated", "No rating yet"],
-                scale=alt.Scale(
-                    domain=["Outstanding", "Good", "Requires improvement", "Inadequate", "Not rated", "No rating yet"],
-                    range=["#1b7837", "#7fbf7b", "#f1a340", "#d73027", "#bbbbbb", "#dddddd"],
-                ),
+                sort=list(fmt.RATING_COLOURS),
+                # the app's rating colours (market_oversight.fmt), the same in every chart
+                scale=alt.Scale(domain=list(fmt.RATING_COLOURS), range=list(fmt.RATING_COLOURS.values())),
                 title="rating",
             ),
             tooltip=["area", "service_kind", "latest_overall_rating", "services", "share_pct"],
@@ -150,6 +151,7 @@ def _(con, mo):
         """,
         engine=con,
     )
+    occupancy_by_month
     return (occupancy_by_month,)
 
 
@@ -213,6 +215,7 @@ def _(con, mo):
         """,
         engine=con,
     )
+    home_care_by_month
     return (home_care_by_month,)
 
 
@@ -273,6 +276,7 @@ def _(con, mo):
         """,
         engine=con,
     )
+    capacity_by_year
     return (capacity_by_year,)
 
 
@@ -324,6 +328,7 @@ def _(con, mo):
         """,
         engine=con,
     )
+    rating_mix_by_year
     return
 
 

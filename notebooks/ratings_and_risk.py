@@ -17,6 +17,7 @@ def _():
     import marimo as mo
     import polars as pl
 
+    from market_oversight import fmt
     from market_oversight.analyst import open_snapshot, scratch_copy, snapshot_path
     from market_oversight.errors import RiskError
     from market_oversight.risk.backtest import BacktestOptions, run_backtest
@@ -29,6 +30,7 @@ def _():
         RATING_RANK,
         RiskError,
         alt,
+        fmt,
         load_thresholds,
         mo,
         open_snapshot,
@@ -99,6 +101,7 @@ def _(con, mo):
         """,
         engine=con,
     )
+    rating_changes
     return (rating_changes,)
 
 
@@ -129,16 +132,15 @@ def _(RATING_RANK, mo, pl, rating_changes):
 
 
 @app.cell
-def _(alt, movements_by_year):
+def _(alt, fmt, movements_by_year):
     (
         alt.Chart(movements_by_year, title="Overall rating movements by year of report")
         .mark_bar()
         .encode(
             x=alt.X("report_year:O", title="year"),
             y=alt.Y("reports:Q", title="reports"),
-            color=alt.Color("movement:N", scale=alt.Scale(
-                domain=["downgraded", "unchanged", "upgraded", "to or from not rated"],
-                range=["#d73027", "#bbbbbb", "#1a9850", "#dddddd"])),
+            color=alt.Color("movement:N", scale=alt.Scale(domain=list(fmt.MOVEMENT_COLOURS),
+                                                          range=list(fmt.MOVEMENT_COLOURS.values()))),
             tooltip=["report_year", "movement", "reports"],
         )
         .properties(width=620, height=240)
@@ -171,11 +173,12 @@ def _(con, mo):
         """,
         engine=con,
     )
+    rag_by_date
     return (rag_by_date,)
 
 
 @app.cell
-def _(alt, mo, pl, rag_by_date):
+def _(alt, fmt, mo, pl, rag_by_date):
     mo.stop(rag_by_date.is_empty(), mo.md("_No risk scores in this snapshot: run `market-oversight score`._"))
     latest_as_of = rag_by_date["as_of"].max()
     rag_now = (
@@ -190,8 +193,8 @@ def _(alt, mo, pl, rag_by_date):
         .encode(
             x=alt.X("as_of:T", title="as of"),
             y=alt.Y("sum(services):Q", title="services"),
-            color=alt.Color("rag:N", scale=alt.Scale(domain=["red", "amber", "green"],
-                                                     range=["#d73027", "#f1a340", "#1a9850"])),
+            color=alt.Color("rag:N", scale=alt.Scale(domain=list(fmt.RAG_COLOURS),
+                                                     range=list(fmt.RAG_COLOURS.values()))),
             tooltip=["as_of:T", "service_kind", "rag", "services", "overridden"],
         )
         .properties(width=620, height=220)
@@ -212,6 +215,7 @@ def _(con, mo):
         """,
         engine=con,
     )
+    flags_now
     return
 
 
@@ -239,6 +243,7 @@ def _(
     Path,
     RiskError,
     con,
+    fmt,
     load_thresholds,
     mo,
     path,
@@ -274,20 +279,22 @@ def _(
             except RiskError as exc:
                 backtest_error = str(exc)
     mo.stop(backtest is None, mo.md(f"_No backtest: {backtest_error}._"))
+    # written as the app writes figures (market_oversight.fmt): counts with commas, shares as %
+    _auc = backtest["roc_auc"]
     backtest_summary = {
         "events": backtest["events_source"],
-        "replayed": f"{backtest['first_as_of']} to {backtest['last_as_of']} ({backtest['as_of_dates']} dates)",
-        "location-dates": backtest["location_dates"],
-        "with an event within 6 months": backtest["positives"],
-        "ROC AUC of likelihood": None if backtest["roc_auc"] is None else round(backtest["roc_auc"], 3),
-        f"precision in the top {backtest['top_share']:.0%}":
-            None if backtest["precision_top"] is None else round(backtest["precision_top"], 3),
-        "red/amber precision": backtest["red_amber"]["precision"],
-        "red/amber recall": backtest["red_amber"]["recall"],
-        "events warned beforehand": f"{backtest['events_warned']} of {backtest['events_replayed']}",
-        "median lead (months)": backtest["median_lead_months"],
+        "replayed": f"{fmt.long_date(backtest['first_as_of'])} to {fmt.long_date(backtest['last_as_of'])} "
+                    f"({fmt.plural(backtest['as_of_dates'], 'date')})",
+        "location-dates": fmt.count(backtest["location_dates"]),
+        "with an event within 6 months": fmt.count(backtest["positives"]),
+        "ROC AUC of likelihood": fmt.MISSING if _auc is None else f"{_auc:.2f}",
+        f"precision in the top {fmt.percent(backtest['top_share'])}": fmt.percent(backtest["precision_top"], 1),
+        "red/amber precision": fmt.percent(backtest["red_amber"]["precision"], 1),
+        "red/amber recall": fmt.percent(backtest["red_amber"]["recall"], 1),
+        "events warned beforehand": f"{backtest['events_warned']:,} of {backtest['events_replayed']:,}",
+        "median lead (months)": fmt.table_value("months", backtest["median_lead_months"]),
     }
-    mo.vstack([mo.md("### Backtest results"), mo.ui.table([{"measure": k, "value": str(v)}
+    mo.vstack([mo.md("### Backtest results"), mo.ui.table([{"measure": k, "value": v}
                                                             for k, v in backtest_summary.items()],
                                                            selection=None)])
     return (backtest,)

@@ -33,6 +33,7 @@ def _(con, mo):
         """,
         engine=con,
     )
+    taken
     return
 
 
@@ -49,6 +50,7 @@ def _(con, mo):
         """,
         engine=con,
     )
+    marts
     return
 
 
@@ -65,6 +67,7 @@ def _(con, mo):
         """,
         engine=con,
     )
+    example
     return
 
 

@@ -1,5 +1,6 @@
 """`market-oversight docs` (the data dictionary), `mart-tests` (the marts' data tests),
-`market-oversight snapshot` (analysts' copy) and `sql` (a prompt on it)."""
+`market-oversight snapshot` (analysts' copy), `sql` (a prompt on it) and `report` (a notebook as
+one HTML file)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,22 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     sql.add_argument("-c", "--command", metavar="SQL", help="run these statements and leave")
     sql.set_defaults(func=_run_sql)
 
+    report = sub.add_parser(
+        "report", help="run a notebook on the analysts' snapshot and write it as one HTML file",
+        description="Run an analyst's notebook headless on the snapshot and write its text, tables and "
+                    "charts as one self-contained HTML file (styles inline, charts as SVG, no scripts): it "
+                    "opens in any browser without a network. NOTEBOOK is a file or a name in notebooks/ "
+                    "(starter, market_overview, fee_analysis, ratings_and_risk, market_report). Needs marimo.",
+        epilog="Example: market-oversight report market_report -o market_report.html",
+    )
+    report.add_argument("notebook", metavar="NOTEBOOK", help="a notebook file, or its name in notebooks/")
+    report.add_argument("--snapshot", metavar="PATH",
+                        help="the snapshot to run on (default $MARKET_OVERSIGHT_SNAPSHOT, else the latest "
+                             "snapshot of $MARKET_OVERSIGHT_DB or var/warehouse.duckdb)")
+    report.add_argument("-o", "--output", type=Path, metavar="FILE.html", required=True,
+                        help="the HTML file to write")
+    report.set_defaults(func=_run_report)
+
 
 def _run_docs(args: argparse.Namespace) -> int:
     from market_oversight.analyst.dictionary import check_dictionary, dictionary_path, write_dictionary
@@ -104,3 +121,10 @@ def _run_sql(args: argparse.Namespace) -> int:
     with open_snapshot(path) as con:
         failed = shell.run(con, path, command=args.command, lines=sys.stdin)
     return 1 if failed else 0
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from market_oversight.analyst.report import write_report
+
+    print(f"wrote {write_report(args.notebook, args.output, args.snapshot)}")
+    return 0

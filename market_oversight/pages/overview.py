@@ -5,6 +5,7 @@ import polars as pl
 import streamlit as st
 
 from market_oversight import fmt
+from market_oversight.analyst import market_report
 from market_oversight.pages import common
 from market_oversight.queries import filters, overview
 from market_oversight.queries.watchlist import RAG_WORDS
@@ -25,6 +26,16 @@ if cqc_as_of is None:
 # The figures describe the newest date the data reaches: the register's, or the latest score's
 # (returns can run past the last CQC import).
 as_of = max(d for d in (cqc_as_of, common.load(filters.scored_on)) if d is not None)
+
+# The monthly market report for members and the ICB: one HTML file, small numbers suppressed; made
+# when asked for (a callable), for the local authority chosen above.
+st.download_button(
+    "Download the monthly market report (HTML)",
+    lambda: common.load(market_report.page, market.local_authority), mime="text/html",
+    file_name=f"market-report-{as_of:%Y-%m}.html", on_click="ignore", key="market-report",
+    help="Capacity, occupancy, ratings against England, fees against benchmarks and risk by kind of "
+         "service, for the local authority chosen; figures from fewer than 5 locations are shown as [c].",
+)
 
 # ---- headline figures ----------------------------------------------------------------------------
 st.header("Headline figures")

@@ -26,7 +26,9 @@ final as (
         count(*) as locations,
         cast(sum(l.beds) as bigint) as registered_beds,
         cast(sum(r.occupied_beds) as bigint) as occupied_beds,
-        sum(r.occupied_beds) / nullif(sum(r.return_beds), 0) as occupancy_rate
+        sum(r.occupied_beds) / nullif(sum(r.return_beds), 0) as occupancy_rate,
+        count(r.location_id) as homes_returned,
+        any_value((select period from latest_month)) as returns_month
     from located as l
     left join returned as r using (location_id)
     group by l.local_authority, l.icb_name, l.service_kind

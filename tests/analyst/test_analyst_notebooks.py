@@ -19,7 +19,7 @@ from market_oversight.analyst import snapshot
 from market_oversight.paths import PROJECT_ROOT
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
-NAMES = ("starter", "market_overview", "fee_analysis", "ratings_and_risk")
+NAMES = ("starter", "market_overview", "fee_analysis", "ratings_and_risk", "market_report")
 
 
 @pytest.fixture(scope="session")
@@ -72,6 +72,8 @@ def test_notebook_runs_on_an_empty_warehouse_and_says_so(name: str, empty_snapsh
     if name == "fee_analysis":
         assert "No fee rates, benchmarks or returns in force" in text
         assert "uplift_totals" not in defs
+    if name == "market_report":
+        assert "No CQC data in this snapshot yet" in text
     if name == "ratings_and_risk":
         assert "No risk scores in this snapshot" in text
         assert "No backtest: no monthly returns in this snapshot yet" in text
