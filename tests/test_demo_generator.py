@@ -197,3 +197,42 @@ def test_national_returns_file_is_one_canonical_csv_and_reproducible(tmp_path):
     assert 300 * 120 * 0.75 < rows < 300 * 120
     assert frame["period"].min() == "2016-11" and frame["period"].max() == "2026-09"
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def _latest_ranks(sim) -> np.ndarray:
+    """Each location's overall rank at its latest report (0: never rated)."""
+    r = sim.reports
+    ranks = np.zeros(sim.world.n, np.int8)
+    order = np.lexsort((r["day"], r["month"]))
+    ranks[r["loc"][order]] = r["overall"][order]   # later reports overwrite earlier ones
+    return ranks
+
+
+def test_the_national_market_looks_like_englands():
+    """Rating mix, size and specialism near what CQC's register of active care homes shows for
+    England: roughly 80% Good or Outstanding, 16% Requires improvement, under 2% Inadequate, nursing
+    homes rated worse than residential, a backlog never rated, many small homes."""
+    from market_oversight.demo.scales import NATIONAL
+    from market_oversight.demo.simulate import simulate
+    from market_oversight.demo.world import build_world
+
+    # given the national market of a seed the generator was not tuned on
+    world = build_world(NATIONAL, 7)
+    sim = simulate(world)
+    ranks = _latest_ranks(sim)
+    homes = sim.active[-1] & (world.kind == CARE_HOME)
+    rated = homes & (ranks > 0)
+    share = {rank: np.mean(ranks[rated] == rank) for rank in (1, 2, 3, 4)}
+    # then the rating mix is near England's
+    assert 0.75 <= share[3] + share[4] <= 0.86
+    assert 0.12 <= share[2] <= 0.21
+    assert 0.002 <= share[1] < 0.02
+    poor = lambda mask: np.mean(ranks[rated & mask] <= 2)  # noqa: E731
+    assert poor(world.nursing) > poor(~world.nursing) + 0.04
+    # and some services wait for their first rating
+    assert 0.003 < np.mean(ranks[sim.active[-1]] == 0) < 0.08
+    # and about a fifth of care homes are small homes for adults with learning disabilities
+    small = homes & (world.beds < 10)
+    assert 0.15 < small.sum() / homes.sum() < 0.25
+    assert world.learning_disability[small].all()
+    assert world.learning_disability[sim.active[-1] & (world.kind == OTHER)].mean() > 0.4

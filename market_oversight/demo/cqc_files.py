@@ -171,7 +171,10 @@ class RegisterWriter:
         return [_OTHER[i % 2]]
 
     def _specialisms(self, i: int) -> list[dict]:
-        names = ["Caring for adults over 65 yrs"]
+        if self.w.learning_disability[i]:
+            names = ["Caring for adults under 65 yrs", "Learning disabilities"]
+        else:
+            names = ["Caring for adults over 65 yrs"]
         if self.w.dementia[i]:
             names.append("Dementia")
         names.append("Physical disabilities")

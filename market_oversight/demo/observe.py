@@ -55,7 +55,7 @@ def care_home_values(rng, sim: Simulation) -> pl.DataFrame:
     t, loc = _pairs(sim, CARE_HOME)
     w, s, k = sim.world, _state(sim, t, loc), len(t)
     beds = w.beds[loc]
-    occ = np.clip(0.64 + 0.30 * s["h"] - 0.05 * s["owner"] - 0.04 * s["fee"] - 0.06 * s["susp"]
+    occ = np.clip(0.64 + 0.30 * s["h"] + w.demand[loc] - 0.05 * s["owner"] - 0.04 * s["fee"] - 0.06 * s["susp"]
                   + rng.normal(0, 0.025, k), 0.25, 1.0)
     occupied = np.round(beds * occ).astype(np.int64)
     accepting = ~s["susp"] & (rng.random(k) > 0.25 * (s["h"] < 0.35))

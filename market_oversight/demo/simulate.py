@@ -2,7 +2,7 @@
 
 Each location has a latent health (about 0 failing .. 1 thriving) that drifts back towards its own
 level, and is pushed down by hidden causes: staffing crises, a registered manager leaving, fee
-pressure, and distress of its owner (which hits every location of that provider at once). The
+pressure (low fees or empty places), and distress of its owner (which hits every location of that provider at once). The
 observable world follows from it with noise and lags: monthly returns respond within the month;
 inspections rate a lagged average of health at irregular times and publish a month or two later;
 councils suspend placements after poor findings; very unhealthy locations close.
@@ -121,7 +121,9 @@ def _initial_reports(rng, world: World, first: int, reports: Reports) -> tuple[n
     rank = np.zeros(n, dtype=np.int8)
     idx = np.flatnonzero(rated)
     rank[idx] = reports.overall[-1]
-    next_due = np.where(rated, last + _interval(rng, rank), world.registered_month + rng.integers(5, 13, n))
+    # A new service waits nine months to three years for its first inspection (CQC's backlog of unrated
+    # services).
+    next_due = np.where(rated, last + _interval(rng, rank), world.registered_month + rng.integers(9, 37, n))
     return rank, next_due
 
 
@@ -163,7 +165,8 @@ class _Market:
         self.closed = np.full(n, 10**6)
         self.pending_month, self.pending_visit = np.full(n, -1), np.zeros(n, np.int64)
         self.pending_overall, self.pending_kq = np.zeros(n, np.int8), np.zeros((n, 5), np.int8)
-        self.fee_hazard = 0.003 * np.exp((1.0 - world.fee_ratio) * 16)
+        # Money trouble comes from low fees and from empty places (low demand).
+        self.fee_hazard = 0.003 * np.exp((1.0 - world.fee_ratio) * 16 - world.demand * 12)
         self.commissioned = world.kind != OTHER
 
     def causes(self, m: int, active: np.ndarray) -> np.ndarray:
@@ -234,8 +237,8 @@ class _Market:
 
     def close(self, m: int, active: np.ndarray, owner_loc: np.ndarray) -> np.ndarray:
         """Closures: failing services, owners in distress, suspended services."""
-        hazard = (0.0007 + 0.03 / (1 + np.exp((self.h - 0.22) / 0.04)) + 0.010 * owner_loc
-                  + 0.006 * self.suspended)
+        hazard = (0.0007 * np.exp(-self.w.demand * 15) + 0.03 / (1 + np.exp((self.h - 0.22) / 0.04))
+                  + 0.010 * owner_loc + 0.006 * self.suspended)
         close = np.flatnonzero(active & (self.rng.random(self.w.n) < hazard))
         self.closed[close] = m
         self.events.add(close, m, "closure")

@@ -46,12 +46,14 @@ class World:
     beds: np.ndarray               # care homes: beds; home care: people it can support
     nursing: np.ndarray            # bool: care home with nursing
     dementia: np.ndarray           # bool: dementia specialism
+    learning_disability: np.ndarray  # bool: learning disabilities specialism (small homes, supported living)
     registered_month: np.ndarray   # month index of registration
     base_health: np.ndarray        # where the location's health tends to return to
     fee_ratio: np.ndarray          # its fee relative to the council's usual rate
     council_share: np.ndarray      # share of residents or people funded by the council
     nhs_share: np.ndarray
     diligence: np.ndarray          # how reliably it sends its returns on time (0..1)
+    demand: np.ndarray             # how sought-after its places are (occupancy above or below usual)
     lat: np.ndarray
     lon: np.ndarray
 
@@ -113,19 +115,31 @@ def build_world(scale: Scale, seed: int) -> World:
     # A chain tends to sit in one council: move every location to its provider's first council.
     first_council = council[np.unique(provider_index, return_index=True)[1]]
     council = first_council[provider_index] if scale.local_authorities > 1 else council
-    beds = np.where(kind == CARE_HOME, np.clip(rng.lognormal(3.6, 0.45, n), 6, 180),
-                    np.where(kind == HOME_CARE, np.clip(rng.lognormal(4.0, 0.6, n), 8, 400), 0))
-    nursing = (kind == CARE_HOME) & (rng.random(n) < 0.35)
-    dementia = (kind != OTHER) & (rng.random(n) < 0.6)
+    # About a fifth of care homes are small homes (under 10 beds) for adults with learning
+    # disabilities, as in England; supported living is mostly for them too.
+    small_home = (kind == CARE_HOME) & (rng.random(n) < 0.2)
+    learning_disability = small_home | ((kind == OTHER) & (rng.random(n) < 0.6)) | (
+        (kind == HOME_CARE) & (rng.random(n) < 0.1))
+    beds = np.where(small_home, rng.integers(3, 10, n),
+                    np.where(kind == CARE_HOME, np.clip(rng.lognormal(3.75, 0.42, n), 10, 180),
+                             np.where(kind == HOME_CARE, np.clip(rng.lognormal(4.0, 0.6, n), 8, 400), 0)))
+    nursing = (kind == CARE_HOME) & ~small_home & (rng.random(n) < 0.42)
+    dementia = (kind != OTHER) & ~learning_disability & (rng.random(n) < 0.6)
     first = month_index(LAST_PERIOD) - scale.months + 1
     # Most were registered years before the window opens; about 8% open during it.
     # (Registration under the Health and Social Care Act began in October 2010.)
     registered_month = np.where(rng.random(n) < 0.92,
                                 np.maximum(first - rng.integers(6, 180, n), HSCA_START),
                                 first + rng.integers(0, scale.months - 6, n))
-    # Health: a chain shares part of its quality (the same owner runs all its homes).
+    # Health: a chain shares part of its quality (the same owner runs all its homes); nursing homes,
+    # large homes and owners without an organisation behind them do worse, as CQC's ratings show.
     provider_quality = rng.normal(0.0, 0.05, provider_count)
-    base_health = np.clip(0.52 + 0.42 * rng.beta(5, 2.5, n) + provider_quality[provider_index], 0.4, 0.97)
+    owner_alone = np.isin(ownership[provider_index], ["Individual", "Partnership"])
+    structure = (-0.04 * nursing - 0.03 * ((kind == CARE_HOME) & (beds >= 60))
+                 - 0.03 * owner_alone + 0.02 * small_home)
+    base_health = np.clip(0.505 + 0.42 * rng.beta(5, 2.5, n) + structure
+                          + provider_quality[provider_index], 0.4, 0.97)
+    demand = rng.normal(0.0, 0.05, n)
     fee_ratio = np.clip(rng.normal(1.0, 0.06, n), 0.82, 1.25)
     council_share = rng.uniform(0.25, 0.75, n)
     nhs_share = rng.uniform(0.02, 0.15, n)
@@ -134,5 +148,5 @@ def build_world(scale: Scale, seed: int) -> World:
     lon = councils.lon[council] + rng.normal(0, 0.06, n)
     return World(scale, seed, councils, provider_index, provider_count, ownership, kind, council,
                  rng.integers(0, 2, n), np.round(beds).astype(np.int64), nursing, dementia,
-                 registered_month, base_health, fee_ratio, council_share, nhs_share, diligence,
-                 lat, lon)
+                 learning_disability, registered_month, base_health, fee_ratio, council_share,
+                 nhs_share, diligence, demand, lat, lon)
