@@ -49,11 +49,14 @@ class InputLimits:
         return self.temp_directory or db.with_name(db.name + ".tmp")
 
 
-def refuse(source: str, found: str, key: str, value: object, section: str = "ingest") -> InputTooLarge:
-    """The one message of every limit: the file, what it holds, and the limit by name and value."""
+def over_limit(found: str, key: str, value: object, section: str = "ingest") -> str:
+    """The one wording of every limit: what the file holds, and the limit by name and value."""
     shown = f"{value:,}" if isinstance(value, int) else f"{value:g}" if isinstance(value, float) else value
-    return InputTooLarge(f"refused before reading: {found}; the limit is [{section}] {key} = {shown}",
-                         source=source, limit=key)
+    return f"{found}; the limit is [{section}] {key} = {shown}"
+
+
+def refuse(source: str, found: str, key: str, value: object) -> InputTooLarge:
+    return InputTooLarge(f"refused before reading: {over_limit(found, key, value)}", source=source, limit=key)
 
 
 class TextMeter:
@@ -89,7 +92,8 @@ class TextMeter:
         self._head = b""
         columns = header_columns(self.header)
         if columns > self.limits.max_columns:
-            raise refuse(self.source, f"its header has {columns:,} columns", "max_columns",
+            at_least = "at least " if end < 0 and not final else ""     # the line goes on
+            raise refuse(self.source, f"its header has {at_least}{columns:,} columns", "max_columns",
                          self.limits.max_columns)
 
     def _longest_cell(self, block: bytes) -> None:
