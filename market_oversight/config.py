@@ -93,6 +93,17 @@ class ContractsSettings:
 
 
 @dataclass(frozen=True)
+class IngestSettings:
+    max_columns: int = _rule(_between(2))
+    max_cell_kilobytes: float = _rule(_between(1))
+    max_rows: int = _rule(_between(1))
+    max_expanded_megabytes: float = _rule(_between(0.001))
+    max_compression_ratio: float = _rule(_between(1))
+    memory_limit_megabytes: int = _rule(_between(64))
+    temp_directory: str = _rule()       # "" beside the warehouse (<warehouse>.tmp)
+
+
+@dataclass(frozen=True)
 class AppSettings:
     base_url: str = _rule(_url_or_unset)   # "" until a council sets it: the alerts then refuse to send
 
@@ -175,6 +186,7 @@ class Settings:
     """The whole configuration, one typed section per [table] of defaults.toml."""
     returns: ReturnsSettings
     contracts: ContractsSettings
+    ingest: IngestSettings
     app: AppSettings
     access: AccessSettings
     alerts: AlertsSettings

@@ -46,6 +46,14 @@ class UnknownSourceFormat(SourceError):
     """The source is readable but matches none of the formats we know."""
 
 
+class InputTooLarge(SourceError):
+    """A file over one of the input limits ([ingest] in the settings), refused before parsing."""
+
+    def __init__(self, message: str, *, source: str | None = None, limit: str = "") -> None:
+        super().__init__(message, source=source)
+        self.limit = limit
+
+
 class MissingColumns(SourceError):
     """A recognised file lacks columns its dataset requires."""
 

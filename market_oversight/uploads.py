@@ -20,6 +20,7 @@ from pathlib import Path, PurePath
 from market_oversight import audit
 from market_oversight.config import Settings
 from market_oversight.errors import UploadRefused
+from market_oversight.ingest.limits import over_limit, zip_problem
 from market_oversight.paths import uploads_dir
 from market_oversight.roles import Permission, User, require
 
@@ -86,14 +87,10 @@ def _check_spreadsheet(name: str, data: bytes, limits: UploadLimits) -> None:
         raise UploadRefused(name, f"the spreadsheet is damaged ({exc})") from None
     if len(parts) > limits.max_parts:
         raise UploadRefused(name, f"the spreadsheet holds {len(parts)} parts; the limit is {limits.max_parts}")
-    expanded = sum(p.file_size for p in parts)
-    if expanded > limits.max_expanded_bytes:
-        raise UploadRefused(name, f"the spreadsheet would expand to {expanded / MB:.0f} MB; the limit "
-                                  f"is {limits.max_expanded_bytes / MB:.0f} MB")
+    problem = zip_problem(parts, limits.max_expanded_bytes, limits.max_compression_ratio)
+    if problem:
+        raise UploadRefused(name, over_limit(*problem, section="uploads"))
     for p in parts:
-        if p.compress_size and p.file_size / p.compress_size > limits.max_compression_ratio:
-            raise UploadRefused(name, f"part {p.filename} is compressed {p.file_size // p.compress_size}:1, "
-                                      "which only a zip bomb does")
         lower = p.filename.lower()
         if any(m in lower for m in _MACRO_PARTS):
             raise UploadRefused(name, f"the spreadsheet holds macros ({p.filename})")

@@ -301,3 +301,18 @@ def test_a_file_of_only_bad_rows_is_rejected_and_quarantined(db_path, tmp_path):
         ("rejected", 3, 0, 3)
     assert query(db_path, "select count(*) from cqc_locations") == [(0,)]
     assert query(db_path, "select count(*) from quarantine") == [(3,)]
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx], ids=["csv", "xlsx"])
+def test_one_location_with_impossible_beds_is_quarantined_and_the_file_loads(db_path, tmp_path, writer):
+    # given a bulk file (issue 19, row 6) where one care home says it has 99,999,999,999 beds
+    rows = GOOD_ROWS + [hsca_row(id="1-100000009", start="02/01/2023", home="Y", name="Huge Home",
+                                 beds="99999999999", rating="Good", published="01/02/2024")]
+    source = writer(tmp_path / f"hsca.{'csv' if writer is write_csv else 'xlsx'}", rows)
+    # when it is loaded
+    result = ingest_cqc(db_path, str(source), local_authority=None, api_key=None, progress=False)
+    # then the other locations load and that one is quarantined, naming the bound
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (5, 4, 1)
+    (rules, messages), = query(db_path, "select rules, messages from quarantine where location_id = '1-100000009'")
+    assert rules == ["out_of_range"]
+    assert "beds is 99999999999" in messages[0] and "1,000" in messages[0]

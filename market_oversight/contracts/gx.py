@@ -35,7 +35,9 @@ def _expectation(rule: Rule, limits: Limits, known: dict[str, list[str]]):
     import great_expectations.expectations as gxe
 
     c, k, meta = rule.columns, rule.kind, {"rule": rule.name}
-    if k in ("required", "one_of"):
+    if k == "required":        # the text, as the SQL check: `0x10` is given (and not a number)
+        return gxe.ExpectColumnValuesToNotBeNull(column=c[0] + "__text", meta=meta)
+    if k == "one_of":
         return gxe.ExpectColumnValuesToNotBeNull(column=c[0], meta=meta)
     if k == "type":
         return gxe.ExpectColumnValuesToMatchRegex(column=c[0] + "__text", regex=rule.value, meta=meta)
@@ -78,7 +80,7 @@ def frame_columns(contract: Contract) -> list[str]:
     """The staged columns the suite reads (the frame GX gets holds only these)."""
     cols: list[str] = []
     for rule in contract.rules():
-        cols += [c + "__text" for c in rule.columns] if rule.kind == "type" else list(rule.columns)
+        cols += [c + "__text" for c in rule.columns] if rule.kind in ("type", "required") else list(rule.columns)
     return list(dict.fromkeys(cols))
 
 

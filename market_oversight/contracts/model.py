@@ -164,6 +164,9 @@ def contracts_for(command: str) -> list[Contract]:
 
 
 def _fmt(v: Any) -> str:
+    """A limit as people write it: 1,000,000 rather than 1e+06."""
+    if isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer():
+        return f"{int(v):,}"
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 

@@ -137,11 +137,11 @@ def _condition(contract: Contract, rule: Rule, p: str, lazy: bool = False) -> tu
     """(SQL true when a row breaks the rule, the value bound as $p if any)."""
     c = [_ident(x) for x in rule.columns]
     k = rule.kind
-    if k == "required":
-        return f"{c[0]} is null", None
+    kind = contract.columns[c[0]].type if c[0] in contract.columns else None
+    text = _text(f"raw_{c[0]}") if lazy and kind in NUMERIC_TYPES else f"{c[0]}__text"
+    if k == "required":     # on the text: a cell that says `0x10` is given, and not a number
+        return f"{text} is null", None
     if k == "type":
-        kind = contract.columns[c[0]].type
-        text = _text(f"raw_{c[0]}") if lazy and kind in NUMERIC_TYPES else f"{c[0]}__text"
         return _type_condition(kind, text, p), rule.value
     if k == "min":
         return f"{c[0]} < ${p}", rule.value

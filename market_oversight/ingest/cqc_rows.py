@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import pyarrow as pa
 
 from market_oversight import vocab
+from market_oversight.contracts import contract
 
 # Canonical location fields a reader may fill, as read (text, number, date or bool).
 LOCATION_FIELDS = (
@@ -180,7 +181,7 @@ def normalise_location(staged: StagedLocation) -> NormalisedLocation | list[Prob
     dormant = _parse(f, "dormant", parse_flag, problems, "bad_flag", blank_is_false=blank)
     manager = f.get("has_registered_manager")
     absent_since = _absent_since(staged, problems)
-    beds = _parse(f, "beds", parse_int, problems, "bad_number")
+    beds = _in_range(_parse(f, "beds", parse_int, problems, "bad_number"), "beds", 0, max_beds(), problems)
     latitude = _parse(f, "latitude", parse_float, problems, "bad_number")
     longitude = _parse(f, "longitude", parse_float, problems, "bad_number")
     status = _parse(f, "registration_status", vocab.normalise_registration_status, problems,
@@ -218,6 +219,20 @@ def normalise_location(staged: StagedLocation) -> NormalisedLocation | list[Prob
         "dual_registration_primary_id": text(f.get("dual_registration_primary_id")),
     }
     return NormalisedLocation(values, ratings, tuple(set_aside))
+
+
+def max_beds() -> int:
+    """The most beds one location can have: the care-home return's bound (data_contracts), the one
+    place it is written."""
+    return int(contract("care_home_returns").columns["beds"].max)
+
+
+def _in_range(value: int | None, name: str, low: int, high: int, problems: list[Problem]) -> int | None:
+    """The value, or None with an `out_of_range` problem (which quarantines the row, not the file)."""
+    if value is None or low <= value <= high:
+        return value
+    problems.append(Problem("out_of_range", name, f"{name} is {value}; it must be between {low:,} and {high:,}"))
+    return None
 
 
 def _absent_since(staged: StagedLocation, problems: list[Problem]) -> date | None:

@@ -15,7 +15,7 @@ batch with its own counts, checked as if alone, but the SQL is planned once per 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,17 +23,17 @@ from typing import Any
 import duckdb
 
 from market_oversight import store
-from market_oversight.config import JUDGES, Settings
+from market_oversight.config import JUDGES, Settings, settings_from
 from market_oversight.contracts import Contract, all_contracts, contracts_for
 from market_oversight.contracts import sql as contract_sql
 from market_oversight.contracts.model import REFERENCES
 from market_oversight.errors import ConfigError, SourceError
 from market_oversight.ingest import batch, calendar, tabular_read
 from market_oversight.ingest.batch import LoadResult
+from market_oversight.ingest.limits import InputLimits
 
 COMMANDS = ("returns", "fees", "benchmarks")
 RETURNS = ("care_home_returns", "home_care_returns")
-STAGING_MEMORY = "1GB"      # DuckDB's memory while loading; the rest of a 1.5 GB budget is Python's
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,14 @@ class IngestOptions:
     gx_max_rows: int
     due_day: int
     today: date | None = None          # 'the future' starts after this day (default: today)
+    limits: InputLimits = field(default_factory=lambda: InputLimits.from_settings(settings_from(None)))
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> IngestOptions:
         """The settings' options; `overrides` that are not None replace them (`judge` from --judge)."""
         values = {"judge": settings.contracts.judge, "gx_max_rows": settings.contracts.gx_max_rows,
-                  "due_day": settings.returns.due_day_of_following_month}
+                  "due_day": settings.returns.due_day_of_following_month,
+                  "limits": InputLimits.from_settings(settings)}
         opts = replace(cls(**values), **{k: v for k, v in overrides.items() if v is not None})
         if opts.judge not in JUDGES:
             raise ConfigError(f"the judge must be one of {', '.join(JUDGES)}, not {opts.judge!r}")
@@ -74,7 +76,7 @@ def ingest_files(db: Path, files: Sequence[tuple[str, Path]], *, settings: Setti
         raise TypeError("ingest_files needs the settings or the options")
     opts = options or IngestOptions.from_settings(settings, judge=judge)
     with store.warehouse(db) as con:
-        return load_files(con, [(k, Path(p)) for k, p in files], opts)
+        return load_files(con, [(k, Path(p)) for k, p in files], opts, spill=opts.limits.spill_directory(db))
 
 
 @dataclass
@@ -89,6 +91,7 @@ class _File:
     rows_read: int = 0
     use_gx: bool = False
     numbered: bool = False        # the checked table has its own row_number (else its row ids)
+    limits: InputLimits | None = None
 
     @property
     def table(self) -> str:
@@ -104,11 +107,13 @@ class _File:
 
 
 def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]],
-               opts: IngestOptions) -> list[LoadResult]:
+               opts: IngestOptions, spill: Path | None = None) -> list[LoadResult]:
     results: list[LoadResult | None] = [None] * len(files)
     staged: list[_File] = []
-    # A big file's staging tables may outgrow memory: DuckDB then spills them to disk.
-    con.execute(f"set memory_limit = '{STAGING_MEMORY}'")   # our constant
+    # A big file's staging tables may outgrow memory: DuckDB then spills them to disk (`spill`).
+    con.execute("set memory_limit = $m", {"m": opts.limits.memory_limit})
+    if spill is not None:
+        con.execute("set temp_directory = $t", {"t": str(spill)})
     con.execute("set enable_progress_bar = false")
     # DuckDB 2.0 may push a try_cast of a cell into the CSV reader, which then fails on the first
     # cell it cannot read instead of giving null; and hoisting repeated expressions would trim
@@ -123,7 +128,7 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
                 raise SourceError(f"unknown dataset kind {kind!r}; expected one of {', '.join(COMMANDS)}")
             if not path.is_file():
                 raise SourceError("no such file", source=str(path))
-            scans.append(tabular_read.scan(path))
+            scans.append(tabular_read.scan(path, opts.limits))
         earlier = _previous(con, [s.content_hash for s in scans])
         for i, ((kind, path), scanned) in enumerate(zip(files, scans)):
             started = datetime.now()
@@ -135,7 +140,8 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
                 continue
             by_hash[scanned.content_hash] = i
             f = _File(i, path, scanned, None, started)  # type: ignore[arg-type]
-            f.rec = tabular_read.stage(con, path, kind, scanned, f.table)
+            f.rec = tabular_read.stage(con, path, kind, scanned, f.table, opts.limits)
+            f.limits = opts.limits
             staged.append(f)
         limits = contract_sql.Limits.at(opts.today or date.today())
         groups: dict[str, list[_File]] = {}
@@ -185,15 +191,43 @@ def _check_file(con: duckdb.DuckDBPyConnection, contract: Contract, f: _File,
         numbered=rec.numbered, keep_text=keep_text)
     try:
         con.execute(f"create or replace temp table {f.checked} as\n{query}", params | rec.params)
-    except duckdb.InvalidInputException as exc:    # the CSV reader's errors; staged tables raise none
+    except duckdb.InvalidInputException:    # the CSV reader's errors; staged tables raise none
         if rec.numbered:
             raise
-        raise SourceError(f"cannot read as CSV: {str(exc).splitlines()[0]}", source=str(f.path)) from None
+        # A row with the wrong number of cells, say: read the file row by row, which quarantines
+        # such rows, as it does in a file of any other encoding.
+        f.rec = tabular_read.stage(con, f.path, contract.command, f.scanned, f.table, f.limits, as_rows=True)
+        return _check_file(con, contract, f, limits, keep_text)
     f.numbered = rec.numbered
+    if rec.ragged:
+        _mark_ragged(con, f)
     _rows_view(con, f)
     last = con.execute(f"select row_number, cells from {f.rows} order by row_number desc limit 1").fetchall()
     rec.totals_row = tabular_read.totals_row(last[0] if last else None)
     _rows_view(con, f)
+
+
+RAGGED_RULE = "row.cells"
+
+
+def _mark_ragged(con: duckdb.DuckDBPyConnection, f: _File) -> None:
+    """Rows with more or fewer cells than the header are broken, with their cells kept."""
+    con.execute(f"update {f.checked} as c set broken = true, cells = r.cells from ({f.rec.numbered_rows()}) as r "
+                "where c.row_number = r.row_number and list_contains($ragged, c.row_number)",
+                {"ragged": list(f.rec.ragged)} | f.rec.params)
+
+
+def _explain_ragged(con: duckdb.DuckDBPyConnection, group: list[_File]) -> None:
+    """Each ragged row's problem first in `stage_problems`: its cells against the header's."""
+    for f in group:
+        if not f.rec.ragged:
+            continue
+        con.execute("update stage_problems as p set rules = list_prepend($rule, p.rules), "
+                    "messages = list_prepend(format($message, r.cells), p.messages) "
+                    "from (select unnest($rows) as row_number, unnest($cells) as cells) as r "
+                    "where p.file_no = $n and p.row_number = r.row_number",
+                    {"rule": RAGGED_RULE, "n": f.no, "rows": list(f.rec.ragged), "cells": list(f.rec.ragged.values()),
+                     "message": f"the row has {{}} cells; the header has {len(f.rec.headers)}"})
 
 
 def _rows_view(con: duckdb.DuckDBPyConnection, f: _File) -> None:
@@ -289,6 +323,7 @@ def _load_group(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[
     con.execute("create or replace temp table stage_problems as\nwith stage_typed as (\n"
                 + contract_sql.typed_select(contract, set(contract.columns), "stage_broken_raw", ("key_count",))
                 + "\n),\n" + problems.removeprefix("with "), params)
+    _explain_ragged(con, group)
     bad = dict(con.execute("select file_no, count(*) from stage_problems group by file_no").fetchall())
     broken: dict[int, dict[str, int]] = {}
     for n, rule, k in con.execute(

@@ -17,7 +17,7 @@ HEADER = list(CARE_HOME)
 # Cells DuckDB can read as a number or date, and some the contract still refuses.
 AWKWARD = [
     {"beds": " 40 "}, {"beds": "+40"}, {"beds": "4e1"}, {"beds": "040"}, {"beds": "4_0"},
-    {"beds": "40.0"}, {"beds": "40.5"}, {"beds": "1234567890"}, {"beds": "1,040", "occupied_beds": "1,000"},
+    {"beds": "40.0"}, {"beds": "40.5"}, {"beds": "1234567890"}, {"beds": "1,000", "occupied_beds": "990"},
     {"hours_paid": "inf"}, {"hours_paid": "nan"}, {"hours_paid": "5200."}, {"hours_paid": ".5"},
     {"hours_paid": "5200.50"}, {"hours_paid": "1e4"}, {"hours_paid": " 5200.5"},
     {"agency_hours": "-0"}, {"nurses_employed": "\t5"}, {"nurses_employed": "   "},
@@ -69,10 +69,10 @@ def test_awkward_cells_get_the_same_verdict_from_the_one_pass_as_from_the_rule_b
     assert counts == (26, 12, 14)
     rules = {n: r for n, r, _, _ in quarantined}
     assert rules[2] == ["beds.type"]                    # +40
-    assert rules[8] == ["beds.type"]                    # ten digits
+    assert rules[8] == ["beds.type", "beds.max"]        # ten digits, and over 1,000 beds
     assert "beds.type" in rules[26]                     # the separator the one pass joins cells by
-    assert rules[10] == ["hours_paid.type"]             # inf
-    assert 1 not in rules and 9 not in rules            # ' 40 ' and 1,040 are fine
+    assert rules[10] == ["hours_paid.type", "hours_paid.max"]   # inf: not a number, and over the bound
+    assert 1 not in rules and 9 not in rules            # ' 40 ' and 1,000 are fine
 
 
 def test_a_key_given_twice_quarantines_both_rows_whole_and_keeps_the_row_numbers(db, tmp_path):

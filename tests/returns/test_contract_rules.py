@@ -38,7 +38,7 @@ def broken_rows(c: Contract, rule: Rule, row: dict[str, str]) -> list[dict[str, 
     elif k == "min_exclusive":
         row[col.name] = f"{col.min_exclusive:g}"
     elif k == "max":
-        row[col.name] = f"{col.max + 1:g}"
+        row[col.name] = f"{col.max + 1:.0f}" if float(col.max).is_integer() else f"{col.max * 1.01:g}"
     elif k == "allowed":
         row[col.name] = "something else"
     elif k == "not_in_future":
