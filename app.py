@@ -28,6 +28,8 @@ pages = [
             icon=":material/fact_check:"),
     st.Page("market_oversight/pages/uploads.py", title="Uploads", url_path="uploads",
             icon=":material/upload_file:"),
+    st.Page("market_oversight/pages/email_preview.py", title="Weekly e-mail preview", url_path="email-preview",
+            icon=":material/forward_to_inbox:"),
     st.Page("market_oversight/pages/accessibility.py", title="Accessibility statement",
             url_path="accessibility", icon=":material/accessibility:"),
 ]
