@@ -95,6 +95,27 @@ def test_refused_delivery_is_retried_next_run(demo_db: Path, smtp_server, config
     assert sorted(r[1] for r in _log(demo_db)) == [HOME_CARE, QA]
 
 
+def test_a_dropped_connection_fails_one_recipient_and_the_next_gets_a_new_one(
+        demo_db: Path, smtp_server, config_file: Path, capsys) -> None:
+    inbox, _ = smtp_server
+    # given a server that cuts the connection during the first recipient's delivery (the QA team is
+    # sent to first)
+    first, later = QA, HOME_CARE
+    inbox.drop = {first}
+    # when the week's e-mail is sent
+    assert _run(demo_db, config_file) == 2
+    # then the first is reported undelivered and not marked sent, and the next is delivered on a new
+    # connection and marked sent
+    err = capsys.readouterr().err
+    assert "not delivered" in err and first in err and later not in err.split("not delivered")[1], err
+    assert [rcpt for _, rcpt, _ in inbox.messages] == [[later]]
+    assert [r[1] for r in _log(demo_db)] == [later]
+    # and the next run sends only the one that was dropped
+    assert _run(demo_db, config_file) == 0
+    assert [rcpt for _, rcpt, _ in inbox.messages] == [[later], [first]]
+    assert sorted(r[1] for r in _log(demo_db)) == sorted([QA, HOME_CARE])
+
+
 def test_server_down_marks_nothing(demo_db: Path, tmp_path: Path, smtp_server, capsys) -> None:
     inbox, port = smtp_server
     down = write_config(tmp_path / "down.toml", free_port())   # nothing listens there
