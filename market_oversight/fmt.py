@@ -8,6 +8,7 @@ chosen to stay apart under the common colour-vision deficiencies and to reach 3:
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 
 from market_oversight.vocab import RAG, RATINGS
@@ -63,6 +64,20 @@ EVENT_TYPE_LABELS = {
     "closure": "a closure", "suspension": "a placement suspension",
 }
 MISSING = "Not known"
+
+
+# Every ASCII punctuation mark, each of which Markdown lets a backslash escape; line breaks.
+_MARKDOWN_SIGN = re.compile(r"([!-/:-@\[-`{-~])")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def as_typed(value: object) -> str:
+    """Text a person typed (a note, a reason, a name), for a page that writes Markdown: every
+    punctuation mark escaped and line breaks made spaces, so it shows exactly as typed, never as a
+    link, an image, a heading, a list or HTML (an image would be fetched for every reader)."""
+    if _blank(value):
+        return MISSING
+    return _MARKDOWN_SIGN.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))
 
 
 def _blank(value: object) -> bool:
