@@ -69,15 +69,21 @@ MISSING = "Not known"
 # Every ASCII punctuation mark, each of which Markdown lets a backslash escape; line breaks.
 _MARKDOWN_SIGN = re.compile(r"([!-/:-@\[-`{-~])")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+_NOT_A_LINK = re.compile(r"\\[:.@]")
+WORD_JOINER = "\u2060"
 
 
 def as_typed(value: object) -> str:
     """Text a person typed (a note, a reason, a name), for a page that writes Markdown: every
     punctuation mark escaped and line breaks made spaces, so it shows exactly as typed, never as a
-    link, an image, a heading, a list or HTML (an image would be fetched for every reader)."""
+    link, an image, a heading, a list or HTML (an image would be fetched for every reader). The
+    text copied from the page holds invisible word joiners in web and e-mail addresses."""
     if _blank(value):
         return MISSING
-    return _MARKDOWN_SIGN.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))
+    escaped = _MARKDOWN_SIGN.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))
+    # Streamlit also turns web and e-mail addresses in plain text into links, after the escapes are
+    # read; an invisible word joiner each side of every ':', '.' and '@' keeps them text.
+    return _NOT_A_LINK.sub(WORD_JOINER + "\\g<0>" + WORD_JOINER, escaped)
 
 
 def _blank(value: object) -> bool:

@@ -37,13 +37,16 @@ def rendered(source: str) -> tuple[set[str], str]:
     tokens = MARKDOWN.parse(source)
     kinds = {t.type for t in tokens} | {c.type for t in tokens for c in (t.children or [])}
     text = html.unescape(re.sub(r"<[^>]+>", "", MARKDOWN.render(source)))
-    return kinds, text
+    return kinds, text.replace(fmt.WORD_JOINER, "")  # invisible: it keeps addresses from being linked
 
 
 def test_the_escaping_shows_every_hostile_text_as_typed() -> None:
     kinds, text = rendered(fmt.as_typed(HOSTILE + "\n\n- a list\n> quote"))
     assert not kinds & ACTIVE, kinds
     assert text.strip() == HOSTILE + " - a list > quote"
+    # and no web or e-mail address is left for an autolinker (Streamlit's links them after parsing)
+    escaped = fmt.as_typed("http://evil.example www.evil.example cm@kingsmere.example")
+    assert not re.search(r"https?:/|www\.|\w@\w", escaped.replace("\\", ""))
 
 
 @pytest.fixture
