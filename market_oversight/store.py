@@ -34,9 +34,17 @@ _STORAGE_WORDS = ("No space left on device", "File too large", "Read-only file s
                   "Disk quota exceeded", "Permission denied")
 
 
+# DuckDB's words when a query that spills to disk finds no room for its temporary files (it reports
+# an out-of-memory error, though memory is not what ran out).
+_SPILL_WORDS = ("failed to offload data block", "max_temp_directory_size")
+SPILL_FULL = "no space left on device for temporary files (a large job spills to disk)"
+
+
 def _storage_problem(exc: BaseException, errnos: set[int]) -> str | None:
     if isinstance(exc, OSError) and exc.errno in errnos:
         return exc.strerror or os.strerror(exc.errno)
+    if isinstance(exc, duckdb.OutOfMemoryException) and any(w in str(exc) for w in _SPILL_WORDS):
+        return SPILL_FULL
     if isinstance(exc, duckdb.Error):
         return next((w for w in _STORAGE_WORDS if w in str(exc)), None)
     return None
@@ -53,7 +61,22 @@ def _writing(path: Path, consequence: str, *, errnos: set[int] = _FULL_ERRNOS) -
         problem = _storage_problem(exc, errnos)
         if problem is None:
             raise
-        raise StorageError(f"cannot write {path}: {problem.lower()}; {consequence}") from exc
+        where = exc.filename if isinstance(exc, OSError) and exc.filename else path
+        raise StorageError(f"cannot write {where}: {problem.lower()}; {consequence}") from exc
+
+
+def write_whole(path: Path, data: bytes, consequence: str) -> Path:
+    """Write a file whole or not at all (through a temporary file beside it, renamed into place); a
+    full disk or an unwritable folder becomes StorageError saying `consequence`."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with _writing(path, consequence, errnos=_FULL_ERRNOS | _DENIED_ERRNOS):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return path
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

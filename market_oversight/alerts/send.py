@@ -68,11 +68,11 @@ def _safe_name(recipient: str) -> str:
     return re.sub(r"[^a-z0-9@._-]", "_", recipient.lower())
 
 
+_NOT_WRITTEN = "the dry run stopped there; nothing was sent or marked sent"
+
+
 def write_outbox(outbox: Path, week: str, recipient: str, msg: EmailMessage) -> Path:
-    outbox.mkdir(parents=True, exist_ok=True)
-    path = outbox / f"{week}_{_safe_name(recipient)}.eml"
-    path.write_bytes(bytes(msg))
-    return path
+    return store.write_whole(outbox / f"{week}_{_safe_name(recipient)}.eml", bytes(msg), _NOT_WRITTEN)
 
 
 def write_preview(outbox: Path, stem: str, msg: EmailMessage) -> Path:
@@ -82,12 +82,9 @@ def write_preview(outbox: Path, stem: str, msg: EmailMessage) -> Path:
     for part in msg.walk():
         if part.get_content_maintype() == "image":
             cid = part["Content-ID"].strip("<>")
-            image = outbox / f"{stem}.png"
-            image.write_bytes(part.get_content())
+            image = store.write_whole(outbox / f"{stem}.png", part.get_content(), _NOT_WRITTEN)
             html = html.replace(f"cid:{cid}", image.name)
-    path = outbox / f"{stem}.html"
-    path.write_text(html, encoding="utf-8")
-    return path
+    return store.write_whole(outbox / f"{stem}.html", html.encode("utf-8"), _NOT_WRITTEN)
 
 
 class Mailer:

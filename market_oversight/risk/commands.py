@@ -225,7 +225,9 @@ def _run_calibrate(args: argparse.Namespace) -> int:
     settings, thresholds = _thresholds(args)
     fitted, report = calibrate(resolve_db(args.db), thresholds,
                                CalibrateOptions(args.horizon_months, args.events, args.split_date), settings)
-    args.out.write_text(thresholds_toml(fitted, report), encoding="utf-8")
+    from market_oversight import store
+
+    store.write_whole(args.out, thresholds_toml(fitted, report).encode("utf-8"), "no thresholds file was written")
     if args.json:
         print(json.dumps(report, default=str))
         return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import resource
 import signal
 import subprocess
@@ -249,3 +250,69 @@ def test_a_score_run_failing_part_way_stores_nothing(demo: Path) -> None:
         engine.score(demo, load_thresholds(), engine.month_steps(date(2026, 1, 31), date(2026, 6, 30)),
                      progress=stop_at_the_third)
     assert _scores(demo) == before
+
+
+# --- a full disk at every step ------------------------------------------------------------------------
+
+def _fill(disk: Path) -> None:
+    """Leave no room on the tmpfs at `disk`."""
+    with (disk / "filler").open("wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * (1 << 20))
+                f.flush()
+        except OSError:
+            pass
+
+
+def test_a_big_job_spilling_onto_a_full_disk_gives_the_storage_message(tmp_path: Path) -> None:
+    from market_oversight.errors import StorageError
+
+    # given a warehouse on a 20 MB disk, and a job whose sort must spill beyond it (DuckDB keeps its
+    # temporary files beside the warehouse)
+    with _tmpfs(tmp_path / "disk", "size=20m") as disk:
+        db = disk / "warehouse.duckdb"
+        # when it runs
+        with pytest.raises(StorageError) as caught:
+            with store.warehouse(db, publish=False) as con:
+                con.execute("set memory_limit = '64MB'")
+                con.execute("set threads = 1")
+                con.execute("create table spilled as select i, md5(i::varchar) || md5((i + 1)::varchar) as s "
+                            "from range(3000000) r(i) order by s")
+        # then it says the disk is full, not that memory ran out, and what became of the work
+        message = str(caught.value)
+        assert "no space left on device for temporary files" in message and "rolled back" in message
+        assert "Out of Memory" not in message and "\n" not in message
+        # and the temporary files are gone once the connection is closed
+        assert sum(p.stat().st_size for p in disk.rglob("*") if p.is_file()) < db.stat().st_size + (1 << 20)
+
+
+def test_every_step_writing_to_a_full_disk_says_so_in_one_line(demo: Path, tmp_path: Path) -> None:
+    from market_oversight.paths import snapshots_dir
+    from tests.alerts.conftest import write_config
+
+    config = write_config(tmp_path / "council.toml", 25)  # a dry run never connects
+    with _tmpfs(tmp_path / "full", "size=4m") as disk:
+        # given the serving and snapshot folders, and every output file, on a disk with no room left
+        for folder in (serving_dir(demo), snapshots_dir(demo)):
+            shutil.rmtree(folder)
+            (disk / folder.name).mkdir()
+            folder.symlink_to(disk / folder.name)
+        _fill(disk)
+        steps = {
+            "quarantine export": (["quarantine", "export", "--provider", "P-1", "--out", str(disk / "q.csv")],
+                                  "no export was written"),
+            "alerts dry run": (["alerts", "--week", "2026-W44", "--dry-run", "--outbox", str(disk / "outbox"),
+                                "--config", str(config)], "nothing was sent"),
+            "snapshot": (["snapshot"], "no space left on device"),
+            "score": (["score", "--as-of", "2026-10-31", "--no-snapshot"], "the app shows the previous copy"),
+        }
+        for step, (args, words) in steps.items():
+            # when the step runs, then it fails with one line saying what became of the work
+            rc, _, err = run_cli(*args, "--db", str(demo), timeout=300)
+            assert rc == 2 and "Traceback" not in err, f"{step}: {err}"
+            lines = err.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("market-oversight: error: cannot "), f"{step}: {err}"
+            assert words in lines[0] and "no space left on device" in lines[0], f"{step}: {err}"
+        # and no half-written file is left on the disk
+        assert sorted(p.name for p in disk.rglob("*") if p.is_file()) == ["filler"]
