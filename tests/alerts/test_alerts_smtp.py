@@ -145,6 +145,30 @@ def test_names_from_the_data_arrive_escaped(demo_db: Path, smtp_server, config_f
     assert NASTY in text and NASTY_PROVIDER in text    # plain text carries the name as it is
 
 
+def test_a_reason_someone_typed_arrives_as_typed(demo_db: Path, smtp_server, config_file: Path) -> None:
+    from datetime import date
+
+    from market_oversight import casework, roles
+
+    inbox, _ = smtp_server
+    # given a suspension imposed in the week, its reason typed with Markdown and HTML in it
+    reason = ('See [x](http://evil.example/) ![](http://127.0.0.1:9/pixel.png) '
+              '<img src="http://127.0.0.1:9/tag.png"> <a href="http://evil.example/">here</a>')
+    location_id = _expected(demo_db, WEEK)[0].location_id
+    manager = roles.User("cm@kingsmere.example", "Contract manager", roles.Role.CONTRACT_MANAGER)
+    casework.suspend_placements(demo_db, manager, location_id, date(2026, 10, 28), reason)
+    # when the week's e-mail is sent
+    assert _run(demo_db, config_file) == 0
+    msg = next(_parse(raw) for _, rcpt, raw in inbox.messages if rcpt == [QA])
+    html = msg.get_body(preferencelist=("html",)).get_content()
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    # then the HTML shows it as text: no image of its own, no link to anywhere it names
+    assert f"Reason: {reason}" in text
+    assert "&lt;img src=&quot;http://127.0.0.1:9/tag.png&quot;&gt;" in html
+    assert "127.0.0.1:9" not in "".join(re.findall(r"<img[^>]*>", html))
+    assert not re.search(r"href=\"http://evil", html)
+
+
 def test_week_without_changes_sends_all_clear_or_nothing(demo_db: Path, tmp_path: Path, smtp_server) -> None:
     inbox, port = smtp_server
     quiet = "2026-W30"     # 20-26 July 2026: no report, score, suspension or register change
