@@ -1,13 +1,17 @@
-"""Downloads: CSV and XLSX that are safe to open in a spreadsheet.
+"""Every CSV and XLSX the project writes, made safe to open in a spreadsheet.
 
-A cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage return) would be run as a
-formula by Excel or LibreOffice, so text cells like that get a leading apostrophe. Numbers stay
-numbers (a negative number is not text and is not at risk).
+A text that starts with `=`, `+`, `-` or `@`, or their full-width forms `＝ ＋ － ＠`, would be run as
+a formula by Excel or LibreOffice, even behind leading spaces, tabs or line breaks, and a text that
+starts with a tab, carriage return or line feed can be turned into one on import. Such texts get a
+leading apostrophe, in the column headers as in the cells (a provider's file names its own columns,
+and the quarantine export gives them back). Numbers stay numbers (a negative number is not text and
+is not at risk). Every writer goes through `to_csv`, `to_xlsx` or `safe_frame`.
 """
 
 from __future__ import annotations
 
 import io
+import re
 
 import polars as pl
 from openpyxl import Workbook
@@ -15,12 +19,17 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_RISKY = r"^[=+\-@\t\r]"
+# What a spreadsheet may run as a formula: one of these first, after any leading white space ...
+_FORMULA_SIGNS = "=+\\-@\uff1d\uff0b\uff0d\uff20"
+_LEADING_SPACE = " \\t\\r\\n\u00a0\u3000"
+# ... or a tab, carriage return or line feed first, whatever follows.
+_RISKY = f"^(?:[{_LEADING_SPACE}]*[{_FORMULA_SIGNS}]|[\\t\\r\\n])"
+_RISKY_TEXT = re.compile(_RISKY)
 
 
 def safe_text(value: str | None) -> str | None:
-    if value is not None and value.startswith(_FORMULA_STARTS):
+    """`value` with a leading apostrophe if a spreadsheet could run it as a formula."""
+    if value is not None and _RISKY_TEXT.match(value):
         return "'" + value
     return value
 
@@ -29,19 +38,37 @@ def _safe(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr.str.contains(_RISKY)).then(pl.lit("'") + expr).otherwise(expr)
 
 
+def safe_names(names: list[str]) -> list[str]:
+    """Column headers made safe, kept distinct (a header made safe may meet one already so named)."""
+    out: list[str] = []
+    for name in names:
+        safe = candidate = safe_text(name) or ""
+        n = 1
+        while candidate in out:
+            n += 1
+            candidate = f"{safe} ({n})"
+        out.append(candidate)
+    return out
+
+
 def safe_frame(df: pl.DataFrame) -> pl.DataFrame:
-    """Every text cell made safe; nested values (lists, structs) written out as text first."""
+    """Every header and text cell made safe; nested values (lists, structs) and categories written
+    out as text first."""
     out = []
-    for name, dtype in df.schema.items():
+    for (name, dtype), safe_name in zip(df.schema.items(), safe_names(df.columns), strict=True):
         col = pl.col(name)
         if dtype == pl.String:
-            out.append(_safe(col).alias(name))
+            out.append(_safe(col).alias(safe_name))
+        elif isinstance(dtype, (pl.Categorical, pl.Enum)):
+            out.append(_safe(col.cast(pl.String)).alias(safe_name))
         elif isinstance(dtype, pl.List):
-            out.append(_safe(col.list.eval(pl.element().cast(pl.String)).list.join("; ")).alias(name))
-        elif isinstance(dtype, (pl.Struct, pl.Object)) or dtype == pl.Null:
-            out.append(col.cast(pl.String))
+            out.append(_safe(col.list.eval(pl.element().cast(pl.String)).list.join("; ")).alias(safe_name))
+        elif isinstance(dtype, pl.Struct):
+            out.append(_safe(col.struct.json_encode()).alias(safe_name))
+        elif isinstance(dtype, pl.Object) or dtype == pl.Null:
+            out.append(_safe(col.cast(pl.String)).alias(safe_name))
         else:
-            out.append(col)
+            out.append(col.alias(safe_name))
     return df.select(out) if out else df
 
 

@@ -8,6 +8,7 @@ chosen to stay apart under the common colour-vision deficiencies and to reach 3:
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 
 from market_oversight.vocab import RAG, RATINGS
@@ -73,6 +74,26 @@ EVENT_TYPE_LABELS = {
     "closure": "a closure", "suspension": "a placement suspension",
 }
 MISSING = "Not known"
+
+
+# Every ASCII punctuation mark, each of which Markdown lets a backslash escape; line breaks.
+_MARKDOWN_SIGN = re.compile(r"([!-/:-@\[-`{-~])")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+_NOT_A_LINK = re.compile(r"\\[:.@]")
+WORD_JOINER = "\u2060"
+
+
+def as_typed(value: object) -> str:
+    """Text a person typed (a note, a reason, a name), for a page that writes Markdown: every
+    punctuation mark escaped and line breaks made spaces, so it shows exactly as typed, never as a
+    link, an image, a heading, a list or HTML (an image would be fetched for every reader). The
+    text copied from the page holds invisible word joiners in web and e-mail addresses."""
+    if _blank(value):
+        return MISSING
+    escaped = _MARKDOWN_SIGN.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))
+    # Streamlit also turns web and e-mail addresses in plain text into links, after the escapes are
+    # read; an invisible word joiner each side of every ':', '.' and '@' keeps them text.
+    return _NOT_A_LINK.sub(WORD_JOINER + "\\g<0>" + WORD_JOINER, escaped)
 
 
 def _blank(value: object) -> bool:

@@ -68,6 +68,11 @@ def serving_dir(db: Path) -> Path:
     return db.with_name(db.stem + ".serving")
 
 
+def snapshots_dir(db: Path) -> Path:
+    """The analysts' dated read-only snapshots of warehouse `db` (see analyst.snapshot)."""
+    return db.with_name(db.stem + ".snapshots")
+
+
 def uploads_dir(db: Path) -> Path:
     """Files accepted from the app's upload page, kept as received beside the warehouse."""
     return db.with_name(db.stem + ".uploads")

@@ -23,7 +23,7 @@ import polars as pl
 import pyarrow as pa
 
 from market_oversight.errors import StorageError, WarehouseBusy, WarehouseError, WarehouseTooNew
-from market_oversight.paths import casework_path, files_named, serving_dir, sql_dir
+from market_oversight.paths import casework_path, files_named, serving_dir, snapshots_dir, sql_dir
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _LOCKED = ("Could not set lock", "Conflicting lock", "database is locked")
@@ -34,9 +34,17 @@ _STORAGE_WORDS = ("No space left on device", "File too large", "Read-only file s
                   "Disk quota exceeded", "Permission denied")
 
 
+# DuckDB's words when a query that spills to disk finds no room for its temporary files (it reports
+# an out-of-memory error, though memory is not what ran out).
+_SPILL_WORDS = ("failed to offload data block", "max_temp_directory_size")
+SPILL_FULL = "no space left on device for temporary files (a large job spills to disk)"
+
+
 def _storage_problem(exc: BaseException, errnos: set[int]) -> str | None:
     if isinstance(exc, OSError) and exc.errno in errnos:
         return exc.strerror or os.strerror(exc.errno)
+    if isinstance(exc, duckdb.OutOfMemoryException) and any(w in str(exc) for w in _SPILL_WORDS):
+        return SPILL_FULL
     if isinstance(exc, duckdb.Error):
         return next((w for w in _STORAGE_WORDS if w in str(exc)), None)
     return None
@@ -53,7 +61,22 @@ def _writing(path: Path, consequence: str, *, errnos: set[int] = _FULL_ERRNOS) -
         problem = _storage_problem(exc, errnos)
         if problem is None:
             raise
-        raise StorageError(f"cannot write {path}: {problem.lower()}; {consequence}") from exc
+        where = exc.filename if isinstance(exc, OSError) and exc.filename else path
+        raise StorageError(f"cannot write {where}: {problem.lower()}; {consequence}") from exc
+
+
+def write_whole(path: Path, data: bytes, consequence: str) -> Path:
+    """Write a file whole or not at all (through a temporary file beside it, renamed into place); a
+    full disk or an unwritable folder becomes StorageError saying `consequence`."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with _writing(path, consequence, errnos=_FULL_ERRNOS | _DENIED_ERRNOS):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return path
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -233,6 +256,7 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
                     "read-write (any market-oversight command) to upgrade it"
                 )
         else:
+            remove_orphan_copies(path)
             with _writing(path, "the warehouse is as it was before this command"):
                 _migrate(con, path, "migrations")
                 refresh_casework_mirror(con, path)
@@ -260,6 +284,36 @@ def warehouse(path: Path, *, read_only: bool = False,
         con.close()
 
 
+# Copies are written as hidden `.<name>.<pid>.tmp` files (with DuckDB's `.wal` beside a snapshot's)
+# and renamed into place when whole; a process killed meanwhile leaves one behind.
+_ORPHANS = ".*.tmp*"
+
+
+def temporary_path(folder: Path, name: str) -> Path:
+    """Where this process writes `folder/name` before renaming it into place."""
+    return folder / f".{name}.{os.getpid()}.tmp"
+
+
+def remove_orphan_copies(db: Path) -> list[Path]:
+    """Delete the half-written copies a killed job left in the serving and snapshot folders of `db`.
+
+    Only the process holding `db` read-write writes copies there, so the caller, holding it, knows
+    that every temporary file not named with its own process id is an orphan (its own may be in
+    progress on another thread). Returns what was removed."""
+    mine = f".{os.getpid()}.tmp"
+    removed = []
+    for folder in (serving_dir(db), snapshots_dir(db)):
+        for orphan in folder.glob(_ORPHANS):
+            if mine in orphan.name:
+                continue
+            try:
+                orphan.unlink()
+            except OSError:  # gone already, or not ours to remove: the next job tries again
+                continue
+            removed.append(orphan)
+    return removed
+
+
 SERVING_POINTER = "CURRENT"
 SERVING_KEEP = 3
 
@@ -273,15 +327,16 @@ def publish_serving_copy(con: duckdb.DuckDBPyConnection, db: Path) -> Path:
     con.execute("checkpoint")
     folder = serving_dir(db)
     folder.mkdir(parents=True, exist_ok=True)
+    remove_orphan_copies(db)
     name = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 1_000_000_000:09d}.duckdb"
-    tmp = folder / f".{name}.tmp"
+    tmp = temporary_path(folder, name)
     try:
         shutil.copyfile(db, tmp)
     except BaseException:
         tmp.unlink(missing_ok=True)  # a half-written copy must not fill the disk further
         raise
     os.replace(tmp, folder / name)
-    pointer_tmp = folder / f".{SERVING_POINTER}.tmp"
+    pointer_tmp = temporary_path(folder, SERVING_POINTER)
     pointer_tmp.write_text(name, encoding="utf-8")
     os.replace(pointer_tmp, folder / SERVING_POINTER)
     # Older copies go; a process that still has one open keeps reading it (POSIX unlink semantics).

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePath
 
-from market_oversight import audit
+from market_oversight import audit, store
 from market_oversight.config import Settings
 from market_oversight.errors import UploadRefused
 from market_oversight.ingest.limits import over_limit, zip_problem
@@ -129,12 +128,8 @@ def receive_upload(db: Path, user: User, name: str, data: bytes, limits: UploadL
         audit.record_event(db, user.email, audit.UPLOAD_REFUSED, name,
                            {"bytes": len(data), "sha256": digest, "reason": exc.reason})
         raise
-    folder = uploads_dir(db)
-    folder.mkdir(parents=True, exist_ok=True)
-    saved = folder / f"{datetime.now():%Y%m%dT%H%M%S}-{digest[:12]}-{name}"
-    tmp = saved.with_name("." + saved.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, saved)
+    saved = store.write_whole(uploads_dir(db) / f"{datetime.now():%Y%m%dT%H%M%S}-{digest[:12]}-{name}", data,
+                              "the file was not kept and nothing was loaded")
     audit.record_event(db, user.email, audit.UPLOAD, name,
                        {"bytes": len(data), "sha256": digest, "type": kind, "saved_as": saved.name})
     return saved

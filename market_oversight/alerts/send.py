@@ -68,11 +68,11 @@ def _safe_name(recipient: str) -> str:
     return re.sub(r"[^a-z0-9@._-]", "_", recipient.lower())
 
 
+_NOT_WRITTEN = "the dry run stopped there; nothing was sent or marked sent"
+
+
 def write_outbox(outbox: Path, week: str, recipient: str, msg: EmailMessage) -> Path:
-    outbox.mkdir(parents=True, exist_ok=True)
-    path = outbox / f"{week}_{_safe_name(recipient)}.eml"
-    path.write_bytes(bytes(msg))
-    return path
+    return store.write_whole(outbox / f"{week}_{_safe_name(recipient)}.eml", bytes(msg), _NOT_WRITTEN)
 
 
 def write_preview(outbox: Path, stem: str, msg: EmailMessage) -> Path:
@@ -82,40 +82,47 @@ def write_preview(outbox: Path, stem: str, msg: EmailMessage) -> Path:
     for part in msg.walk():
         if part.get_content_maintype() == "image":
             cid = part["Content-ID"].strip("<>")
-            image = outbox / f"{stem}.png"
-            image.write_bytes(part.get_content())
+            image = store.write_whole(outbox / f"{stem}.png", part.get_content(), _NOT_WRITTEN)
             html = html.replace(f"cid:{cid}", image.name)
-    path = outbox / f"{stem}.html"
-    path.write_text(html, encoding="utf-8")
-    return path
+    return store.write_whole(outbox / f"{stem}.html", html.encode("utf-8"), _NOT_WRITTEN)
 
 
 class Mailer:
-    """One SMTP session for a run; every failure becomes AlertDeliveryError."""
+    """One SMTP session for a run, opened again after the server drops it (the recipient whose
+    delivery failed is left unsent for the next run; the next recipient gets a new connection).
+    Every failure becomes AlertDeliveryError."""
 
     def __init__(self, smtp: SmtpSettings) -> None:
         self.smtp = smtp
         self.client: smtplib.SMTP | None = None
 
     def __enter__(self) -> Mailer:
-        password = self.smtp.password()  # ConfigError before any connection when it is missing
+        self.smtp.password()  # ConfigError before any connection when it is missing
+        self._connect()
+        return self
+
+    def _connect(self) -> None:
         where = f"{self.smtp.host}:{self.smtp.port}"
         try:
             self.client = smtplib.SMTP(self.smtp.host, self.smtp.port, timeout=self.smtp.timeout_seconds)
             if self.smtp.starttls:
                 self.client.starttls(context=ssl.create_default_context())
             if self.smtp.username:
-                self.client.login(self.smtp.username, password or "")
+                self.client.login(self.smtp.username, self.smtp.password() or "")
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise AlertDeliveryError(f"SMTP server {where} not usable: {exc}; nothing was marked sent") from exc
-        return self
 
     def send(self, msg: EmailMessage, recipient: str) -> None:
+        if self.client is None:  # the server dropped the last recipient's session
+            self._connect()
         assert self.client is not None
         try:
             refused = self.client.send_message(msg, to_addrs=[recipient])
+        except smtplib.SMTPRecipientsRefused as exc:  # smtplib has reset the session: it goes on
+            raise AlertDeliveryError(f"{recipient}: {exc}") from exc
         except (smtplib.SMTPException, OSError) as exc:
+            self.close()  # a dropped or confused session: the next recipient starts a new one
             raise AlertDeliveryError(f"{recipient}: {exc}") from exc
         if refused:
             raise AlertDeliveryError(f"{recipient}: refused {refused}")

@@ -25,16 +25,11 @@ import duckdb
 from market_oversight import store
 from market_oversight.config import Settings, load_settings
 from market_oversight.errors import SnapshotError, WarehouseError, WarehouseTooNew
-from market_oversight.paths import casework_path, resolve_db
+from market_oversight.paths import casework_path, resolve_db, snapshots_dir
 
 LATEST = "latest.duckdb"
 SNAPSHOT_ENV = "MARKET_OVERSIGHT_SNAPSHOT"
 _DATED = re.compile(r"^market-(\d{8}T\d{6}Z)(?:-(\d+))?\.duckdb$")
-
-
-def snapshots_dir(db: Path) -> Path:
-    """Where the analysts' snapshots of warehouse `db` go: beside it, in `<stem>.snapshots/`."""
-    return db.with_name(db.stem + ".snapshots")
 
 
 def snapshot_keep(settings: Settings | None = None) -> int:
@@ -74,7 +69,8 @@ def snapshot_from(con: duckdb.DuckDBPyConnection, db: Path, *, keep: int) -> Pat
     folder.mkdir(parents=True, exist_ok=True)
     taken = time.gmtime()
     target = _unused_name(folder, time.strftime("%Y%m%dT%H%M%SZ", taken))
-    tmp = folder / f".{target.name}.tmp"
+    store.remove_orphan_copies(db)
+    tmp = store.temporary_path(folder, target.name)
     try:
         shutil.copyfile(db, tmp)
         _record_snapshot(con, tmp, db, time.strftime("%Y-%m-%d %H:%M:%S", taken))
@@ -118,7 +114,7 @@ def _record_snapshot(con: duckdb.DuckDBPyConnection, copy: Path, db: Path, taken
 
 def _point_latest(folder: Path, target: Path) -> None:
     """Make latest.duckdb the same file as `target`, atomically: readers see the old or the new."""
-    link = folder / f".{LATEST}.tmp"
+    link = store.temporary_path(folder, LATEST)
     link.unlink(missing_ok=True)
     os.link(target, link)
     os.replace(link, folder / LATEST)

@@ -25,7 +25,7 @@ def export_provider(db: Path, provider_id: str, out: Path) -> int:
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise SourceError("the export file must end in .csv or .xlsx", source=str(out))
-    out.parent.mkdir(parents=True, exist_ok=True)
     # Cells as a provider typed them go back to a spreadsheet: made safe against formula injection.
-    out.write_bytes(export.to_csv(frame) if suffix == ".csv" else export.to_xlsx(frame, "Quarantine"))
+    store.write_whole(out, export.to_csv(frame) if suffix == ".csv" else export.to_xlsx(frame, "Quarantine"),
+                      "no export was written")
     return frame.height

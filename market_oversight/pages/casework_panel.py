@@ -46,7 +46,7 @@ def show(user: User, location_id: str, location_name: str) -> None:
     if record.suspended:
         current = record.suspensions.filter(pl.col("is_current")).row(0, named=True)
         st.warning(f"New placements to this service are suspended (since {fmt.long_date(current['imposed_on'])}: "
-                   f"{current['reason']}).", icon=":material/block:")
+                   f"{fmt.as_typed(current['reason'])}).", icon=":material/block:")
     else:
         status.append("No placement suspension in force.")
     if status:
@@ -77,7 +77,7 @@ def _notes(db, user: User, location_id: str, record: casework.LocationCasework) 
     if record.notes.is_empty():
         st.write("No notes yet.")
     for note in record.notes.iter_rows(named=True):
-        st.markdown(f"**{fmt.date_time(note['created_at'])}, {note['author']}**")
+        st.markdown(f"**{fmt.date_time(note['created_at'])}, {fmt.as_typed(note['author'])}**")
         st.text(note["body"])
     if not user.can(Permission.CASEWORK):
         return _cannot(user, "add notes")
@@ -175,8 +175,8 @@ def _suspensions(db, user: User, location_id: str, record: casework.LocationCase
 def _override(db, user: User, location_id: str, record: casework.LocationCasework) -> None:
     active = record.active_override
     if active:
-        st.write(f"Overridden to **{fmt.rag(active['rag'])}** by {active['created_by']} until "
-                 f"{fmt.long_date(active['expires_on'])}: {active['reason']}")
+        st.write(f"Overridden to **{fmt.rag(active['rag'])}** by {fmt.as_typed(active['created_by'])} until "
+                 f"{fmt.long_date(active['expires_on'])}: {fmt.as_typed(active['reason'])}")
     else:
         st.write("No RAG override in force: the computed RAG applies.")
     st.caption("An override shows on every page at once, and stays until it expires or is withdrawn.")

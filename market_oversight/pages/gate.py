@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from market_oversight import signin
+from market_oversight import fmt, signin
 from market_oversight.errors import MarketOversightError
 from market_oversight.pages.common import db_path, settings
 from market_oversight.roles import User
@@ -62,6 +62,6 @@ def require_user() -> User:
         signin.record_sign_in(db_path(), user, claims)
         st.session_state[_AUDITED_KEY] = token
     with st.sidebar:
-        st.caption(f"Signed in as {user.name} ({user.email}), {user.role.value.replace('_', ' ')}")
+        st.caption(f"Signed in as {fmt.as_typed(user.name)} ({user.email}), {user.role.value.replace('_', ' ')}")
         st.button("Sign out", on_click=_sign_out, args=(user,))
     return user

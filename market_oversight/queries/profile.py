@@ -24,12 +24,13 @@ def location(con: duckdb.DuckDBPyConnection, location_id: str) -> dict:
 
 
 def rag_explained(place: dict) -> list[str]:
-    """Sentences saying why the RAG in force is not simply the computed one."""
+    """Sentences (Markdown) saying why the RAG in force is not simply the computed one; what a person
+    typed is escaped, so it shows as typed."""
     lines = []
     if place.get("override_rag"):
         lines.append(f"Overridden to **{fmt.rag(place['override_rag'])}** from {fmt.rag(place['computed_rag'])} "
-                     f"by {place['override_by']} until {fmt.long_date(place['override_expires_on'])}: "
-                     f"{place['override_reason']}")
+                     f"by {fmt.as_typed(place['override_by'])} until "
+                     f"{fmt.long_date(place['override_expires_on'])}: {fmt.as_typed(place['override_reason'])}")
     if place.get("suspended"):
         lines.append("New placements are suspended here"
                      + ("." if place["rag"] == place["computed_rag"] or place.get("override_rag")

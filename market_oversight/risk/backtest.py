@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from market_oversight import store, vocab
+from market_oversight import export, store, vocab
 from market_oversight.config import Settings
 from market_oversight.errors import RiskError, UnknownScoresFormat
 from market_oversight.risk import engine
@@ -151,7 +151,7 @@ def write_scores(table: pl.DataFrame, path: Path) -> None:
         if kind == "parquet":
             table.write_parquet(tmp)
         else:
-            table.write_csv(tmp)
+            tmp.write_bytes(export.to_csv(table))  # safe to open in a spreadsheet, like every CSV we write
         os.replace(tmp, path)
     except OSError as exc:
         raise RiskError(f"cannot write {path}: {exc.strerror or exc}; no scores file was written") from exc

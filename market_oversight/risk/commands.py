@@ -45,7 +45,9 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         "score", parents=[common, config], help="score every location as at a date and store it",
         description="Score every registered care home and home-care service. Without dates, scores "
                     "the latest data date (the newest return, report or register snapshot, not after "
-                    "today). Re-scoring a date replaces it.",
+                    "today). Re-scoring a date replaces it. All or nothing: the dates of --from/--to "
+                    "are stored together once every one is scored, so a run that fails or is "
+                    "stopped part-way stores nothing (run it again).",
         epilog="Example: market-oversight score --as-of 2026-10-15 ; "
                "market-oversight score --from 2025-01-15 --to 2026-10-15",
     )
@@ -150,7 +152,11 @@ def _run_score(args: argparse.Namespace) -> int:
             raise RiskError(f"--from {args.start} is after --to {end}")
     elif args.as_of:
         dates = [args.as_of]
-    runs = engine.score(db, thresholds, dates, settings)
+    several = dates is not None and len(dates) > 1
+    if several:
+        print(f"scoring {len(dates)} dates; they are stored together once the last is scored",
+              file=sys.stderr, flush=True)
+    runs = engine.score(db, thresholds, dates, settings, progress=_progress if several else None)
     snapshot = None if args.no_snapshot else publish_analyst_snapshot(db, settings)
     for r in runs:
         for warning in r.warnings:
@@ -164,6 +170,11 @@ def _run_score(args: argparse.Namespace) -> int:
         if snapshot is not None:
             print(f"analysts' snapshot: {snapshot}")
     return 0
+
+
+def _progress(done: int, of: int, as_of: date) -> None:
+    """Each date as it is scored, on stderr: a long rebuild shows it is moving."""
+    print(f"scored {as_of} ({done} of {of})", file=sys.stderr, flush=True)
 
 
 def publish_analyst_snapshot(db: Path, settings: Settings) -> Path:
@@ -214,7 +225,9 @@ def _run_calibrate(args: argparse.Namespace) -> int:
     settings, thresholds = _thresholds(args)
     fitted, report = calibrate(resolve_db(args.db), thresholds,
                                CalibrateOptions(args.horizon_months, args.events, args.split_date), settings)
-    args.out.write_text(thresholds_toml(fitted, report), encoding="utf-8")
+    from market_oversight import store
+
+    store.write_whole(args.out, thresholds_toml(fitted, report).encode("utf-8"), "no thresholds file was written")
     if args.json:
         print(json.dumps(report, default=str))
         return 0

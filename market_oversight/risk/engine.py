@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -179,17 +179,24 @@ def _view(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"create or replace temp view {name} as select * from {STAGE_DB}.{name}")
 
 
-def save(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> ScoreRun:
-    """Replace the stored scores and flags of `as_of` with the staged ones, in one transaction."""
+# Scores and flags of a run's dates, held in STAGE_DB until every date is scored, then stored at once.
+HELD = {"held_flags": "risk_flags", "held_scores": "risk_scores"}
+
+
+def start_holding(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty held tables in STAGE_DB, shaped like the stored ones (our table names)."""
+    con.execute(f"attach if not exists ':memory:' as {STAGE_DB}")
+    for held, stored in HELD.items():
+        con.execute(f"create or replace table {STAGE_DB}.{held} as select * from main.{stored} limit 0")
+
+
+def hold(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> ScoreRun:
+    """Hold the staged scores and flags of `as_of` (nothing is stored yet) and sum them up."""
     params = {"as_of": as_of, "hash": thresholds.hash, "scored_at": datetime.now(),
               "red_floors": list(thresholds.red_floors)}
-    with store.transaction(con):
-        # deleting is costly on the keyed tables; skip it when the date was never scored
-        if con.execute("select count(*) from risk_scores where as_of = $as_of", {"as_of": as_of}).fetchone()[0]:
-            con.execute("delete from risk_flags where as_of = $as_of", {"as_of": as_of})
-            con.execute("delete from risk_scores where as_of = $as_of", {"as_of": as_of})
-        con.execute(store.sql("risk/save_flags"), bind(store.sql("risk/save_flags"), params))
-        con.execute(store.sql("risk/save_scores"), bind(store.sql("risk/save_scores"), params))
+    for held in HELD:  # identifiers from the fixed list above
+        text = store.sql(f"risk/hold_{held.removeprefix('held_')}")
+        con.execute(f"insert into {STAGE_DB}.{held} by name\n{text}", bind(text, params))
     row = con.execute(
         "select count(*), count(*) filter (where computed_rag = 'red'), "
         "count(*) filter (where computed_rag = 'amber'), count(*) filter (where computed_rag = 'green'), "
@@ -197,9 +204,28 @@ def save(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) ->
     return ScoreRun(as_of, row[0], row[1], row[2], row[3], row[4], thresholds.hash)
 
 
+def store_held(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the stored scores and flags of every held date with the held ones, in one
+    transaction: a run stopped before this (killed, or a date that fails) stores nothing."""
+    for held in HELD:
+        _view(con, held)
+    with store.transaction(con):
+        # deleting is costly; skip it when none of the dates was scored before
+        if con.execute(store.sql("risk/held_dates_scored")).fetchone()[0]:
+            con.execute(store.sql("risk/delete_held_dates_flags"))
+            con.execute(store.sql("risk/delete_held_dates_scores"))
+        con.execute(store.sql("risk/save_flags"))
+        con.execute(store.sql("risk/save_scores"))
+    start_holding(con)
+
+
 def score_at(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> ScoreRun:
+    """Score one date and store it at once."""
+    start_holding(con)
     compute(con, as_of, thresholds)
-    return dataclasses.replace(save(con, as_of, thresholds), warnings=warnings(con, as_of, thresholds))
+    run = dataclasses.replace(hold(con, as_of, thresholds), warnings=warnings(con, as_of, thresholds))
+    store_held(con)
+    return run
 
 
 def warnings(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> tuple[str, ...]:
@@ -237,9 +263,21 @@ def _month_length(year: int, month: int) -> int:
 
 
 def score(db: Path, thresholds: Thresholds, dates: Iterable[date] | None = None,
-          settings: Settings | None = None) -> list[ScoreRun]:
-    """Score and store each date (default: the latest data date); re-scoring a date replaces it."""
+          settings: Settings | None = None, *,
+          progress: Callable[[int, int, date], None] | None = None) -> list[ScoreRun]:
+    """Score each date (default: the latest data date), then store them all in one transaction: all
+    or nothing, so a run killed or failing part-way leaves the stored scores as they were.
+    Re-scoring a date replaces it. `progress(done, of, as_of)` is called as each date is scored."""
     with store.warehouse(db) as con:
         record_settings(con, settings)
         chosen = list(dates) if dates is not None else [latest_data_date(con)]
-        return [score_at(con, d, thresholds) for d in chosen]
+        start_holding(con)
+        runs = []
+        for done, as_of in enumerate(chosen, 1):
+            compute(con, as_of, thresholds)
+            runs.append(dataclasses.replace(hold(con, as_of, thresholds),
+                                            warnings=warnings(con, as_of, thresholds)))
+            if progress is not None:
+                progress(done, len(chosen), as_of)
+        store_held(con)
+        return runs

@@ -1,6 +1,7 @@
--- Store the staged scores of one as-of date (the caller deletes that date first).
+-- Store the held scores of every date of the run (the caller deletes those dates first, in the same
+-- transaction).
 insert into main.risk_scores (as_of, location_id, likelihood, impact, computed_rag, flags, overall_rating,
                              thresholds_hash, scored_at, red_floors)
-select $as_of, location_id, likelihood, impact, computed_rag, flags, overall_rating, $hash, $scored_at,
-       $red_floors
-from stage_scores
+select as_of, location_id, likelihood, impact, computed_rag, flags, overall_rating, thresholds_hash,
+       scored_at, red_floors
+from held_scores

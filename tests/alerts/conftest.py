@@ -34,11 +34,17 @@ def demo_db(demo_source: Path, tmp_path: Path) -> Path:
 
 @dataclass
 class Inbox:
-    """What the SMTP server accepted; addresses in `refuse` get 550 at RCPT TO."""
+    """What the SMTP server accepted; addresses in `refuse` get 550 at RCPT TO, and an address in
+    `drop` has its connection cut at RCPT TO, once."""
     messages: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    drop: set[str] = field(default_factory=set)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.lower() in self.drop:
+            self.drop.discard(address.lower())
+            server.transport.close()
+            return "421 4.4.2 Connection dropped"
         if address.lower() in self.refuse:
             return "550 5.2.1 Mailbox unavailable"
         envelope.rcpt_tos.append(address)

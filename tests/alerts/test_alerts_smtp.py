@@ -96,6 +96,27 @@ def test_refused_delivery_is_retried_next_run(demo_db: Path, smtp_server, config
     assert sorted(r[1] for r in _log(demo_db)) == [HOME_CARE, QA]
 
 
+def test_a_dropped_connection_fails_one_recipient_and_the_next_gets_a_new_one(
+        demo_db: Path, smtp_server, config_file: Path, capsys) -> None:
+    inbox, _ = smtp_server
+    # given a server that cuts the connection during the first recipient's delivery (the QA team is
+    # sent to first)
+    first, later = QA, HOME_CARE
+    inbox.drop = {first}
+    # when the week's e-mail is sent
+    assert _run(demo_db, config_file) == 2
+    # then the first is reported undelivered and not marked sent, and the next is delivered on a new
+    # connection and marked sent
+    err = capsys.readouterr().err
+    assert "not delivered" in err and first in err and later not in err.split("not delivered")[1], err
+    assert [rcpt for _, rcpt, _ in inbox.messages] == [[later]]
+    assert [r[1] for r in _log(demo_db)] == [later]
+    # and the next run sends only the one that was dropped
+    assert _run(demo_db, config_file) == 0
+    assert [rcpt for _, rcpt, _ in inbox.messages] == [[later], [first]]
+    assert sorted(r[1] for r in _log(demo_db)) == sorted([QA, HOME_CARE])
+
+
 def test_server_down_marks_nothing(demo_db: Path, tmp_path: Path, smtp_server, capsys) -> None:
     inbox, port = smtp_server
     down = write_config(tmp_path / "down.toml", free_port())   # nothing listens there
@@ -123,6 +144,30 @@ def test_names_from_the_data_arrive_escaped(demo_db: Path, smtp_server, config_f
     assert "Rose &amp; Crown &lt;Care&gt; &quot;Home&quot; &#x27;Annexe&#x27;" in html
     assert "Smith &amp; Sons &lt;Holdings&gt; &quot;Ltd&quot;" in html
     assert NASTY in text and NASTY_PROVIDER in text    # plain text carries the name as it is
+
+
+def test_a_reason_someone_typed_arrives_as_typed(demo_db: Path, smtp_server, config_file: Path) -> None:
+    from datetime import date
+
+    from market_oversight import casework, roles
+
+    inbox, _ = smtp_server
+    # given a suspension imposed in the week, its reason typed with Markdown and HTML in it
+    reason = ('See [x](http://evil.example/) ![](http://127.0.0.1:9/pixel.png) '
+              '<img src="http://127.0.0.1:9/tag.png"> <a href="http://evil.example/">here</a>')
+    location_id = _expected(demo_db, WEEK)[0].location_id
+    manager = roles.User("cm@kingsmere.example", "Contract manager", roles.Role.CONTRACT_MANAGER)
+    casework.suspend_placements(demo_db, manager, location_id, date(2026, 10, 28), reason)
+    # when the week's e-mail is sent
+    assert _run(demo_db, config_file) == 0
+    msg = next(_parse(raw) for _, rcpt, raw in inbox.messages if rcpt == [QA])
+    html = msg.get_body(preferencelist=("html",)).get_content()
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    # then the HTML shows it as text: no image of its own, no link to anywhere it names
+    assert f"Reason: {reason}" in text
+    assert "&lt;img src=&quot;http://127.0.0.1:9/tag.png&quot;&gt;" in html
+    assert "127.0.0.1:9" not in "".join(re.findall(r"<img[^>]*>", html))
+    assert not re.search(r"href=\"http://evil", html)
 
 
 def test_week_without_changes_sends_the_standing_position_or_nothing(demo_db: Path, tmp_path: Path, smtp_server) -> None:

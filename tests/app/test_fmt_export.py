@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import zipfile
 from datetime import date, datetime
 
 import polars as pl
+import pytest
 from openpyxl import load_workbook
 
 from market_oversight import export, fmt
@@ -62,6 +65,37 @@ def test_exports_neutralise_cells_a_spreadsheet_would_run_as_formulas() -> None:
     assert values[:4] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-cmd", "'@SUM(A1)"]
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     assert ws["B2"].value == -5.0
+
+
+RISKY = ["=1+1", "+1", "-cmd", "@SUM(A1)", " =1+1", "  @x", "\t=1", "\tplain", "\rplain", "\nplain",
+         "\n=1", "\uff1d1+1", "\uff0b1", "\uff0dcmd", "\uff20SUM(A1)", "\u3000\uff1d1"]
+HARMLESS = ["Rose House", " Rose House", "a=b", "1-2", "", "\u00e9t\u00e9"]
+
+
+@pytest.mark.parametrize("text", RISKY)
+def test_a_cell_or_header_a_spreadsheet_could_run_gets_an_apostrophe(text: str) -> None:
+    assert export.safe_text(text) == "'" + text
+    df = pl.DataFrame({text: [text], "plain": ["x"]})
+    header = next(csv.reader(io.StringIO(export.to_csv(df).decode(), newline="")))
+    assert header == ["'" + text, "plain"]
+    assert list(csv.DictReader(io.StringIO(export.to_csv(df).decode(), newline="")))[0]["'" + text] == "'" + text
+    book = export.to_xlsx(df)
+    ws = load_workbook(io.BytesIO(book)).active
+    as_xml = ("'" + text).replace("\r", "\n")  # XML reads a carriage return back as a line feed
+    assert [c.value for c in ws[1]] == [as_xml, "plain"] and ws["A2"].value == as_xml
+    assert b"<f>" not in zipfile.ZipFile(io.BytesIO(book)).read("xl/worksheets/sheet1.xml")
+
+
+@pytest.mark.parametrize("text", HARMLESS)
+def test_ordinary_text_is_left_as_typed(text: str) -> None:
+    assert export.safe_text(text) == text
+    assert export.to_csv(pl.DataFrame({"name": [text]})).decode().splitlines()[1:] in ([text], [f'"{text}"'], [])
+
+
+def test_headers_made_safe_stay_distinct_and_categories_are_made_safe() -> None:
+    df = pl.DataFrame({"=x": ["a"], "'=x": ["b"], "kind": pl.Series(["=evil"]).cast(pl.Categorical)})
+    safe = export.safe_frame(df)
+    assert safe.columns == ["'=x", "'=x (2)", "kind"] and safe["kind"].to_list() == ["'=evil"]
 
 
 def test_an_xlsx_with_a_title_opens_with_title_and_date_and_a_frozen_filtered_header() -> None:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -71,13 +72,14 @@ def red_provider(demo_db: Path, red_location: tuple[str, str]) -> str:
                            {"id": red_location[0]}).fetchall()[0][0]
 
 
-@pytest.fixture(scope="session")
-def app_url(demo_db: Path, browser_env: dict[str, str]) -> Iterator[str]:
-    """`streamlit run app.py` on a free port of 127.0.0.1, stopped at the end of the session."""
+@contextmanager
+def serve_app(db: Path, env: dict[str, str], log_name: str = "streamlit.log") -> Iterator[str]:
+    """`streamlit run app.py` on warehouse `db` on a free port of 127.0.0.1; yields its URL, and
+    fails the test if the app logged a traceback."""
     port = _free_port()
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    log = OUTPUT / "streamlit.log"
-    env = dict(browser_env, MARKET_OVERSIGHT_DB=str(demo_db))
+    log = OUTPUT / log_name
+    env = dict(env, MARKET_OVERSIGHT_DB=str(db))
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
@@ -106,6 +108,13 @@ def app_url(demo_db: Path, browser_env: dict[str, str]) -> Iterator[str]:
             server.kill()
             server.wait()
     assert "Traceback" not in log.read_text(), f"the app logged a traceback:\n{log.read_text()[-3000:]}"
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_db: Path, browser_env: dict[str, str]) -> Iterator[str]:
+    """The app on the session's demo warehouse, stopped at the end of the session."""
+    with serve_app(demo_db, browser_env) as url:
+        yield url
 
 
 @pytest.fixture

@@ -115,6 +115,32 @@ def test_quarantine_export_makes_typed_formulas_safe(db, tmp_path):
     assert cell.value == "'=1+1" and cell.data_type == "s"
 
 
+HOSTILE_HEADERS = ['=HYPERLINK("http://127.0.0.1:9/x","click")', "+cmd", "@x", "-x", " =1+1", "\tpad",
+                   "\uff1dSUM(A1)", "\uff20x"]
+
+
+def test_quarantine_export_makes_a_providers_own_column_headers_safe_too(db, tmp_path):
+    # given a quarantined row of a file whose extra column headers were typed as formulas
+    path = write_csv(tmp_path / "ch.csv", [*HEADER, *HOSTILE_HEADERS],
+                     [[*_row(location_id="1-102", beds="n/a"), *("v" for _ in HOSTILE_HEADERS)]])
+    ingest_file(db, "returns", path, options=IngestOptions.from_settings(settings_from(None), judge="sql"))
+    # when it is exported to send back, as CSV and as XLSX
+    out, xlsx = tmp_path / "P-1.csv", tmp_path / "P-1.xlsx"
+    assert main(["quarantine", "export", "--provider", "P-1", "--out", str(out), "--db", str(db)]) == 0
+    assert main(["quarantine", "export", "--provider", "P-1", "--out", str(xlsx), "--db", str(db)]) == 0
+    # then every header reads as text, with its apostrophe, and the sheet holds no formula at all
+    header = next(csv.reader(out.open(encoding="utf-8", newline="")))
+    assert ["'" + h for h in HOSTILE_HEADERS] == [h for h in header if h.lstrip("'") in HOSTILE_HEADERS]
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    sheet_xml = zipfile.ZipFile(xlsx).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    row1 = [c.value for c in load_workbook(xlsx).active[1]]
+    assert ["'" + h for h in HOSTILE_HEADERS] == [h for h in row1 if h.lstrip("'") in HOSTILE_HEADERS]
+
+
 def _month(d: date, back: int) -> date:
     y, m = divmod(d.year * 12 + d.month - 1 - back, 12)
     return date(y, m + 1, 1)
