@@ -104,3 +104,7 @@ class SignInRefused(MarketOversightError):
 
 class StorageError(WarehouseError):
     """The disk is full, or a file or folder of the warehouse cannot be written."""
+
+
+class RehearsalError(MarketOversightError):
+    """A failure rehearsal cannot be run as asked (no such scope, a distance out of range, nothing to rehearse)."""

@@ -1,0 +1,15 @@
+-- The registered care homes and home-care agencies a rehearsal covers: one location, every location
+-- of a provider, or every location of a brand ($scope is location, provider or brand; $id its ID).
+-- Grain: one row per location in scope.
+with final as (
+    select *
+    from mart.service_capacity
+    where case $scope
+              when 'location' then location_id
+              when 'provider' then provider_id
+              when 'brand' then brand_id
+          end = $id
+)
+
+select * from final
+order by local_authority, location_name, location_id
