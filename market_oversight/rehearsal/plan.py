@@ -168,7 +168,8 @@ def people(failing: pl.DataFrame) -> dict[str, dict[str, float]]:
     care = failing.filter(pl.col("service_kind") == "home_care")
 
     def total(df: pl.DataFrame, column: str) -> float:
-        return float(df[column].fill_null(0).sum())
+        value = round(float(df[column].fill_null(0).sum()), 1)
+        return int(value) if value.is_integer() else value
 
     funders = {f: total(failing, f"people_{f}") for f in FUNDERS}
     everyone = total(failing, "people")
