@@ -28,6 +28,7 @@ DESTINATION_RAGS = tuple(r for r in reversed(RAG) if r != "red")
 CARE_HOME_CATEGORIES = ("residential", "residential_dementia", "nursing", "nursing_dementia")
 HOME_CARE = "home_care"
 FUNDERS = ("council", "nhs", "self_funded")
+CAPACITY = "rehearsal_capacity"   # the name sql/rehearsal/in_scope.sql and destinations.sql read
 # What the returns do not carry yet, said wherever a rehearsal is shown.
 CAVEATS = (
     "Placing councils: the returns do not yet record placements made by other councils, so each "
@@ -72,13 +73,10 @@ def rehearse(con: duckdb.DuckDBPyConnection, scope: str, id: str,
     if not known["locations"]:
         raise NotFound(f"There is no {scope} with ID {id!r} in the register; check the CQC {scope} ID "
                        f"(on the provider profile or CQC's website).")
-    failing = frame(con, sql("rehearsal/in_scope"), {"scope": scope, "id": id})
+    failing, pairs = _read(con, scope, id, within_km)
     if failing.is_empty():
         raise RehearsalError(f"The {scope} {id!r} ({known['name']}) has no registered care home or "
                              f"home-care agency to rehearse; nothing was worked out.")
-    pairs = frame(con, sql("rehearsal/destinations"), {
-        "failing_ids": failing["location_id"].to_list(), "within_km": within_km,
-        "destination_rags": list(DESTINATION_RAGS), "ratings_worst_first": list(RATINGS_WORST_FIRST)})
     need = _needs(failing)
     placed, taken = allocate(pairs, need)
     locations = _with_shortfall(failing, need, placed)
@@ -87,6 +85,22 @@ def rehearse(con: duckdb.DuckDBPyConnection, scope: str, id: str,
         scope=scope, id=id, name=known["name"], within_km=within_km, locations=locations,
         destinations=_destinations(pairs, taken), shortfall=_shortfall(locations),
         notify=notify(failing), people=people(failing), as_of=_as_of(con, failing), notes=notes)
+
+
+def _read(con: duckdb.DuckDBPyConnection, scope: str, id: str,
+          within_km: float) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The services in scope, and each one's destinations within reach (nearest first). The mart is
+    worked out once and bound on this cursor (whose live casework decides the RAG), and both
+    questions are asked of that."""
+    con.register(CAPACITY, frame(con, sql("rehearsal/capacity")).to_arrow())
+    try:
+        failing = frame(con, sql("rehearsal/in_scope"), {"scope": scope, "id": id})
+        pairs = frame(con, sql("rehearsal/destinations"), {
+            "failing_ids": failing["location_id"].to_list(), "within_km": within_km,
+            "destination_rags": list(DESTINATION_RAGS), "ratings_worst_first": list(RATINGS_WORST_FIRST)})
+    finally:
+        con.unregister(CAPACITY)
+    return failing, pairs
 
 
 def _checked(scope: str, id: str, within_km: float) -> tuple[str, str, float]:

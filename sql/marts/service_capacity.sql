@@ -6,6 +6,8 @@
 -- Care category: nursing where a service type is "... with nursing", dementia where a specialism
 -- names dementia (the rule sql/risk/stage_locations.sql applies as at a date), as fee rates name
 -- categories. Home-care hours are reported a month at a time; a week is 12/52 of a month.
+-- Only returns for the 12 months up to the newest month in each returns table count: older figures
+-- do not say who is there now (and a rehearsal in a meeting need not sort ten years of returns).
 with registered as (
     select
         g.location_id,
@@ -27,6 +29,20 @@ with registered as (
     where g.is_active and g.service_kind in ('care_home', 'home_care')
 ),
 
+recent_months as (
+    select
+        (select max(period) from main.care_home_returns) - interval 11 months as care_home_from,
+        (select max(period) from main.home_care_returns) - interval 11 months as home_care_from
+),
+
+latest_rating as (
+    -- as mart.locations picks it (the newest overall rating), as an aggregate: it is cheaper
+    select location_id, arg_max(rating, report_date) as latest_overall_rating
+    from main.cqc_ratings
+    where key_question = 'overall'
+    group by location_id
+),
+
 latest_care_home as (
     select
         location_id,
@@ -40,6 +56,7 @@ latest_care_home as (
         accepting_admissions
     from main.care_home_returns
     where superseded_at is null
+      and period >= (select care_home_from from recent_months)
     qualify row_number() over (partition by location_id order by period desc) = 1
 ),
 
@@ -58,6 +75,7 @@ latest_home_care as (
             as extra_hours_per_week
     from main.home_care_returns
     where superseded_at is null
+      and period >= (select home_care_from from recent_months)
     qualify row_number() over (partition by location_id order by period desc) = 1
 ),
 
@@ -95,7 +113,7 @@ final as (
         hc.can_take_more_hours,
         hc.extra_hours_per_week
     from registered as r
-    left join mart.locations as l using (location_id)
+    left join latest_rating as l using (location_id)
     left join mart.risk_current as k using (location_id)
     left join latest_care_home as ch using (location_id)
     left join latest_home_care as hc using (location_id)

@@ -3,10 +3,11 @@
 -- within $within_km of one of them, as the crow flies (haversine, mean Earth radius 6371.0088 km),
 -- whose RAG in force is one of $destination_rags (or not yet scored). Nearest first, then the
 -- better RAG ($destination_rags is best first), then the better rating ($ratings_worst_first).
+-- Read from `rehearsal_capacity` (capacity.sql, bound by market_oversight.rehearsal.plan).
 -- Grain: one row per service in the rehearsal and destination within reach of it.
 with failing as (
     select location_id, care_category, latitude, longitude
-    from mart.service_capacity
+    from rehearsal_capacity
     where list_contains($failing_ids, location_id)
       and latitude is not null and longitude is not null
 ),
@@ -24,7 +25,7 @@ open_services as (
         latest_overall_rating,
         case when service_kind = 'care_home' then vacant_beds_accepting else extra_hours_per_week end
             as room
-    from mart.service_capacity
+    from rehearsal_capacity
     where not list_contains($failing_ids, location_id)
       and (rag is null or list_contains($destination_rags, rag))
       and latitude is not null and longitude is not null

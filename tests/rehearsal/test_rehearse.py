@@ -97,3 +97,18 @@ def test_a_location_with_nothing_to_rehearse_and_a_bad_distance_are_refused(mark
         run(market, "location", "FX")
     with pytest.raises(RehearsalError, match="distance"):
         run(market, "location", "F1", km=0)
+
+
+def test_a_figure_left_blank_in_the_latest_return_stays_blank(tmp_path: Path, empty_warehouse: Path) -> None:
+    from tests.demo_cache import copy_warehouse
+    from tests.rehearsal.conftest import EARLIER, LATEST
+    from tests.risk.conftest import HandMade
+
+    wh = HandMade(copy_warehouse(empty_warehouse, tmp_path / "warehouse.duckdb"))
+    wh.location("Z", latitude=53.5, longitude=-2.1)
+    wh.care_home_return("Z", EARLIER, residents_council=25, occupied_beds=30)
+    wh.care_home_return("Z", LATEST, residents_council=None, occupied_beds=28)
+    with store.warehouse(wh.build(), read_only=True) as con:
+        row = con.execute("select people_council, people, return_period from mart.service_capacity "
+                          "where location_id = 'Z'").fetchall()
+    assert row == [(None, 28, LATEST)]

@@ -67,3 +67,14 @@ def test_the_pack_opens_with_a_dated_sheet_per_section_and_no_formulas(market: P
     short = book["Shortfall"]
     assert [c.value for c in short[4]] == ["Care", "Unit", "Services", "Needed", "Placed within reach", "Shortfall"]
     assert [c.value for c in short[5]] == ["Residential", "beds", 1, 30, 19, 11]
+
+
+def test_docs_cover_every_option_of_the_command() -> None:
+    from market_oversight.cli import build_parser
+    from market_oversight.paths import PROJECT_ROOT
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    options = {o for a in sub.choices["rehearse"]._actions for o in a.option_strings if o.startswith("--")}
+    doc = (PROJECT_ROOT / "docs" / "contingency.md").read_text(encoding="utf-8")
+    assert {"--location", "--provider", "--brand", "--within-km", "--json", "--pack"} <= options
+    assert [o for o in sorted(options - {"--help"}) if o not in doc] == []
