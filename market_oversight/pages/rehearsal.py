@@ -34,7 +34,7 @@ with st.form("rehearse-form", border=True):
                       key="rehearse-scope")
     entered = st.text_input("CQC ID", value=typed, key="rehearse-id", placeholder="1-123456789")
     distance = st.number_input("Within how many km could people move?", min_value=1.0, max_value=MAX_WITHIN_KM,
-                               value=km, step=1.0, key="rehearse-km",
+                               value=km, step=1.0, format="%.1f", key="rehearse-km",
                                help="As the crow flies, from each service that stops.")
     if st.form_submit_button("Rehearse failure", type="primary"):
         st.query_params.update({"scope": chosen, "id": entered.strip(), "km": f"{distance:g}"})

@@ -45,13 +45,18 @@ def summary_lines(r: Rehearsal) -> list[str]:
     p, homes = r.people, r.locations.filter(pl.col("service_kind") == "care_home").height
     agencies = r.locations.height - homes
     short = r.shortfall.filter(pl.col("shortfall") > 0)
+    closing = [fmt.plural(n, word, many) for n, word, many in (
+        (homes, "care home", None), (agencies, "home-care agency", "home-care agencies")) if n]
+    whom = [f"{_n(p['totals']['care_home_residents'])} care-home residents"] if homes else []
+    if agencies:
+        whom.append(f"{_n(p['totals']['home_care_people'])} people getting "
+                    f"{_n(p['totals']['home_care_hours_a_week'])} hours of home care a week")
     lines = [
-        f"If {r.name or r.id} stopped tomorrow: {fmt.plural(homes, 'care home')} and "
-        f"{fmt.plural(agencies, 'home-care agency', 'home-care agencies')} close.",
+        f"If {r.name or r.id} stopped tomorrow: {' and '.join(closing)} "
+        f"{'closes' if homes + agencies == 1 else 'close'}.",
         f"{_n(p['totals']['people'])} people affected: " + ", ".join(
             f"{_n(v)} {_FUNDED[k]}" for k, v in p["by_funder"].items() if v or k != "not_known") + ".",
-        f"{_n(p['totals']['care_home_residents'])} care-home residents and {_n(p['totals']['home_care_people'])} "
-        f"people getting {_n(p['totals']['home_care_hours_a_week'])} hours of home care a week.",
+        " and ".join(whom) + ".",
         f"{fmt.plural(r.destinations.height, 'service')} with room within {r.within_km:g} km "
         "(same kind of care, not red).",
     ]
@@ -91,7 +96,7 @@ def _people(r: Rehearsal) -> pl.DataFrame:
     rows += [("By kind of care", _KIND_WORDS[k], v) for k, v in r.people["by_kind"].items()]
     rows += [("Care category", fmt.care_category(k), v) for k, v in r.people["by_category"].items()]
     rows.append(("Home care", "Hours a week", round(r.people["totals"]["home_care_hours_a_week"], 1)))
-    return pl.DataFrame(rows, schema=["Group", "People", "Number"], orient="row")
+    return pl.DataFrame(rows, schema=["Group", "People", "Number"], orient="row").select("People", "Number", "Group")
 
 
 def _destinations(r: Rehearsal) -> pl.DataFrame:

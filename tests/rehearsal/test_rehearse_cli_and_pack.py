@@ -36,7 +36,8 @@ def test_words_by_default_and_the_pack_written_on_request(market: Path, tmp_path
     target = tmp_path / "pack.xlsx"
     assert main(["rehearse", "--location", "F1", "--within-km", "3", "--pack", str(target), "--db", str(market)]) == 0
     out = capsys.readouterr().out
-    assert "If Home F1 stopped tomorrow: 1 care home and 0 home-care agencies close." in out
+    assert "If Home F1 stopped tomorrow: 1 care home closes." in out
+    assert "30 care-home residents." in out
     assert "Shortfall: 25 beds of residential." in out       # 30 residents, 5 beds at D1 within 3 km
     assert load_workbook(target, read_only=True).sheetnames == list(pack.SECTIONS)
 
