@@ -18,6 +18,8 @@ pages = [
     profile,
     st.Page("market_oversight/pages/provider.py", title="Provider company", url_path="provider",
             icon=":material/domain:"),
+    st.Page("market_oversight/pages/rehearsal.py", title="Rehearse a failure", url_path="rehearse",
+            icon=":material/emergency:"),
     st.Page("market_oversight/pages/chasing.py", title="Returns to chase", url_path=links.CHASING_PATH,
             icon=":material/schedule_send:"),
     st.Page("market_oversight/pages/casework.py", title="Casework", url_path="casework",

@@ -17,11 +17,12 @@ from market_oversight.analyst import commands as analyst_commands
 from market_oversight.demo import commands as demo_commands
 from market_oversight.errors import MarketOversightError
 from market_oversight.ingest import commands as ingest_commands
+from market_oversight.rehearsal import commands as rehearsal_commands
 from market_oversight.risk import commands as risk_commands
 
 # In the order `--help` lists them.
 COMMAND_MODULES = (ingest_commands, demo_commands, risk_commands, alerts_commands, analyst_commands,
-                   audit_commands)
+                   rehearsal_commands, audit_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -116,3 +116,7 @@ class StorageError(WarehouseError):
 
 class ReportError(MarketOversightError):
     """A notebook cannot be found, run or rendered as a report; nothing was written."""
+
+
+class RehearsalError(MarketOversightError):
+    """A failure rehearsal cannot be run as asked (no such scope, a distance out of range, nothing to rehearse)."""

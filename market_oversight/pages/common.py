@@ -230,6 +230,7 @@ def show_error(exc: MarketOversightError) -> None:
 
 PROFILE_PAGE = "market_oversight/pages/profile.py"
 PROVIDER_PAGE = "market_oversight/pages/provider.py"
+REHEARSAL_PAGE = "market_oversight/pages/rehearsal.py"
 
 
 def result_links(results: pl.DataFrame) -> None:

@@ -73,6 +73,8 @@ facts = [
 st.write("; ".join(facts) + ".")
 st.markdown(f"[Its page on the CQC website]({links.cqc_location_page(location_id)}): inspection reports "
             "and ratings as CQC publishes them.")
+st.page_link(common.REHEARSAL_PAGE, label="Rehearse failure: who would need care elsewhere if it stopped",
+             icon=":material/emergency:", query_params={"scope": "location", "id": location_id})
 for line in profile.rag_explained(place):
     st.write(line)
 if place["scored_on"]:
@@ -198,6 +200,8 @@ st.header(f"What else does {place['provider_name'] or 'this provider'} run?")
 siblings = common.load(profile.siblings, location_id, place["provider_id"])
 st.page_link(common.PROVIDER_PAGE, label=f"Open the provider's page: every location it runs, with its RAG history",
              icon=":material/domain:", query_params={"provider": place["provider_id"]})
+st.page_link(common.REHEARSAL_PAGE, label="Rehearse the failure of the whole provider", icon=":material/emergency:",
+             query_params={"scope": "provider", "id": place["provider_id"]})
 if siblings.is_empty():
     st.write("No other locations: this is the provider's only registered location.")
 else:

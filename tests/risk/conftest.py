@@ -47,7 +47,9 @@ class HandMade:
                  deregistered: date | None = None, manager: bool = True,
                  manager_absent_since: date | None = None, brand: str | None = None,
                  service_types: list[str] | None = None, specialisms: list[str] | None = None,
-                 snapshot: date = date(2020, 1, 1), rated: date | None = date(2025, 6, 1)) -> None:
+                 snapshot: date = date(2020, 1, 1), rated: date | None = date(2025, 6, 1),
+                 latitude: float | None = None, longitude: float | None = None,
+                 icb: str | None = None) -> None:
         """A registered location; rated Good on `rated` unless None (so that it is not overdue)."""
         self.add("cqc_locations", location_id=location_id, provider_id=provider_id,
                  location_name=f"Home {location_id}", care_home=kind == "care_home", service_kind=kind,
@@ -57,7 +59,8 @@ class HandMade:
                  has_registered_manager=manager and manager_absent_since is None,
                  registered_manager_absent_date=manager_absent_since, service_types=service_types or [],
                  specialisms=specialisms or [], snapshot_date=snapshot, batch_id="b-cqc",
-                 brand_id=brand, brand_name=f"BRAND {brand}" if brand else None)
+                 brand_id=brand, brand_name=f"BRAND {brand}" if brand else None,
+                 latitude=latitude, longitude=longitude, icb_name=icb)
         if rated:
             self.rating(location_id, rated, "Good")
 

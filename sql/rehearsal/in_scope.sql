@@ -1,0 +1,16 @@
+-- The registered care homes and home-care agencies a rehearsal covers: one location, every location
+-- of a provider, or every location of a brand ($scope is location, provider or brand; $id its ID).
+-- Read from `rehearsal_capacity` (capacity.sql, bound by market_oversight.rehearsal.plan).
+-- Grain: one row per location in scope.
+with final as (
+    select *
+    from rehearsal_capacity
+    where case $scope
+              when 'location' then location_id
+              when 'provider' then provider_id
+              when 'brand' then brand_id
+          end = $id
+)
+
+select * from final
+order by local_authority, location_name, location_id
