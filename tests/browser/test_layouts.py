@@ -8,7 +8,8 @@ from playwright.sync_api import Browser
 
 from tests.browser.streamlit_page import screenshot, settle, sideways_overflow
 
-PAGES = ["/", "/watchlist", "/returns-to-chase", "/casework", "/reliability", "/data-quality", "/uploads", "/accessibility"]
+PAGES = ["/", "/watchlist", "/returns-to-chase", "/casework", "/reliability", "/data-quality", "/uploads",
+         "/email-preview", "/accessibility"]
 LAYOUTS = {
     # name: (viewport in CSS pixels, device scale factor)
     "desktop-1280x720": ({"width": 1280, "height": 720}, 1),
