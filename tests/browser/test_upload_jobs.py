@@ -3,13 +3,18 @@ upload waits for the first with a message saying so, and both end with their bat
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from market_oversight import store
+from market_oversight import store, upload_ingest
 from tests.browser.streamlit_page import WIDTHS, page_at, screenshot, settle
 from tests.browser.test_journeys import RETURNS_HEADER
 
@@ -33,6 +38,25 @@ def _upload(page: Page, name: str, location_id: str) -> None:
     page.get_by_role("button", name="Load the file").click()
 
 
+def _stop_loads(db: Path) -> None:
+    """Stop any load this test left running, so that no later test finds the warehouse busy."""
+    for path in upload_ingest.jobs_dir(db).glob("*.json"):
+        record = json.loads(path.read_text())
+        if not record.get("ended"):      # a load the page never saw end: this test's, still running
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(record["pid"], signal.SIGKILL)
+
+
+def _page_saying(pages: dict[str, Page], text: str, timeout: float) -> str | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for name, page in pages.items():
+            if page.get_by_text(text).count():
+                return name
+        time.sleep(0.2)
+    return None
+
+
 def test_two_uploads_load_in_turn_in_the_background(browser: Browser, app_url: str, demo_db: Path) -> None:
     first_home, second_home = _last_care_homes(demo_db, 2)
     # Given a scheduled job holding the warehouse (as a nightly load would)
@@ -45,24 +69,33 @@ def test_two_uploads_load_in_turn_in_the_background(browser: Browser, app_url: s
                 page_at(browser, app_url, WIDTHS["phone-390"]) as phone:
             # When one data officer uploads a file, and another a second file straight after
             _upload(laptop, "returns_first.csv", first_home)
-            progress = laptop.get_by_test_id("stProgress")
-            expect(progress).to_be_visible(timeout=30_000)
-            expect(progress).to_contain_text("seconds so far")
             _upload(phone, "returns_second.csv", second_home)
-            # Then the first follows its load with a progress bar, the second says what it waits for
-            expect(phone.get_by_text("Waiting for the load of returns_first.csv to finish")).to_be_visible(timeout=30_000)
-            expect(laptop.get_by_test_id("stProgress")).to_be_visible()
-            screenshot(laptop, "upload-job-progress-laptop-1366")
+            # Then each page follows its load with a progress bar, saying what it waits for
+            for page in (laptop, phone):
+                expect(page.get_by_test_id("stProgress")).to_be_visible(timeout=30_000)
+                expect(page.get_by_test_id("stProgress")).to_contain_text(
+                    "Waiting for another job (a scheduled load or scoring) to finish", timeout=30_000)
+            screenshot(laptop, "upload-job-waiting-laptop-1366")
             screenshot(phone, "upload-job-waiting-phone-390")
-            # And when the warehouse is free, both load in turn and show their batch summary
+            # And when the scheduled job ends, one load goes ahead and the other waits for it by name
             holder.kill()
             holder.wait()
+            pages = {"returns_first.csv": laptop, "returns_second.csv": phone}
+            waiting = _page_saying(pages, "Waiting for the load of returns_", timeout=60)
+            assert waiting is not None, "neither page said which load it waited for"
+            other = next(name for name in pages if name != waiting)
+            expect(pages[waiting].get_by_text(f"Waiting for the load of {other} to finish")).to_be_visible()
+            screenshot(pages[waiting], f"upload-job-queued-{'laptop-1366' if waiting.endswith('first.csv') else 'phone-390'}")
+            # And both load in turn and show their batch summary
             for page in (laptop, phone):
                 expect(page.get_by_role("heading", name="What happened to the file?")).to_be_visible(timeout=180_000)
                 expect(page.get_by_text("Loaded: 1 row stored, 0 rows set aside.")).to_be_visible()
+            settle(laptop)
             settle(phone)
+            screenshot(laptop, "upload-job-done-laptop-1366")
             screenshot(phone, "upload-job-done-phone-390")
     finally:
         if holder.poll() is None:
             holder.kill()
             holder.wait()
+        _stop_loads(demo_db)
