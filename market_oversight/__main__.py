@@ -1,5 +1,3 @@
-import sys
+from market_oversight.cli import run
 
-from market_oversight.cli import main
-
-sys.exit(main())
+run()

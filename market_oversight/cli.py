@@ -2,7 +2,8 @@
 
 Each command group lives beside the code it drives, in a `commands` module exposing
 `add_commands(subparsers, common)`; this module only gathers them and turns our named errors
-into a one-line message and a non-zero exit.
+into a one-line message and a non-zero exit. Run as a program (`run`), a command is a job: it takes
+the [jobs] share of the machine (docs/design.md), leaving room for the app's users.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from market_oversight import audit_commands
+from market_oversight import audit_commands, store
 from market_oversight.alerts import commands as alerts_commands
 from market_oversight.analyst import commands as analyst_commands
+from market_oversight.config import Settings, load_settings
 from market_oversight.demo import commands as demo_commands
 from market_oversight.errors import MarketOversightError
 from market_oversight.ingest import commands as ingest_commands
@@ -42,10 +45,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def job_limits(settings: Settings, wait_seconds: float = 0.0) -> store.JobLimits:
+    """The [jobs] section as the store applies it."""
+    jobs = settings.jobs
+    return store.JobLimits(threads=jobs.threads, memory_megabytes=jobs.memory_limit_megabytes,
+                           temp_directory=Path(jobs.temp_directory).expanduser() if jobs.temp_directory else None,
+                           niceness=jobs.niceness, wait_seconds=wait_seconds, on_queue=_say_queued)
+
+
+def _say_queued(waiting: bool) -> None:
+    print(store.WAITING_LINE if waiting else store.TURN_LINE, file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None, *, as_job: bool = False) -> int:
+    """Run one command; `as_job` first makes this process a job (`store.run_as_job`), which only a
+    process of its own should be: its priority cannot be raised back."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if as_job:
+            settings = load_settings(getattr(args, "config", None))
+            store.run_as_job(job_limits(settings, getattr(args, "wait", None) or 0.0))
         return int(args.func(args) or 0)
     except MarketOversightError as exc:
         print(f"market-oversight: error: {exc}", file=sys.stderr)
@@ -55,5 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The `market-oversight` program (and `python -m market_oversight`): every command a job."""
+    sys.exit(main(as_job=True))
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -99,8 +99,14 @@ class IngestSettings:
     max_rows: int = _rule(_between(1))
     max_expanded_megabytes: float = _rule(_between(0.001))
     max_compression_ratio: float = _rule(_between(1))
+
+
+@dataclass(frozen=True)
+class JobsSettings:
+    threads: int = _rule(_between(0))   # 0: every core but one
     memory_limit_megabytes: int = _rule(_between(64))
     temp_directory: str = _rule()       # "" beside the warehouse (<warehouse>.tmp)
+    niceness: int = _rule(_between(0, 19))
 
 
 @dataclass(frozen=True)
@@ -187,6 +193,7 @@ class Settings:
     returns: ReturnsSettings
     contracts: ContractsSettings
     ingest: IngestSettings
+    jobs: JobsSettings
     app: AppSettings
     access: AccessSettings
     alerts: AlertsSettings
@@ -198,7 +205,9 @@ class Settings:
 
 
 # Keys refused with a reason of their own rather than "unknown".
-_REFUSED = {("alerts", "smtp", "password"): f"must not be in a file; set ${PASSWORD_ENV} in the environment instead"}
+_REFUSED = {("alerts", "smtp", "password"): f"must not be in a file; set ${PASSWORD_ENV} in the environment instead",
+            ("ingest", "memory_limit_megabytes"): "has moved: set it in [jobs], which every job reads",
+            ("ingest", "temp_directory"): "has moved: set it in [jobs], which every job reads"}
 
 
 # ---- loading --------------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -242,9 +243,75 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(f"cannot open {path}: {exc}") from exc
 
 
+@dataclass(frozen=True)
+class JobLimits:
+    """A job's share of the machine while the app serves people ([jobs] in the settings)."""
+    threads: int                        # DuckDB threads; 0: every core but one (at least one)
+    memory_megabytes: int               # DuckDB's memory; past it, it spills to temp_directory
+    temp_directory: Path | None         # None: <warehouse>.tmp beside the warehouse
+    niceness: int                       # the job process's Unix niceness, raised to this at start
+    wait_seconds: float = 0.0           # wait this long for another job to let go of the warehouse
+    on_queue: Callable[[bool], None] | None = None   # told True on starting to wait, False at its turn
+
+    def duckdb_threads(self) -> int:
+        return self.threads or max(1, (os.cpu_count() or 2) - 1)
+
+
+# What a job waiting for the warehouse says on its standard error (the upload page reads it).
+WAITING_LINE = "market-oversight: waiting: another job holds the warehouse"
+TURN_LINE = "market-oversight: the warehouse is free; carrying on"
+
+_job: JobLimits | None = None   # set by `run_as_job` at the start of a job process; None elsewhere
+
+
+def run_as_job(limits: JobLimits | None) -> None:
+    """Make this process a job: lower its priority now, and give every read-write open of the
+    warehouse from here on the limits' threads, memory and spill folder. The command line calls it
+    once at start (cli.run); None forgets the limits (tests), though priority cannot be raised back."""
+    global _job
+    _job = limits
+    if limits is not None:
+        current = os.nice(0)
+        if limits.niceness > current:
+            os.nice(limits.niceness - current)
+
+
+def _as_job(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """The one place a job's DuckDB limits are set: on its read-write connection to the warehouse."""
+    if _job is None:
+        return
+    spill = _job.temp_directory or path.with_name(path.name + ".tmp")
+    con.execute("set threads = $t", {"t": _job.duckdb_threads()})
+    con.execute("set memory_limit = $m", {"m": f"{_job.memory_megabytes}MB"})
+    con.execute("set temp_directory = $d", {"d": str(spill)})
+
+
+def _open_waiting(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open read-write, waiting up to the job's `wait_seconds` while another job holds the file (the
+    warehouse has one writer at a time, so uploads queue behind a running load)."""
+    deadline = time.monotonic() + (_job.wait_seconds if _job is not None else 0.0)
+    tell = _job.on_queue if _job is not None and _job.on_queue is not None else (lambda waiting: None)
+    waited = False
+    while True:
+        try:
+            con = _open(path, read_only=False)
+        except WarehouseBusy:
+            if time.monotonic() >= deadline:
+                raise
+            if not waited:
+                tell(True)
+                waited = True
+            time.sleep(0.5)
+            continue
+        if waited:
+            tell(False)
+        return con
+
+
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; read-write opens bring its schema up to date and refresh the marts."""
-    con = _open(path, read_only)
+    """Open the warehouse; read-write opens bring its schema up to date and refresh the marts, with
+    the job's limits (`run_as_job`) in force."""
+    con = _open(path, read_only=True) if read_only else _open_waiting(path)
     try:
         if read_only:
             applied = applied_versions(con)
@@ -256,6 +323,7 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
                     "read-write (any market-oversight command) to upgrade it"
                 )
         else:
+            _as_job(con, path)
             remove_orphan_copies(path)
             with _writing(path, "the warehouse is as it was before this command"):
                 _migrate(con, path, "migrations")

@@ -22,6 +22,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     cqc.add_argument("--local-authority", help="API only: fetch locations in this local authority")
     cqc.add_argument("--api-key", help="API only: subscription key (default: $CQC_API_KEY)")
     cqc.add_argument("--json", action="store_true", help="print one JSON object with the batch result")
+    _add_wait(cqc)
     cqc.set_defaults(func=_run_cqc)
 
     for name, what in (("returns", "monthly provider returns (care home or home care)"),
@@ -31,6 +32,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
                              epilog=f"Example: market-oversight ingest {name} {name}_2026-10.csv --json")
         p.add_argument("file", help="CSV or XLSX file")
         p.add_argument("--json", action="store_true", help="print one JSON object with the batch result")
+        _add_wait(p)
         p.add_argument("--config", metavar="PATH", help="council configuration file (else $MARKET_OVERSIGHT_CONFIG)")
         p.add_argument("--judge", choices=("gx", "sql", "auto"),
                        help="who judges the data contract: gx (Great Expectations), sql (the SQL check "
@@ -48,6 +50,12 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     export.add_argument("--provider", required=True, metavar="ID", help="CQC provider ID")
     export.add_argument("--out", required=True, metavar="FILE", help="CSV or XLSX file to write")
     export.set_defaults(func=_run_quarantine_export)
+
+
+def _add_wait(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                        help="while another job holds the warehouse, wait up to SECONDS for it "
+                             "(loads then queue) instead of stopping at once")
 
 
 def _print(result, as_json: bool) -> int:

@@ -33,20 +33,13 @@ class InputLimits:
     max_rows: int
     max_expanded_bytes: int
     max_compression_ratio: float
-    memory_limit: str                  # DuckDB's memory while loading, as DuckDB writes it ("1024MB")
-    temp_directory: Path | None        # where DuckDB spills; None: beside the warehouse
 
     @classmethod
     def from_settings(cls, settings: Settings) -> InputLimits:
         s = settings.ingest
         return cls(max_columns=s.max_columns, max_cell_bytes=int(s.max_cell_kilobytes * KB),
                    max_rows=s.max_rows, max_expanded_bytes=int(s.max_expanded_megabytes * MB),
-                   max_compression_ratio=s.max_compression_ratio,
-                   memory_limit=f"{int(s.memory_limit_megabytes)}MB",
-                   temp_directory=Path(s.temp_directory).expanduser() if s.temp_directory else None)
-
-    def spill_directory(self, db: Path) -> Path:
-        return self.temp_directory or db.with_name(db.name + ".tmp")
+                   max_compression_ratio=s.max_compression_ratio)
 
 
 def over_limit(found: str, key: str, value: object, section: str = "ingest") -> str:

@@ -76,7 +76,7 @@ def ingest_files(db: Path, files: Sequence[tuple[str, Path]], *, settings: Setti
         raise TypeError("ingest_files needs the settings or the options")
     opts = options or IngestOptions.from_settings(settings, judge=judge)
     with store.warehouse(db) as con:
-        return load_files(con, [(k, Path(p)) for k, p in files], opts, spill=opts.limits.spill_directory(db))
+        return load_files(con, [(k, Path(p)) for k, p in files], opts)
 
 
 @dataclass
@@ -107,13 +107,11 @@ class _File:
 
 
 def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]],
-               opts: IngestOptions, spill: Path | None = None) -> list[LoadResult]:
+               opts: IngestOptions) -> list[LoadResult]:
+    """Load files through `con`. A big file's staging tables may outgrow memory: DuckDB then spills
+    them to disk, within the job's memory limit and spill folder ([jobs], set on the connection)."""
     results: list[LoadResult | None] = [None] * len(files)
     staged: list[_File] = []
-    # A big file's staging tables may outgrow memory: DuckDB then spills them to disk (`spill`).
-    con.execute("set memory_limit = $m", {"m": opts.limits.memory_limit})
-    if spill is not None:
-        con.execute("set temp_directory = $t", {"t": str(spill)})
     con.execute("set enable_progress_bar = false")
     # DuckDB 2.0 may push a try_cast of a cell into the CSV reader, which then fails on the first
     # cell it cannot read instead of giving null; and hoisting repeated expressions would trim
@@ -166,7 +164,6 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
                   "staged_quarantine", "staged_batches",
                   *(f.table for f in staged), *(f.checked for f in staged)):
             con.execute(f"drop table if exists {t}")
-        con.execute("reset memory_limit")
         con.execute("reset disabled_optimizers")
 
 

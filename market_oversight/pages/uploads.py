@@ -25,18 +25,37 @@ kind = st.radio("What does the file hold?", list(upload_ingest.KINDS),
 file = st.file_uploader("Choose a CSV, XLSX or ODS file", type=["csv", "xlsx", "ods"], key="upload-file")
 if file is not None and st.button("Load the file", type="primary", key="upload-go"):
     limits = uploads.UploadLimits.from_settings(common.settings())
-    progress = st.progress(0.0, text="Checking the file…")
+    st.session_state.pop("upload-result", None)
     try:
         saved = uploads.receive_upload(common.db_path(), user, file.name, file.getvalue(), limits)
-        result = upload_ingest.run_ingest(common.db_path(), user, kind, saved,
-                                          on_progress=lambda share, text: progress.progress(share, text=text),
-                                          file_name=file.name)
+        st.session_state["upload-job"] = upload_ingest.start_ingest(common.db_path(), user, kind, saved,
+                                                                    file_name=file.name)
     except MarketOversightError as exc:
-        progress.empty()
         common.show_error(exc)
         st.stop()
-    st.session_state["upload-result"] = result
-    common.pin_serving_copy()  # the load published a newer copy: read the rows set aside from it
+
+
+@st.fragment(run_every=0.5)
+def follow_load(job: upload_ingest.UploadJob) -> None:
+    """The load runs in a process of its own; this part of the page alone reruns to follow it."""
+    status = upload_ingest.job_status(common.db_path(), job)
+    if not status.done:
+        st.progress(status.share, text=status.text)
+        return
+    del st.session_state["upload-job"]
+    if status.error is not None:
+        st.session_state["upload-error"] = status.error
+    else:
+        st.session_state["upload-result"] = status.result
+        common.pin_serving_copy()  # the load published a newer copy: read the rows set aside from it
+    st.rerun()
+
+
+if "upload-job" in st.session_state:
+    follow_load(st.session_state["upload-job"])
+if "upload-error" in st.session_state:
+    common.show_error(st.session_state.pop("upload-error"))
+    st.stop()
 
 result = st.session_state.get("upload-result")
 if result is not None:

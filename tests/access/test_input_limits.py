@@ -166,19 +166,6 @@ def test_the_upload_loader_shows_the_same_line(warehouse, tmp_path):
     assert "duckdb.org" not in message
 
 
-def test_duckdb_runs_the_load_with_the_memory_limit_and_spill_folder(tmp_path):
-    # given the settings' limits
-    from market_oversight.config import settings_from
-    from market_oversight.ingest.limits import InputLimits
-
-    limits = InputLimits.from_settings(settings_from({"ingest": {"memory_limit_megabytes": 700,
-                                                                   "temp_directory": str(tmp_path / "spill")}}))
-    assert limits.memory_limit == "700MB"
-    assert limits.spill_directory(tmp_path / "w.duckdb") == tmp_path / "spill"
-    default = InputLimits.from_settings(settings_from(None))
-    assert default.spill_directory(tmp_path / "w.duckdb") == tmp_path / "w.duckdb.tmp"
-
-
 def test_the_load_sets_duckdbs_memory_limit_and_temp_directory(tmp_path, monkeypatch):
     # given a warehouse, and a record of the settings each statement of the load runs under
     import duckdb
@@ -197,9 +184,19 @@ def test_the_load_sets_duckdbs_memory_limit_and_temp_directory(tmp_path, monkeyp
         return original(con, *args, **kwargs)
 
     monkeypatch.setattr(tabular, "_store", spy)
-    settings = settings_from({"ingest": {"memory_limit_megabytes": 700, "temp_directory": str(tmp_path / "spill")}})
+    # when the load runs as a job with [jobs] 700 MB and a spill folder
+    import os
+
+    from market_oversight import cli, store
+
+    settings = settings_from({"jobs": {"memory_limit_megabytes": 700, "temp_directory": str(tmp_path / "spill"),
+                                       "niceness": os.nice(0)}})
     path = write_csv(tmp_path / "r.csv", list(CARE_HOME), [list(CARE_HOME.values())])
-    tabular.ingest_file(db, "returns", path, settings=settings)
+    store.run_as_job(cli.job_limits(settings))
+    try:
+        tabular.ingest_file(db, "returns", path, settings=settings)
+    finally:
+        store.run_as_job(None)
     # then DuckDB ran it with 700 MB and the spill folder configured
     (memory, spill), = seen
     assert memory.startswith(("667", "700")) and spill == str(tmp_path / "spill")

@@ -3,6 +3,8 @@ through the app and read back from the casework file."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -297,8 +299,16 @@ def test_a_returns_file_with_bad_rows_is_loaded_through_the_uploads_page(app_env
     at.radio(key="upload-kind").set_value("returns")
     at.file_uploader(key="upload-file").upload("care_home_returns_2026-10.csv", data, "text/csv")
     at.run()
-    at.button(key="upload-go").click().run(timeout=300)  # the ingest runs as its own process
-    # Then the batch summary shows one row loaded and two set aside, each with what to correct
+    at.button(key="upload-go").click().run(timeout=60)
+    # Then the load runs in a process of its own while the page shows its progress
+    job = at.session_state["upload-job"]
+    assert job.pid != os.getpid()
+    assert at.get("progress") and "seconds so far" in at.get("progress")[0].proto.text
+    deadline = time.monotonic() + 300
+    while "upload-job" in at.session_state and time.monotonic() < deadline:
+        time.sleep(0.5)
+        at.run(timeout=60)
+    # And when it ends, the batch summary shows one row loaded and two set aside, each with what to correct
     assert_clean(at)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Rows read": "3", "Rows loaded": "1", "Rows set aside": "2"}
