@@ -8,6 +8,7 @@ the data goes through `escape`."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from html import escape as _escape
@@ -209,12 +210,17 @@ def html_body(changes: WeekChanges, settings: AlertSettings, chart_cid: str | No
         '</td></tr></table></body></html>')
 
 
+# Python folds a subject of 70-odd characters by breaking straight after "Subject:", which mail clients
+# show with a leading space; lines up to RFC 5322's 998 characters keep every header on one line.
+MAIL_POLICY = policy.default.clone(max_line_length=998)
+
+
 # --- the message ------------------------------------------------------------------------------------
 
 def build_message(changes: WeekChanges, settings: AlertSettings, recipient: str,
                   chart_png: bytes | None) -> EmailMessage:
     domain = settings.from_address.rsplit("@", 1)[1]
-    msg = EmailMessage()
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["Subject"] = subject(changes, settings.subject_prefix)
     msg["From"] = settings.from_address
     msg["To"] = recipient

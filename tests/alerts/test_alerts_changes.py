@@ -145,15 +145,19 @@ def test_overdue_actions_open_at_the_end_of_the_week(demo_db: Path) -> None:
 
 
 def test_suspension_lifted_is_information(demo_db: Path) -> None:
+    # given one of the demo's suspensions, imposed before October 2026 and lifted on 7 October
     with store.casework(demo_db) as cw:
+        suspension_id, location_id = cw.execute(
+            "select suspension_id, location_id from placement_suspensions where imposed_on < date '2026-10-01' "
+            "and (lifted_on is null or lifted_on > date '2026-10-07') order by imposed_on desc, location_id "
+            "limit 1").fetchone()
         cw.execute("update placement_suspensions set lifted_on = date '2026-10-07', "
                    "lift_reason = 'Improvements verified', lifted_by = 'ann' "
-                   "where location_id = '1-8000000104'")
+                   "where suspension_id = $id", {"id": suspension_id})
     with store.warehouse(demo_db, publish=False) as con:
         items = week_changes(con, IsoWeek.parse("2026-W41")).items   # 5-11 October 2026
-    lifted = [i for i in items if i.kind == "suspension"]
-    assert [(i.location_id, i.urgency, i.headline) for i in lifted] == [
-        ("1-8000000104", Urgency.INFO, "Placement suspension lifted")]
+    lifted = [i for i in items if i.kind == "suspension" and i.location_id == location_id]
+    assert [(i.urgency, i.headline) for i in lifted] == [(Urgency.INFO, "Placement suspension lifted")]
 
 
 def test_returns_reported_in_the_week_they_became_missing(demo_source: Path) -> None:

@@ -2,8 +2,9 @@
 written .eml read back (subject, plain-text part, HTML part), its HTML also rendered in chromium.
 
 Weeks of the demo (Kingsmere, seed 1, scored at each month end from May to October 2026):
-2026-W30 changes nothing; 2026-W44 holds a score date (locations entering red and amber, new flags, a
-CQC report); 2026-W46 has 199 October returns missing (the demo's data ends in October)."""
+2026-W47 changes nothing by construction (the data ends in October: no report, score or register
+change after it, and November's returns are not due until 14 December); 2026-W44 holds a score date
+(locations entering red and amber, new flags, a CQC report); 2026-W46 has October's returns missing."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from market_oversight.cli import main
 from market_oversight.paths import PROJECT_ROOT
 from tests.alerts.conftest import BASE_URL, QA, write_config
 
-QUIET, BUSY, RETURNS = "2026-W30", "2026-W44", "2026-W46"
+QUIET, BUSY, RETURNS = "2026-W47", "2026-W44", "2026-W46"
 SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
 RAG_RANK = {"red": 0, "amber": 1, "green": 2}
 

@@ -172,7 +172,7 @@ def test_a_reason_someone_typed_arrives_as_typed(demo_db: Path, smtp_server, con
 
 def test_week_without_changes_sends_the_standing_position_or_nothing(demo_db: Path, tmp_path: Path, smtp_server) -> None:
     inbox, port = smtp_server
-    quiet = "2026-W30"     # 20-26 July 2026: no report, score, suspension or register change
+    quiet = "2026-W47"     # 16-22 Nov 2026, after the demo's data ends: nothing can change in it
     assert _expected(demo_db, quiet) == ()
     silent = write_config(tmp_path / "silent.toml", port, send_all_clear=False)
     assert main(["alerts", "--db", str(demo_db), "--config", str(silent), "--week", quiet]) == 0
