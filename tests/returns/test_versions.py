@@ -214,3 +214,34 @@ def test_a_file_with_dates_both_ways_round_is_refused_naming_the_file_rows_and_f
     assert "nothing was loaded" in message
     assert _query(db, "select count(*) from ingest_batches") == before
     assert _query(db, "select count(*) from care_home_returns") == [(0,)]
+
+
+def _as_scored(db, as_of) -> list[tuple]:
+    from market_oversight import store
+    from market_oversight.risk import engine
+    from market_oversight.risk.thresholds import load_thresholds
+
+    with store.warehouse(db, publish=False) as con:
+        engine.compute(con, as_of, load_thresholds())
+        return con.execute("select location_id, period::varchar, occupied_beds from stage_returns "
+                           "where location_id = '1-101'").fetchall()
+
+
+def test_the_risk_engine_reads_the_same_version_as_the_marts_on_a_tie_and_after_an_older_resend(db, tmp_path):
+    from datetime import date
+
+    # given a return, then a correction stamped with the same moment (a tie: the later load is
+    # current), then the original sent again in other bytes and a version older than both
+    same_moment = write_csv(tmp_path / "same.csv", HEADER, [_row(occupied_beds="30", **{
+        "submitted_at": ORIGINAL["submitted_at"]})], line_end="\n")
+    ingest_file(db, "returns", _original(tmp_path), options=SQL_JUDGE)
+    ingest_file(db, "returns", same_moment, options=SQL_JUDGE)
+    ingest_file(db, "returns", _resent_csv(tmp_path, "cp1252", REORDERED, "\n"), options=SQL_JUDGE)
+    ingest_file(db, "returns", write_csv(tmp_path / "older.csv", HEADER, [
+        _row(occupied_beds="20", submitted_at="02/10/2026 08:00")]), options=SQL_JUDGE)
+    # then the marts and the risk engine (after all were sent) read the same single version
+    assert _query(db, "select occupied_beds, versions from mart.care_home_returns where location_id = '1-101'") == [
+        (30, 3)]
+    assert _as_scored(db, date(2026, 11, 1)) == [("1-101", "2026-09-01", 30)]
+    # and before the others were sent, the only one there was
+    assert _as_scored(db, date(2026, 10, 5)) == [("1-101", "2026-09-01", 20)]
