@@ -245,3 +245,52 @@ def test_the_risk_engine_reads_the_same_version_as_the_marts_on_a_tie_and_after_
     assert _as_scored(db, date(2026, 11, 1)) == [("1-101", "2026-09-01", 30)]
     # and before the others were sent, the only one there was
     assert _as_scored(db, date(2026, 10, 5)) == [("1-101", "2026-09-01", 20)]
+
+
+def _migration(name: str) -> str:
+    from market_oversight import store
+
+    return next(text for _, file, text in store.migrations() if file == name)
+
+
+def test_the_migration_puts_right_a_warehouse_whose_resend_undid_a_correction(db, tmp_path):
+    # given a correction then the original sent again, left as the loader before migration 077 left
+    # them: the original (loaded last) current, the correction superseded by it
+    correction = ingest_file(db, "returns", _correction(tmp_path), options=SQL_JUDGE)
+    original = ingest_file(db, "returns", _original(tmp_path), options=SQL_JUDGE)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("update care_home_returns set superseded_at = null, superseded_by_batch = null "
+                    "where batch_id = $o", {"o": original.batch_id})
+        con.execute("update care_home_returns set superseded_at = timestamp '2026-11-01 09:00', "
+                    "superseded_by_batch = $o where batch_id = $c", {"o": original.batch_id, "c": correction.batch_id})
+        wrong = con.execute("select location_id, occupied_beds from care_home_returns where superseded_at is null "
+                            "order by 1").fetchall()
+        assert wrong == [("1-101", 36), ("1-102", 36)]
+        # when the migration runs
+        con.execute(_migration("077_versions_by_submitted_at.sql"))
+        # then the version sent last is current again, and the re-sent original is history
+        current = con.execute("select location_id, occupied_beds, batch_id from care_home_returns "
+                              "where superseded_at is null order by 1").fetchall()
+        assert current == [("1-101", 30, correction.batch_id), ("1-102", 36, original.batch_id)]
+        assert con.execute("select superseded_by_batch, superseded_at is not null from care_home_returns "
+                           "where location_id = '1-101' and batch_id = $o", {"o": original.batch_id}).fetchall() == [
+            (correction.batch_id, True)]
+        # and the 1-102 tie (same moment, the later load current) was right, so it is as it was
+        assert con.execute("select superseded_by_batch, superseded_at from care_home_returns "
+                           "where location_id = '1-102' and batch_id = $c", {"c": correction.batch_id}).fetchall() == [
+            (original.batch_id, datetime(2026, 11, 1, 9, 0))]
+    finally:
+        con.close()
+
+
+def test_the_migration_leaves_a_warehouse_read_right_as_it_was(db, tmp_path):
+    ingest_file(db, "returns", _correction(tmp_path), options=SQL_JUDGE)
+    ingest_file(db, "returns", _original(tmp_path), options=SQL_JUDGE)
+    con = duckdb.connect(str(db))
+    try:
+        before = con.execute("select * from care_home_returns order by all").fetchall()
+        con.execute(_migration("077_versions_by_submitted_at.sql"))
+        assert con.execute("select * from care_home_returns order by all").fetchall() == before
+    finally:
+        con.close()
