@@ -10,10 +10,10 @@ not replace a newer one; the load's message says how many of its returns arrived
 
 from __future__ import annotations
 
+import duckdb
+
 from market_oversight import store
 from market_oversight.ingest.batch import LoadResult, hash_bytes
-
-import duckdb
 
 ALREADY_LOADED = "the same rows were loaded before"
 
