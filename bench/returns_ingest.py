@@ -82,13 +82,15 @@ report(seconds, rows=con.execute("select count(*) from returns").fetchone()[0])
 
 OURS = _MEASURE + """
 from pathlib import Path
+from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions, ingest_file
 from market_oversight.contracts import contract
 import market_oversight.contracts.sql, market_oversight.store
 contract("care_home_returns")
 path, db, judge, limit = sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 start, cpu_start = time.perf_counter(), cpu()
-r = ingest_file(db, "returns", path, options=IngestOptions(judge=judge, gx_max_rows=limit))
+options = IngestOptions.from_settings(settings_from(None), judge=judge, gx_max_rows=limit)
+r = ingest_file(db, "returns", path, options=options)
 seconds = time.perf_counter() - start
 report(seconds, status=r.status, rows_read=r.rows_read, rows_loaded=r.rows_loaded,
        rows_quarantined=r.rows_quarantined)

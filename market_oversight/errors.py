@@ -54,6 +54,10 @@ class InputTooLarge(SourceError):
         self.limit = limit
 
 
+class MixedDateOrder(SourceError):
+    """A file writes some dates day first and others month first: none of its dates can be trusted."""
+
+
 class MissingColumns(SourceError):
     """A recognised file lacks columns its dataset requires."""
 

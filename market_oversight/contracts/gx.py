@@ -60,6 +60,9 @@ def _expectation(rule: Rule, limits: Limits, known: dict[str, list[str]]):
     if k == "at_most":
         return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A=c[1], column_B=c[0], or_equal=True, ignore_row_if="either_value_is_missing", meta=meta)
+    if k == "after_month":     # the moment at or after the first moment of the next month
+        return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=c[0], column_B=c[1], or_equal=True, ignore_row_if="either_value_is_missing", meta=meta)
     if k == "pair_allowed":
         return gxe.ExpectColumnPairValuesToBeInSet(
             column_A=c[0], column_B=c[1], value_pairs_set=[tuple(p) for p in rule.value],

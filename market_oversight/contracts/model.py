@@ -79,7 +79,7 @@ class Rule:
     columns it reads; `message` is a template with `{}` for the offending value(s)."""
     name: str
     kind: str            # required | type | min | min_exclusive | max | allowed | not_in_future
-                         # | in_register | key_unique | at_most | one_of | pair_allowed
+                         # | in_register | key_unique | at_most | one_of | pair_allowed | after_month
     columns: tuple[str, ...]
     meaning: str
     message: str
@@ -227,6 +227,13 @@ def _check_rule(contract_: Contract, spec: dict[str, Any]) -> Rule:
         parts = known(*check["one_of"])
         return Rule(name, "one_of", ("__any_" + "_".join(parts),), meaning,
                     f"none of {', '.join(parts)} is given", list(parts))
+    if "after_month" in check:
+        # `after_month: period`: the moment is at or after the end of the month the row is for;
+        # the rule reads a derived column, the first moment after that month
+        a, b = known(check["column"], check["after_month"])
+        return Rule(name, "after_month", (a, f"__end_of_{b}"), meaning,
+                    f"{a} is {{}}, before the end of the month it is for ({b} {{}}); "
+                    f"a month's return is sent once the month is over", b)
     if "pairs" in check:
         a, b = known(*check["pairs"])
         pairs = [tuple(str(x) for x in p) for p in check["allowed"]]

@@ -66,7 +66,7 @@ def previous_load(con: duckdb.DuckDBPyConnection, dataset: str, content_hash: st
 
 def record_batch(con: duckdb.DuckDBPyConnection, result: LoadResult, *, source: str, content_hash: str,
                  started_at: datetime, snapshot_date: date | None = None,
-                 validation: dict | None = None) -> None:
+                 validation: dict | None = None, rows_hash: str | None = None) -> None:
     con.execute(
         store.sql("ingest/record_batch"),
         {
@@ -76,6 +76,6 @@ def record_batch(con: duckdb.DuckDBPyConnection, result: LoadResult, *, source: 
             "set_aside": result.ratings_set_aside,
             "snapshot": snapshot_date, "started": started_at,
             "validation": json.dumps(validation) if validation is not None else None,
-            "message": result.message,
+            "message": result.message, "rows_hash": rows_hash,
         },
     )

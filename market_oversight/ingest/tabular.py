@@ -4,8 +4,9 @@ Each file is read as text (`tabular_read`), recognised by its columns, typed, an
 its data contract, compiled twice from the one definition: one set-based SQL query finds every row
 breaking each rule (`contracts.sql`), and Great Expectations judges the load (`contracts.gx`; its
 result per rule is stored with the batch beside the query's count). Rows breaking any rule are
-quarantined whole, with every rule and a plain message; the others are loaded, a resubmission
-superseding the earlier version. All in one transaction: a failure or a kill leaves the warehouse
+quarantined whole, with every rule and a plain message; the others are loaded. A file whose rows
+were loaded before is not loaded again, and of several versions of a return the one the provider
+sent last is current (`versions`). All in one transaction: a failure or a kill leaves the warehouse
 as it was.
 
 Several files can be loaded together (`ingest_files`, the demo's path): each is still its own
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from market_oversight.contracts import Contract, all_contracts, contracts_for
 from market_oversight.contracts import sql as contract_sql
 from market_oversight.contracts.model import REFERENCES
 from market_oversight.errors import ConfigError, SourceError
-from market_oversight.ingest import batch, calendar, tabular_read
+from market_oversight.ingest import batch, calendar, date_order, tabular_read, versions
 from market_oversight.ingest.batch import LoadResult
 from market_oversight.ingest.limits import InputLimits
 
@@ -92,6 +93,8 @@ class _File:
     use_gx: bool = False
     numbered: bool = False        # the checked table has its own row_number (else its row ids)
     limits: InputLimits | None = None
+    month_first: bool = False     # the file writes its dates month first (`date_order`)
+    rows_hash: str = ""           # `versions.rows_hash`, after the first pass
 
     @property
     def table(self) -> str:
@@ -128,8 +131,10 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
                 raise SourceError("no such file", source=str(path))
             scans.append(tabular_read.scan(path, opts.limits))
         earlier = _previous(con, [s.content_hash for s in scans])
+        started = datetime.min
         for i, ((kind, path), scanned) in enumerate(zip(files, scans)):
-            started = datetime.now()
+            # each file starts after the one before: its start is its place in the load order
+            started = max(datetime.now(), started + timedelta(microseconds=1))
             datasets = {c.dataset for c in contracts_for(kind)}
             results[i] = next((r for r in earlier.get(scanned.content_hash, []) if r.dataset in datasets), None)
             if results[i] is None and scanned.content_hash in by_hash:
@@ -147,12 +152,13 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
             groups.setdefault(f.rec.contract.dataset, []).append(f)
         for group in groups.values():     # before the transaction: row numbers are row ids
             _first_pass(con, group[0].rec.contract, group, limits, opts)
+        groups = _new_rows(con, staged, results, repeats)
         with store.transaction(con):
             for group in groups.values():
                 _load_group(con, group[0].rec.contract, group, limits, opts)
         for f in staged:
-            results[f.no] = f.result
-        for i, j in repeats.items():
+            results[f.no] = f.result or results[f.no]
+        for i, j in sorted(repeats.items()):      # j < i: results[j] is known by then
             r = results[j]
             results[i] = LoadResult(r.dataset, r.batch_id, "already_loaded", r.rows_read, r.rows_loaded,
                                     r.rows_quarantined, "the same content was loaded before")
@@ -165,6 +171,26 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
                   *(f.table for f in staged), *(f.checked for f in staged)):
             con.execute(f"drop table if exists {t}")
         con.execute("reset disabled_optimizers")
+
+
+def _new_rows(con: duckdb.DuckDBPyConnection, staged: list[_File], results: list[LoadResult | None],
+              repeats: dict[int, int]) -> dict[str, list[_File]]:
+    """The staged files by dataset, less those whose rows were loaded before (their result is the
+    earlier load's) or come earlier in this load (`repeats`): the same rows in other bytes."""
+    for f in staged:
+        f.rows_hash = versions.rows_hash(con, f.rows, f.rec.contract.dataset)
+    earlier = versions.previous_rows(con, [f.rows_hash for f in staged])
+    first: dict[str, int] = {}
+    groups: dict[str, list[_File]] = {}
+    for f in staged:
+        dataset = f.rec.contract.dataset
+        results[f.no] = next((r for r in earlier.get(f.rows_hash, []) if r.dataset == dataset), None)
+        if results[f.no] is None and f.rows_hash in first:
+            repeats[f.no] = first[f.rows_hash]
+        elif results[f.no] is None:
+            first[f.rows_hash] = f.no
+            groups.setdefault(dataset, []).append(f)
+    return groups
 
 
 def _previous(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, list[LoadResult]]:
@@ -193,12 +219,19 @@ def _check_file(con: duckdb.DuckDBPyConnection, contract: Contract, f: _File,
             raise
         # A row with the wrong number of cells, say: read the file row by row, which quarantines
         # such rows, as it does in a file of any other encoding.
-        f.rec = tabular_read.stage(con, f.path, contract.command, f.scanned, f.table, f.limits, as_rows=True)
+        f.rec = tabular_read.stage(con, f.path, contract.command, f.scanned, f.table, f.limits, as_rows=True,
+                                   month_first=f.month_first)
         return _check_file(con, contract, f, limits, keep_text)
     f.numbered = rec.numbered
     if rec.ragged:
         _mark_ragged(con, f)
     _rows_view(con, f)
+    if not f.month_first and date_order.month_first(con, rec, f.rows, str(f.path)):
+        # read again with its dates month first (staged as ISO dates)
+        f.month_first = True
+        f.rec = tabular_read.stage(con, f.path, contract.command, f.scanned, f.table, f.limits,
+                                   as_rows=True, month_first=True)
+        return _check_file(con, contract, f, limits, keep_text)
     last = con.execute(f"select row_number, cells from {f.rows} order by row_number desc limit 1").fetchall()
     rec.totals_row = tabular_read.totals_row(last[0] if last else None)
     _rows_view(con, f)
@@ -392,18 +425,23 @@ def _store(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File
     dataset = contract.dataset
     loaded_at = datetime.now()
     snapshots = dict(con.execute(store.sql(f"ingest/snapshot_{dataset}")).fetchall())
-    for f in group:
-        batch.record_batch(con, f.result, source=str(f.path), content_hash=f.scanned.content_hash,
-                           started_at=f.started, snapshot_date=snapshots.get(f.no),
-                           validation=f.validation)
-    con.execute("create or replace temp table staged_batches as "
-                "select unnest($files) as file_no, unnest($batches) as batch_id",
-                {"files": [f.no for f in group], "batches": [f.result.batch_id for f in group]})
+    con.execute("create or replace temp table staged_batches as select unnest($files) as file_no, "
+                "unnest($batches) as batch_id, unnest($started) as started_at",
+                {"files": [f.no for f in group], "batches": [f.result.batch_id for f in group],
+                 "started": [f.started for f in group]})
     con.execute("create or replace temp view stage_loaded as select c.*, b.batch_id "
                 "from stage_checked as c join staged_batches as b using (file_no) where not c.broken")
     if dataset in RETURNS:
         calendar.record_due_day(con, opts.due_day, loaded_at)
-        con.execute(f"create or replace temp table stage_versions as\n{store.sql('ingest/stage_versions')}")
+        older = versions.stage_versions(con, dataset)
+        for f in group:
+            if older.get(f.result.batch_id):
+                note = versions.arrived_superseded(older[f.result.batch_id])
+                f.result = replace(f.result, message="; ".join(filter(None, (f.result.message, note))))
+    for f in group:
+        batch.record_batch(con, f.result, source=str(f.path), content_hash=f.scanned.content_hash,
+                           started_at=f.started, snapshot_date=snapshots.get(f.no),
+                           validation=f.validation, rows_hash=f.rows_hash)
     insert = store.sql(f"ingest/insert_{dataset}")  # our dataset names
     if dataset in RETURNS and len(group) > 1:
         # Rows of several files come out of the union interleaved; stored in file order, a month's

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from market_oversight.contracts import Contract, contracts_for, normalise_header
 from market_oversight.errors import MissingColumns, SourceError, UnknownSourceFormat
+from market_oversight.ingest import date_order
 from market_oversight.ingest.limits import KB, MB, InputLimits, TextMeter, check_zip, refuse
 
 _TOTALS = re.compile(r"^\s*(grand\s+)?totals?\s*:?\s*$", re.IGNORECASE)
@@ -179,19 +180,20 @@ def _refuse_repeated(headers: list[str], source: str) -> None:
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, command: str, scanned: Scan,
-          table: str, limits: InputLimits, as_rows: bool = False) -> Recognised:
+          table: str, limits: InputLimits, as_rows: bool = False, month_first: bool = False) -> Recognised:
     """Recognise the file by its header and say where its text is read from (`Recognised.source`):
     a clean UTF-8 CSV file is read by DuckDB's CSV reader in the checking pass itself; any other
     file is read here, row by row, into temp table `table` (an identifier our code chose), with
     `row_number`. Columns are `raw_<contract column>` for recognised columns and `extra_<position>`
-    for the others. Blank rows and a trailing totals row are kept here and skipped by the loader."""
+    for the others. Blank rows and a trailing totals row are kept here and skipped by the loader.
+    `month_first`: the file writes its dates month first (`date_order`); they are staged as ISO dates."""
     source = str(path)
     if scanned.is_xlsx or path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
         headers, rows = _xlsx_rows(path, limits)
-        return _stage_rows(con, headers, rows, command, source, table)
-    if scanned.encoding != "utf-8" or scanned.blank_lines or as_rows:
+        return _stage_rows(con, headers, rows, command, source, table, month_first=month_first)
+    if scanned.encoding != "utf-8" or scanned.blank_lines or as_rows or month_first:
         headers, rows = _csv_rows(path, scanned.encoding, limits)
-        return _stage_rows(con, headers, rows, command, source, table, ragged=True)
+        return _stage_rows(con, headers, rows, command, source, table, ragged=True, month_first=month_first)
     header, delimiter = _csv_header(path)
     rec = recognise(header, command, source)
     # Read in file order (DuckDB keeps insertion order), so a row's number is its place. Nothing
@@ -219,14 +221,17 @@ def _csv_header(path: Path) -> tuple[list[str], str]:
 
 
 def _stage_rows(con: duckdb.DuckDBPyConnection, headers: list[str], rows: list[tuple[int, list[str | None]]],
-                command: str, source: str, table: str, ragged: bool = False) -> Recognised:
+                command: str, source: str, table: str, ragged: bool = False,
+                month_first: bool = False) -> Recognised:
     """`ragged`: rows of a text file, each as long as it was written (a blank line has no cell)."""
     rec = recognise(headers, command, source)
     if ragged:
         rec.ragged = {n: len(r) for n, r in rows if r and len(r) != len(headers)}
+    dates = date_order.date_fields(rec) if month_first else {}
     arrays = {"row_number": pa.array([n for n, _ in rows], pa.int64())}
     for i, name in enumerate(rec.names):
-        arrays[name] = pa.array([r[i] if i < len(r) else None for _, r in rows], pa.string())
+        cells = [r[i] if i < len(r) else None for _, r in rows]
+        arrays[name] = pa.array([date_order.to_iso(v) for v in cells] if i in dates else cells, pa.string())
     con.register("stage_rows_arrow", pa.table(arrays))
     try:
         con.execute(f"create or replace temp table {table} as select * from stage_rows_arrow")

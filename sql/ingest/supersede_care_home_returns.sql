@@ -1,17 +1,9 @@
--- A resubmission supersedes the current version of the same location and month: the current
--- version gets when, and the batch of the first new version in this load (later new versions
--- of the same return are marked as they are inserted). The earlier version stays as history.
--- Only returns the warehouse holds are looked at: a load of new months groups nothing.
+-- The versions held in the warehouse that this load leaves superseded (stage_versions.sql, the
+-- rule) get when, and the batch of the version now current. They stay as history.
 update care_home_returns as r
-set superseded_at = $loaded_at, superseded_by_batch = n.batch_id
-from (
-    select location_id, period, arg_min(batch_id, file_no) as batch_id
-    from stage_loaded
-    where (location_id, period) in (
-        select location_id, period from care_home_returns where superseded_at is null
-    )
-    group by location_id, period
-) as n
+set superseded_at = $loaded_at, superseded_by_batch = v.current_batch
+from stage_versions as v
 where r.superseded_at is null
-  and r.location_id = n.location_id
-  and r.period = n.period
+  and r.location_id = v.location_id
+  and r.period = v.period
+  and r.batch_id = v.batch_id

@@ -4,6 +4,7 @@ with final as (
         dataset,
         source,
         content_hash,
+        rows_hash,
         status,
         rows_read,
         rows_loaded,

@@ -2,7 +2,8 @@
 -- location and period before $as_of (in the 13 months before it) the version current at $as_of,
 -- that is the latest submitted on or before $as_of (a version superseded later still counts), and
 -- when the first version arrived (for lateness). A version's time is its submitted_at, else the start
--- of the batch that loaded it. Most returns have one version: only the few (location, period) pairs
+-- of the batch that loaded it; of two at the same time, the later load is the later version (the
+-- rule of sql/ingest/stage_versions.sql, as it stood at $as_of). Most returns have one version: only the few (location, period) pairs
 -- that were ever resubmitted are grouped (`repeated`), and every other version of those is left out
 -- by a join against that small set.
 -- Months are counted back from the month of $as_of: months_ago 1 is the month before it.
@@ -18,6 +19,7 @@ versions as not materialized (
         r.location_id,
         r.period,
         coalesce(r.submitted_at, b.started_at) as known_at,
+        b.started_at as loaded_at,
         r.row_number,
         r.superseded_at is not null as superseded,
         r.beds,
@@ -48,6 +50,7 @@ versions as not materialized (
         r.location_id,
         r.period,
         coalesce(r.submitted_at, b.started_at) as known_at,
+        b.started_at as loaded_at,
         r.row_number,
         r.superseded_at is not null as superseded,
         cast(null as integer) as beds,
@@ -81,12 +84,12 @@ resubmitted as (
 
 repeated as (
     -- of those, the ones with more than one version known by $as_of: the latest (ties: the later
-    -- row of the file) and when the first arrived
+    -- load, then the later row) and when the first arrived
     select
         v.kind,
         v.location_id,
         v.period,
-        max(struct_pack(known_at := v.known_at, row_number := v.row_number)) as latest,
+        max(struct_pack(known_at := v.known_at, loaded_at := v.loaded_at, row_number := v.row_number)) as latest,
         min(v.known_at) as first_known_at
     from versions as v
     semi join resubmitted as s
@@ -97,14 +100,14 @@ repeated as (
 
 current as (
     select
-        v.* exclude (superseded, row_number),
+        v.* exclude (superseded, loaded_at, row_number),
         coalesce(p.first_known_at, v.known_at) as first_known_at,
         date_diff('month', v.period, cast(date_trunc('month', $as_of) as date)) as months_ago
     from versions as v
     left join repeated as p
         on p.kind = v.kind and p.location_id = v.location_id and p.period = v.period
     where p.latest is null
-       or p.latest = struct_pack(known_at := v.known_at, row_number := v.row_number)
+       or p.latest = struct_pack(known_at := v.known_at, loaded_at := v.loaded_at, row_number := v.row_number)
 ),
 
 joined as (

@@ -57,11 +57,11 @@ def db(register_template, tmp_path) -> Path:
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[object]], *, encoding: str = "utf-8",
-              bom: bool = False, lines_between: dict[int, str] | None = None) -> Path:
+              bom: bool = False, lines_between: dict[int, str] | None = None, line_end: str = "\r\n") -> Path:
     """A CSV file as a spreadsheet would save it; `lines_between` puts raw lines before row i."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig" if bom else encoding, newline="") as f:
-        w = csv.writer(f, lineterminator="\r\n")
+        w = csv.writer(f, lineterminator=line_end)
         w.writerow(header)
         for i, row in enumerate(rows):
             if lines_between and i in lines_between:

@@ -53,6 +53,9 @@ def broken_rows(c: Contract, rule: Rule, row: dict[str, str]) -> list[dict[str, 
         row[rule.columns[1]] = "01/01/2000"
     elif k == "at_most":
         row[rule.columns[0]] = f"{_number(row[rule.columns[1]]) + 1:g}"
+    elif k == "after_month":                                   # sent in the month it is for
+        year, month = row[rule.value].split("-")
+        row[rule.columns[0]] = f"15/{month}/{year} 10:00"
     elif k == "one_of":
         for part in rule.value:
             row[part] = ""
