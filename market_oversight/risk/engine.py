@@ -182,7 +182,7 @@ def _view(con: duckdb.DuckDBPyConnection, name: str) -> None:
 def save(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> ScoreRun:
     """Replace the stored scores and flags of `as_of` with the staged ones, in one transaction."""
     params = {"as_of": as_of, "hash": thresholds.hash, "scored_at": datetime.now(),
-              "red_floors": list(thresholds.red_floors)}
+              "red_floors": list(thresholds.red_floors), "amber_floors": list(thresholds.amber_floors)}
     with store.transaction(con):
         # deleting is costly on the keyed tables; skip it when the date was never scored
         if con.execute("select count(*) from risk_scores where as_of = $as_of", {"as_of": as_of}).fetchone()[0]:
