@@ -24,7 +24,7 @@ from market_oversight import audit, fmt, roles, store
 from market_oversight.casework import _first, _text
 from market_oversight.errors import CaseworkError, NotFound
 from market_oversight.roles import Permission, User
-from market_oversight.vocab import CONCERN_STAGES
+from market_oversight.vocab import CONCERN_STAGES, gravest_stage
 
 # A safeguarding enquiry's reference, as the council's case system gives it: letters, digits and
 # / - _ . only, no spaces, so that a name or an address cannot be typed into it.
@@ -214,13 +214,7 @@ class Concerns:
     @property
     def stage(self) -> str | None:
         """The gravest stage of the open concerns, if any."""
-        return worst_stage(self.open["stage"].to_list())
-
-
-def worst_stage(stages: Iterable[str | None]) -> str | None:
-    """The gravest of these stages (vocab.CONCERN_STAGES is mildest first); None if there are none."""
-    known = [s for s in stages if s in CONCERN_STAGES]
-    return max(known, key=CONCERN_STAGES.index) if known else None
+        return gravest_stage(self.open["stage"].to_list())
 
 
 def location_concerns(db: Path, location_id: str, provider_id: str | None) -> Concerns:

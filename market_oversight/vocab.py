@@ -25,6 +25,14 @@ CONCERN_STAGES = ("enhanced_monitoring", "serious_concerns", "large_scale_enquir
 # What a placement suspension stops: every new placement (full), some kinds of care (partial, with
 # the categories), by the provider's own agreement (voluntary), or with the ICB (joint).
 SUSPENSION_SCOPES = ("full", "partial", "voluntary", "joint")
+# The agencies a concern's forms offer (a council may type others).
+AGENCIES = ("CQC", "ICB", "NHS community health services", "Police", "Healthwatch", "Other placing councils")
+
+
+def gravest_stage(stages: list[str] | tuple[str, ...] | None) -> str | None:
+    """The gravest of these concerns stages (CONCERN_STAGES is mildest first); None if none."""
+    known = [s for s in stages or () if s in CONCERN_STAGES]
+    return max(known, key=CONCERN_STAGES.index) if known else None
 RAG = ("red", "amber", "green")  # worst first: lists and charts order by it
 # The events a backtest or a calibration can count as "the bad thing happened" (sql/risk/events_*.sql);
 # [backtest] event_types in risk/thresholds.toml chooses among them.
