@@ -61,20 +61,21 @@ def _concern(db, user: User, row: dict, record: concerns.Concerns, provider_name
         stages, meetings = record.stages.filter(mine), record.meetings.filter(mine)
         actions, enquiries = record.actions.filter(mine), record.enquiries.filter(mine)
         open_actions = actions.filter(pl.col("done_on").is_null())
-        tabs = st.tabs([f"Stages ({stages.height})", f"Meetings ({meetings.height})",
-                        f"Improvement plan ({open_actions.height} open)", f"Safeguarding enquiries ({enquiries.height})"])
         can = row["is_open"] and user.can(Permission.CASEWORK)
+        tabs = st.tabs([f"Stages ({stages.height})", f"Meetings ({meetings.height})",
+                        f"Improvement plan ({open_actions.height} open)", f"Safeguarding enquiries ({enquiries.height})",
+                        *(["Change stage or close"] if can else [])])
         key = f"{TYPED}{row['concern_id'][:8]}"
         with tabs[0]:
             st.dataframe(stages.select(_long_date("entered_on", "From"),
                                        pl.col("stage").map_elements(fmt.concern_stage, return_dtype=pl.String)
                                        .alias("Stage"), pl.col("reason").alias("Why"),
                                        pl.col("recorded_by").alias("By")), hide_index=True, width="stretch")
-            if can:
+        if can:
+            with tabs[4]:
                 _stage_forms(db, user, row, key)
         with tabs[1]:
-            _table(meetings, "No meetings recorded.", _long_date("meeting_date", "Date"),
-                   pl.col("attendees").alias("Attendees"), pl.col("decisions").alias("Decisions"))
+            _meetings(meetings)
             if can:
                 _meeting_form(db, user, row, key)
         with tabs[2]:
@@ -90,6 +91,15 @@ def _concern(db, user: User, row: dict, record: concerns.Concerns, provider_name
                 _enquiry_form(db, user, row, key)
 
 
+def _meetings(meetings: pl.DataFrame) -> None:
+    """Each meeting as a short block (a table's long cells are cut at a phone's width)."""
+    if meetings.is_empty():
+        st.write("No meetings recorded.")
+    for m in meetings.iter_rows(named=True):
+        st.markdown(f"**{fmt.long_date(m['meeting_date'])}**, recorded by {m['recorded_by']}")
+        st.text(f"Attended: {m['attendees']}\nDecided: {m['decisions']}")
+
+
 def _table(df: pl.DataFrame, empty: str, *columns: pl.Expr) -> None:
     if df.is_empty():
         st.write(empty)
@@ -102,8 +112,7 @@ def _open_form(db, user: User, location_id: str, provider_id: str | None, provid
     choices = {k: v for k, v in {"location": "This service only",
                                  "provider": f"Every service of {provider_name or provider_id}"}.items()
                if k not in open_about and (k == "location" or provider_id)}
-    with st.form("concern-open-form"):
-        st.markdown("**Open a concern**")
+    with st.expander("Open a concern"), st.form("concern-open-form"):
         about = st.radio("About", list(choices), format_func=choices.get, horizontal=True, key="concern-about")
         stage_col, date_col = st.columns(2)
         stage = stage_col.selectbox("Stage", list(CONCERN_STAGES), format_func=fmt.concern_stage, key="concern-stage")

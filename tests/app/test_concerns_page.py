@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import signed_in
+from tests.conftest import signed_in
 from market_oversight import audit, casework, concerns
 from market_oversight.pages.concerns_panel import TYPED
 from market_oversight.roles import Role, User
@@ -75,8 +75,8 @@ def test_a_concern_run_through_the_profile_shows_everywhere(app_env: Path) -> No
     # And a fresh profile shows the stage, the RAG it forces and the decisions as typed
     again = open_page(location=location_id)
     assert any(e.label.startswith("Serious concerns since") for e in again.expander)
-    meetings = next(d.value for d in again.dataframe if "Decisions" in d.value.columns)
-    assert meetings["Decisions"].to_list() == ["**Weekly** visits; _daily_ staffing returns"]
+    assert "Attended: QA, ICB quality lead, CQC\nDecided: **Weekly** visits; _daily_ staffing returns" in [
+        t.value for t in again.text]
     assert "**Weekly**" not in texts(again)                   # never drawn as Markdown
     assert again.metric[0].value == "▲ Red"
     assert "concerns process is at **serious concerns**" in texts(again)
