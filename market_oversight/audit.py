@@ -8,8 +8,8 @@ edit made with a shell on the file, so three things guard it:
   with a secret that is not in the casework file (`$MARKET_OVERSIGHT_AUDIT_KEY`, else a key file
   beside it, made on first use), so an edit cannot be re-hashed by someone without the key;
 - a casework write records a digest of the row it wrote (`detail.row`, `detail.row_digest`), so a
-  note, action, visit, suspension or override changed, removed or slipped in outside the app is
-  found;
+  note, action, visit, suspension, override or provider-concern row changed, removed or slipped in
+  outside the app is found;
 - every job publishes the chain's head (its last `seq` and hash, with the time) into the warehouse
   (`casework_mirror.audit_heads`, hence the serving copy and the analysts' snapshot), so cutting rows
   off the end is found as well.
@@ -49,7 +49,19 @@ UPLOAD_REFUSED = "upload_refused"
 SEALED = {"notes": ("note_id", "note"), "actions": ("action_id", "action"),
           "quality_assessments": ("assessment_id", "quality visit"),
           "placement_suspensions": ("suspension_id", "placement suspension"),
-          "rag_overrides": ("override_id", "RAG override")}
+          "rag_overrides": ("override_id", "RAG override"),
+          "concerns": ("concern_id", "provider concern"),
+          "concern_stages": ("stage_id", "concern stage"),
+          "concern_meetings": ("meeting_id", "concern meeting"),
+          "concern_actions": ("plan_action_id", "improvement-plan action"),
+          "concern_enquiries": ("enquiry_id", "linked safeguarding enquiry")}
+# Columns a later casework migration added to a sealed table, with the value every row written
+# before it was given: a row's seal leaves a column out while it holds that value, so the seals of
+# rows written before the migration still hold, and any other value (set in or outside the app) is
+# sealed like every other column.
+ADDED_COLUMNS: dict[str, dict[str, Any]] = {
+    "placement_suspensions": {"scope": "full", "categories": None, "review_on": None},
+}
 
 
 def key_path(casework_file: Path) -> Path:
@@ -88,9 +100,12 @@ def _row_hash(key: bytes, seq: int, prev_hash: str, logged_at: datetime, actor: 
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def _digest(columns: list[str], values: tuple) -> str:
-    """A casework row's content, as a hash of its columns and values in a fixed form."""
-    content = json.dumps(dict(zip(columns, values)), sort_keys=True, default=str)
+def _digest(columns: list[str], values: tuple, added: dict[str, Any] | None = None) -> str:
+    """A casework row's content, as a hash of its columns and values in a fixed form (leaving out a
+    column of `added` while it holds the value rows written before it were given)."""
+    added = added or {}
+    content = json.dumps({c: v for c, v in zip(columns, values) if c not in added or v != added[c]},
+                         sort_keys=True, default=str)
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
@@ -102,7 +117,8 @@ def _sealed_rows(con: duckdb.DuckDBPyConnection, table: str, row_id: str | None 
               else con.execute(query))
     columns = [d[0] for d in result.description]
     at = columns.index(key_column)
-    return {str(row[at]): _digest(columns, row) for row in result.fetchall()}
+    added = ADDED_COLUMNS.get(table)
+    return {str(row[at]): _digest(columns, row, added) for row in result.fetchall()}
 
 
 def record(con: duckdb.DuckDBPyConnection, actor: str, action: str, target: str | None = None,

@@ -19,7 +19,7 @@ from market_oversight import audit, fmt, roles, store
 from market_oversight.errors import CaseworkError, NotFound
 from market_oversight.risk import overrides
 from market_oversight.roles import Permission, User
-from market_oversight.vocab import RAG, RATINGS
+from market_oversight.vocab import CARE_CATEGORIES, RAG, RATINGS, SUSPENSION_SCOPES
 
 ACTION_STATUSES = ("open", "done", "cancelled")
 
@@ -104,11 +104,33 @@ def record_visit(db: Path, user: User, location_id: str, visit_date: date | None
     return visit_id
 
 
-def suspend_placements(db: Path, user: User, location_id: str, imposed_on: date | None, reason: str) -> str:
+def _scope(scope: str, categories: tuple[str, ...] | list[str]) -> list[str] | None:
+    """The care categories a suspension of this scope stops: some for a partial one, none otherwise."""
+    if scope not in SUSPENSION_SCOPES:
+        raise CaseworkError(f"Choose the suspension's scope from: {', '.join(SUSPENSION_SCOPES)}")
+    unknown = sorted(set(categories) - set(CARE_CATEGORIES))
+    if unknown:
+        raise CaseworkError(f"Unknown care categories {', '.join(unknown)}: choose from {', '.join(CARE_CATEGORIES)}")
+    if scope == "partial" and not categories:
+        raise CaseworkError("Choose the kinds of care a partial suspension stops, for example nursing")
+    if scope != "partial" and categories:
+        raise CaseworkError("Only a partial suspension is for some kinds of care: choose partial, or no categories")
+    return [c for c in CARE_CATEGORIES if c in categories] or None
+
+
+def suspend_placements(db: Path, user: User, location_id: str, imposed_on: date | None, reason: str,
+                       *, scope: str = "full", categories: tuple[str, ...] | list[str] = (),
+                       review_on: date | None = None) -> str:
+    """Suspend new placements: full, partial (for some care categories), voluntary, or joint with
+    the ICB (vocab.SUSPENSION_SCOPES), to be reviewed on `review_on`."""
     roles.require(user, Permission.SUSPEND)
     reason = _text(reason, "the reason for the suspension", "it appears on the published list")
     if imposed_on is None:
         raise CaseworkError("Enter the date the suspension starts")
+    chosen = _scope(scope, categories)
+    if review_on is not None and review_on < imposed_on:
+        raise CaseworkError(f"The review date {fmt.long_date(review_on)} is before the suspension starts: "
+                            "enter a later date")
     with store.casework(db) as con, store.transaction(con):
         current = _first(con, store.sql("queries/casework_suspensions"), {
             "location_id": location_id, "current_only": True}, all_rows=True)
@@ -117,9 +139,10 @@ def suspend_placements(db: Path, user: User, location_id: str, imposed_on: date 
                                 f"{fmt.long_date(current[0][2])}); lift that suspension first")
         suspension_id = _first(con, store.sql("queries/casework_insert_suspension"), {
             "location_id": location_id, "imposed_on": imposed_on, "reason": reason,
-            "imposed_by": user.email})[0]
+            "imposed_by": user.email, "scope": scope, "categories": chosen, "review_on": review_on})[0]
         _audit(con, user, "suspension_imposed", location_id,
-               {"suspension_id": suspension_id, "imposed_on": imposed_on, "reason": reason},
+               {"suspension_id": suspension_id, "imposed_on": imposed_on, "reason": reason, "scope": scope,
+                "categories": chosen, "review_on": review_on},
                row=("placement_suspensions", suspension_id))
     return suspension_id
 
@@ -224,5 +247,8 @@ def published_suspensions(suspensions: pl.DataFrame, names: pl.DataFrame) -> pl.
         pl.col("postcode").alias("Postcode"),
         pl.col("location_id").alias("CQC location ID"),
         pl.col("imposed_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Suspended since"),
+        pl.struct("scope", "categories").map_elements(
+            lambda r: fmt.suspension_scope(r["scope"], r["categories"]), return_dtype=pl.String).alias("Scope"),
+        pl.col("review_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Next review"),
         pl.col("reason").alias("Reason"),
     ).sort("Service")

@@ -59,6 +59,13 @@ CARE_CATEGORY_LABELS = {
     "residential": "Residential", "residential_dementia": "Residential (dementia)",
     "nursing": "Nursing", "nursing_dementia": "Nursing (dementia)", "home_care": "Home care",
 }
+CONCERN_STAGE_LABELS = {
+    "enhanced_monitoring": "Enhanced monitoring", "serious_concerns": "Serious concerns",
+    "large_scale_enquiry": "Large-scale enquiry",
+}
+SUSPENSION_SCOPE_LABELS = {
+    "full": "Full", "partial": "Partial", "voluntary": "Voluntary", "joint": "Joint with the ICB",
+}
 BENCHMARK_LABELS = {
     "council_usual_rate": "Council usual rate",
     "fair_cost_of_care_median": "Fair Cost of Care median",
@@ -245,6 +252,18 @@ def dataset(value: str | None) -> str:
 def label(name: str) -> str:
     """A column name as a heading: `late_returns` → `Late returns`."""
     return name.replace("_", " ").capitalize()
+
+
+def suspension_scope(scope: str | None, categories: list[str] | None = None) -> str:
+    """Full; Partial: nursing, nursing (dementia); Joint with the ICB. (No scope recorded is full.)"""
+    words = SUSPENSION_SCOPE_LABELS.get(scope or "full", MISSING)
+    kinds = [CARE_CATEGORY_LABELS.get(c, c) for c in categories or []]
+    return f"{words}: {', '.join(k[0].lower() + k[1:] for k in kinds)}" if kinds else words
+
+
+def concern_stage(stage: str | None) -> str:
+    """Serious concerns; `No concerns process` where there is none."""
+    return CONCERN_STAGE_LABELS.get(stage or "", "No concerns process")
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

@@ -182,7 +182,8 @@ def _create_marts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 CASEWORK_TABLES = ("notes", "actions", "quality_assessments", "placement_suspensions",
-                   "rag_overrides")
+                   "rag_overrides", "concerns", "concern_stages", "concern_meetings", "concern_actions",
+                   "concern_enquiries")
 
 
 def refresh_casework_mirror(con: duckdb.DuckDBPyConnection, db: Path) -> None:
@@ -207,7 +208,7 @@ def refresh_casework_mirror(con: duckdb.DuckDBPyConnection, db: Path) -> None:
 
 
 # The casework tables that decide the RAG in force (mart.risk_history reads them by these bare names).
-RAG_CASEWORK_TABLES = ("rag_overrides", "placement_suspensions")
+RAG_CASEWORK_TABLES = ("rag_overrides", "placement_suspensions", "concerns", "concern_stages")
 
 
 def read_casework_tables(db: Path, tables: tuple[str, ...] = RAG_CASEWORK_TABLES) -> dict[str, pa.Table]:

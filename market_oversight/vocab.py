@@ -16,6 +16,23 @@ RATING_RANK = {"Outstanding": 4, "Good": 3, "Requires improvement": 2, "Inadequa
 RATINGS_WORST_FIRST = tuple(sorted(RATING_RANK, key=RATING_RANK.__getitem__))
 
 SERVICE_KINDS = ("care_home", "home_care", "other")
+# Kinds of care a fee, a return or a partial placement suspension is for.
+CARE_CATEGORIES = ("residential", "residential_dementia", "nursing", "nursing_dementia", "home_care")
+# The council's staged process when concerns about a provider mount, mildest first (names vary by
+# council: organisational safeguarding is the large-scale enquiry under Care Act s.42). Each is a
+# hard floor of the RAG in force where [rag] red_floors or amber_floors name it (thresholds.toml).
+CONCERN_STAGES = ("enhanced_monitoring", "serious_concerns", "large_scale_enquiry")
+# What a placement suspension stops: every new placement (full), some kinds of care (partial, with
+# the categories), by the provider's own agreement (voluntary), or with the ICB (joint).
+SUSPENSION_SCOPES = ("full", "partial", "voluntary", "joint")
+# The agencies a concern's forms offer (a council may type others).
+AGENCIES = ("CQC", "ICB", "NHS community health services", "Police", "Healthwatch", "Other placing councils")
+
+
+def gravest_stage(stages: list[str] | tuple[str, ...] | None) -> str | None:
+    """The gravest of these concerns stages (CONCERN_STAGES is mildest first); None if none."""
+    known = [s for s in stages or () if s in CONCERN_STAGES]
+    return max(known, key=CONCERN_STAGES.index) if known else None
 RAG = ("red", "amber", "green")  # worst first: lists and charts order by it
 # The events a backtest or a calibration can count as "the bad thing happened" (sql/risk/events_*.sql);
 # [backtest] event_types in risk/thresholds.toml chooses among them.

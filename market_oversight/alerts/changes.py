@@ -80,6 +80,8 @@ KINDS = {
     "returns": "Returns now missing",
     "register": "Registrations and closures",
     "suspension": "Placement suspensions",
+    "concern": "Provider concerns",
+    "review": "Suspension reviews due",
     "action": "Casework actions overdue",
 }
 
@@ -218,11 +220,43 @@ def _suspension_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) ->
     for r in _rows(con, "suspensions", params):
         imposed = r["change"] == "imposed"
         reason = r["reason"] or "no reason recorded"
+        details = [f"Reason: {reason} (by {r['by_whom']})",
+                   f"Scope: {fmt.suspension_scope(r['scope'], r['categories'])}"]
+        if imposed:
+            details.append(f"Review on {fmt.long_date(r['review_on'])}" if r["review_on"] else "No review date set")
         items.append(Item("suspension", Urgency.ACT if imposed else Urgency.INFO, r["location_id"],
                           r["event_date"],
                           "Placement suspension imposed" if imposed else "Placement suspension lifted",
-                          (f"Reason: {reason} (by {r['by_whom']})",)))
+                          tuple(details)))
     return items
+
+
+def _concern_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
+    """A stage entered: red-floor stages (serious concerns, a large-scale enquiry) act now, enhanced
+    monitoring is for review, a step down for information."""
+    items = []
+    for r in _rows(con, "concern_stages", params):
+        stage, before = r["stage"], r["previous_stage"]
+        down = before is not None and vocab.CONCERN_STAGES.index(stage) < vocab.CONCERN_STAGES.index(before)
+        words = fmt.concern_stage(stage).lower()
+        if down:
+            headline, urgency = f"Stepped down to {words}", Urgency.INFO
+        else:
+            headline = f"Entered {words}"
+            urgency = Urgency.REVIEW if stage == vocab.CONCERN_STAGES[0] else Urgency.ACT
+        details = [f"Reason: {r['reason']} (by {r['by_whom']})",
+                   f"Before: {fmt.concern_stage(before).lower()}" if before else "A new concern"]
+        if r["about_provider"]:
+            details.append("The concern is about the provider: every one of its services")
+        items.append(Item("concern", urgency, r["location_id"], r["event_date"], headline, tuple(details)))
+    return items
+
+
+def _review_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
+    return [Item("review", Urgency.REVIEW, r["location_id"], r["review_on"], "Placement suspension review due",
+                 (f"{fmt.suspension_scope(r['scope'], r['categories'])} suspension since "
+                  f"{fmt.long_date(r['imposed_on'])} (by {r['imposed_by']})",))
+            for r in _rows(con, "suspension_reviews", params)]
 
 
 def _action_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
@@ -247,6 +281,7 @@ def week_changes(con: duckdb.DuckDBPyConnection, week: IsoWeek) -> WeekChanges:
     else:
         notes.append("Missing returns were not checked: this warehouse has no expected-returns mart.")
     items += _register_items(con, params) + _suspension_items(con, params) + _action_items(con, params)
+    items += _concern_items(con, params) + _review_items(con, params)
     return WeekChanges(week, tuple(_sorted(_with_places(con, items, params))), tuple(notes),
                        standing_at(con, week))
 

@@ -32,6 +32,10 @@ WHY = {
     "register": "A closed service's residents or clients need care elsewhere, and local capacity falls; "
                 "a new one adds capacity and a provider to get to know.",
     "suspension": "While a placement suspension is in force, no new placements may be made there.",
+    "concern": "The council's concerns process is where it works with the provider and other agencies "
+               "to make care safe; serious concerns or a large-scale enquiry make it red on every list.",
+    "review": "A placement suspension should last no longer than the concerns behind it: its review "
+              "decides whether placements may resume.",
     "action": "An action agreed in casework is past its due date.",
 }
 NEXT = {
@@ -50,6 +54,11 @@ NEXT = {
     ("register", Urgency.INFO): "No action needed; add it to your market contacts.",
     ("suspension", Urgency.ACT): "Make sure brokerage and social work teams know, and set the review date.",
     ("suspension", Urgency.INFO): "Let brokerage know that placements may resume.",
+    ("concern", Urgency.ACT): "Make sure brokerage, social work teams, the ICB and CQC know; agree the "
+                              "multi-agency meeting and whether to suspend placements.",
+    ("concern", Urgency.REVIEW): "Agree the monitoring visits and the improvement plan with the provider.",
+    ("concern", Urgency.INFO): "Keep the improvement plan's remaining actions under review.",
+    ("review", Urgency.REVIEW): "Hold the review: lift the suspension, narrow it, or set the next review date.",
     ("action", Urgency.REVIEW): "Close the action in casework, or agree a new date with its owner.",
 }
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from market_oversight import audit, store
 from market_oversight.config import Settings
 from market_oversight.demo.market import Market, Sources, generate, write_sources
+from market_oversight.demo.concerns import concerns as demo_concerns
 from market_oversight.demo.truth import assessments, suspensions, truth_events, truth_months
 from market_oversight.ingest.cqc import ingest_cqc
 from market_oversight.ingest.tabular import ingest_files
@@ -29,6 +30,7 @@ class DemoSummary:
     truth_months: int = 0
     truth_events: int = 0
     suspensions: int = 0
+    concerns: int = 0
     assessments: int = 0
     seconds: float = 0.0
     judge: str | None = None                                # who judged the returns' data contracts
@@ -38,7 +40,8 @@ class DemoSummary:
                f"{self.files} source files",
                "imported: " + (", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items())) or "nothing")
                + f"; {self.rows_read} rows read, {self.rows_quarantined} quarantined",
-               f"casework: {self.suspensions} placement suspensions, {self.assessments} quality assessments",
+               f"casework: {self.suspensions} placement suspensions, {self.assessments} quality assessments, "
+               f"{self.concerns} provider concerns",
                f"hidden truth: {self.truth_months} location-months, {self.truth_events} events",
                f"took {self.seconds:.1f} s"]
         if self.judge == "sql":
@@ -73,23 +76,24 @@ def write_truth(db: Path, market: Market, summary: DemoSummary) -> None:
 
 
 def write_casework(db: Path, market: Market, summary: DemoSummary) -> None:
-    """The demo council's own records: placement suspensions and quality visits (by 'demo')."""
+    """The demo council's own records: placement suspensions, quality visits and provider concerns
+    (by 'demo')."""
     susp, visits = suspensions(market.sim), assessments(market.sim)
+    frames = {"suspensions": susp, "assessments": visits, **demo_concerns(market.sim, susp)}
     with store.casework(db) as con, store.transaction(con):
         earlier = con.execute(store.sql("demo/casework_rows")).fetchall()
         con.execute(store.sql("demo/clear_casework"))
-        con.register("demo_suspensions", susp.to_arrow())
-        con.register("demo_assessments", visits.to_arrow())
-        con.execute(store.sql("demo/insert_suspensions"))
-        con.execute(store.sql("demo/insert_assessments"))
-        con.unregister("demo_suspensions")
-        con.unregister("demo_assessments")
+        for name, frame in frames.items():  # each insert_<name>.sql reads the frame demo_<name>
+            con.register(f"demo_{name}", frame.to_arrow())
+            con.execute(store.sql(f"demo/insert_{name}"))
+            con.unregister(f"demo_{name}")
         # The audit log seals every casework row, the demo's too: what went, then what came.
         for action, rows in (("demo_casework_removed", earlier),
                              ("demo_casework_added", con.execute(store.sql("demo/casework_rows")).fetchall())):
             for table, row_id, location_id in rows:
                 audit.record(con, "demo", action, location_id, row=(table, row_id))
     summary.suspensions, summary.assessments = susp.height, visits.height
+    summary.concerns = frames["concerns"].height
 
 
 def build_demo(db: Path, settings: Settings, *, seed: int = 1, scale: str = "local",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import polars as pl
@@ -85,10 +85,31 @@ def suspensions(sim: Simulation, council: int = 0) -> pl.DataFrame:
             s["lift_reason"] = ("Improvements verified at a council visit" if name == "suspension_lifted"
                                 else "Service closed")
             s["lifted_by"] = "demo"
+    still_open = 0
+    for k, row in enumerate(rows):
+        nursing = bool(sim.world.nursing[int(np.flatnonzero(ids == row["location_id"])[0])])
+        # those still in force alternate partial and joint, so the demo shows both today
+        row.update(_scope(k if row["lifted_on"] else 1 + still_open % 2, nursing))
+        still_open += row["lifted_on"] is None
+        row["review_on"] = row["imposed_on"] + timedelta(days=42)
     return pl.DataFrame(rows, schema={
         "suspension_id": pl.String, "location_id": pl.String, "imposed_on": pl.Date,
         "reason": pl.String, "lifted_on": pl.Date, "lift_reason": pl.String,
-        "lifted_by": pl.String, "created_at": pl.Datetime("us")})
+        "lifted_by": pl.String, "created_at": pl.Datetime("us"), "scope": pl.String,
+        "categories": pl.List(pl.String), "review_on": pl.Date})
+
+
+def _scope(k: int, nursing: bool) -> dict:
+    """The k-th suspension's scope: mostly full, every fourth partial (its nursing or dementia
+    beds), every fourth joint with the ICB, now and then voluntary."""
+    if k % 4 == 1:
+        return {"scope": "partial", "categories": ["nursing", "nursing_dementia"] if nursing
+                else ["residential_dementia"]}
+    if k % 4 == 2:
+        return {"scope": "joint", "categories": None}
+    if k % 8 == 3:
+        return {"scope": "voluntary", "categories": None}
+    return {"scope": "full", "categories": None}
 
 
 def assessments(sim: Simulation, council: int = 0) -> pl.DataFrame:

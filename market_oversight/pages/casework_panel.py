@@ -13,26 +13,24 @@ from market_oversight import casework, fmt
 from market_oversight.errors import MarketOversightError
 from market_oversight.pages import common
 from market_oversight.roles import Permission, User
-from market_oversight.vocab import RAG, RATINGS
+from market_oversight.vocab import CARE_CATEGORIES, RAG, RATINGS, SUSPENSION_SCOPES
 
 FLASH = "casework-flash"
 # What a person typed into the forms: emptied after a write succeeds (kept when it fails)
-TYPED = ("note-body", "action-title", "visit-summary", "lift-reason", "suspend-reason", "override-reason")
+TYPED = ("note-body", "action-title", "visit-summary", "lift-reason", "suspend-reason", "override-reason",
+         "suspend-categories")
 
 
-def _done(message: str) -> None:
-    st.session_state[FLASH] = message
-    st.rerun()
-
-
-def _attempt(write, message: str) -> None:
-    """Run a write; on a named error show how to fix it (the form keeps what was typed)."""
+def attempt(write, message: str, flash: str = FLASH) -> None:
+    """Run a write; on a named error show how to fix it (the form keeps what was typed); on success
+    keep `message` under `flash` for the next run, which shows it and empties the forms."""
     try:
         write()
     except MarketOversightError as exc:
         common.show_error(exc)
         return
-    _done(message)
+    st.session_state[flash] = message
+    st.rerun()
 
 
 def show(user: User, location_id: str, location_name: str) -> None:
@@ -45,8 +43,10 @@ def show(user: User, location_id: str, location_name: str) -> None:
     status = []
     if record.suspended:
         current = record.suspensions.filter(pl.col("is_current")).row(0, named=True)
-        st.warning(f"New placements to this service are suspended (since {fmt.long_date(current['imposed_on'])}: "
-                   f"{fmt.as_typed(current['reason'])}).", icon=":material/block:")
+        scope = fmt.suspension_scope(current["scope"], current["categories"]).lower()
+        st.warning(f"New placements to this service are suspended ({scope}, since "
+                   f"{fmt.long_date(current['imposed_on'])}; next review {fmt.long_date(current['review_on'])}): "
+                   f"{fmt.as_typed(current['reason'])}.", icon=":material/block:")
     else:
         status.append("No placement suspension in force.")
     if status:
@@ -84,7 +84,7 @@ def _notes(db, user: User, location_id: str, record: casework.LocationCasework) 
     with st.form("note-form", clear_on_submit=False):
         body = st.text_area("Add a note", key="note-body", help="What was found, said or agreed.")
         if st.form_submit_button("Save note"):
-            _attempt(lambda: casework.add_note(db, user, location_id, body), "Note saved.")
+            attempt(lambda: casework.add_note(db, user, location_id, body), "Note saved.")
 
 
 def _actions(db, user: User, location_id: str, record: casework.LocationCasework) -> None:
@@ -105,7 +105,7 @@ def _actions(db, user: User, location_id: str, record: casework.LocationCasework
         due = due_col.date_input("Due date", key="action-due", value=date.today() + timedelta(days=14),
                                  format="DD/MM/YYYY")
         if st.form_submit_button("Add action"):
-            _attempt(lambda: casework.add_action(db, user, location_id, title, owner, due), "Action added.")
+            attempt(lambda: casework.add_action(db, user, location_id, title, owner, due), "Action added.")
     open_actions = record.actions.filter(pl.col("status") == "open")
     if open_actions.height:
         with st.form("action-status-form"):
@@ -116,8 +116,8 @@ def _actions(db, user: User, location_id: str, record: casework.LocationCasework
             status = st.radio("New status", ["done", "cancelled"], format_func=str.capitalize,
                               horizontal=True, key="action-status")
             if st.form_submit_button("Update action"):
-                _attempt(lambda: casework.set_action_status(db, user, chosen, status),
-                         f"Action marked {status}.")
+                attempt(lambda: casework.set_action_status(db, user, chosen, status),
+                        f"Action marked {status}.")
 
 
 def _visits(db, user: User, location_id: str, record: casework.LocationCasework) -> None:
@@ -139,8 +139,8 @@ def _visits(db, user: User, location_id: str, record: casework.LocationCasework)
                                       format_func=fmt.rating)
         summary = st.text_area("What the visit found", key="visit-summary")
         if st.form_submit_button("Save visit"):
-            _attempt(lambda: casework.record_visit(db, user, location_id, visit_date, rating, summary),
-                     "Quality visit saved.")
+            attempt(lambda: casework.record_visit(db, user, location_id, visit_date, rating, summary),
+                    "Quality visit saved.")
 
 
 def _suspensions(db, user: User, location_id: str, record: casework.LocationCasework) -> None:
@@ -149,6 +149,9 @@ def _suspensions(db, user: User, location_id: str, record: casework.LocationCase
     else:
         st.dataframe(record.suspensions.select(
             pl.col("imposed_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Suspended on"),
+            pl.struct("scope", "categories").map_elements(
+                lambda r: fmt.suspension_scope(r["scope"], r["categories"]), return_dtype=pl.String).alias("Scope"),
+            pl.col("review_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Review"),
             pl.col("reason").alias("Reason"), pl.col("imposed_by").alias("By"),
             pl.col("lifted_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Lifted on"),
             pl.col("lift_reason").alias("Why lifted")), hide_index=True, width="stretch")
@@ -160,16 +163,25 @@ def _suspensions(db, user: User, location_id: str, record: casework.LocationCase
             lifted_on = st.date_input("Date lifted", key="lift-date", value=date.today(), format="DD/MM/YYYY")
             reason = st.text_input("Why the suspension is lifted", key="lift-reason")
             if st.form_submit_button("Lift suspension"):
-                _attempt(lambda: casework.lift_suspension(db, user, current["suspension_id"], lifted_on, reason),
-                         "Suspension lifted.")
+                attempt(lambda: casework.lift_suspension(db, user, current["suspension_id"], lifted_on, reason),
+                        "Suspension lifted.")
     else:
         with st.form("suspend-form"):
-            imposed_on = st.date_input("Suspended from", key="suspend-date", value=date.today(),
-                                       format="DD/MM/YYYY")
+            from_col, review_col = st.columns(2)
+            imposed_on = from_col.date_input("Suspended from", key="suspend-date", value=date.today(),
+                                             format="DD/MM/YYYY")
+            review_on = review_col.date_input("Review on", key="suspend-review",
+                                              value=date.today() + timedelta(days=28), format="DD/MM/YYYY")
+            scope = st.radio("Scope", list(SUSPENSION_SCOPES), format_func=fmt.suspension_scope,
+                             horizontal=True, key="suspend-scope")
+            categories = st.multiselect("Kinds of care suspended (a partial suspension only)",
+                                        list(CARE_CATEGORIES), format_func=fmt.CARE_CATEGORY_LABELS.get,
+                                        key="suspend-categories")
             reason = st.text_input("Reason (shown on the published list)", key="suspend-reason")
             if st.form_submit_button("Suspend placements"):
-                _attempt(lambda: casework.suspend_placements(db, user, location_id, imposed_on, reason),
-                         "Placements suspended. The service now appears on the published list.")
+                attempt(lambda: casework.suspend_placements(db, user, location_id, imposed_on, reason, scope=scope,
+                                                            categories=categories, review_on=review_on),
+                        "Placements suspended. The service now appears on the published list.")
 
 
 def _override(db, user: User, location_id: str, record: casework.LocationCasework) -> None:
@@ -189,7 +201,7 @@ def _override(db, user: User, location_id: str, record: casework.LocationCasewor
                                        format="DD/MM/YYYY")
         reason = st.text_input("Reason (what you know that the score does not)", key="override-reason")
         if st.form_submit_button("Override RAG"):
-            _attempt(lambda: casework.override_rag(db, user, location_id, rag, reason, expires),
-                     f"RAG overridden to {fmt.rag(rag)}.")
+            attempt(lambda: casework.override_rag(db, user, location_id, rag, reason, expires),
+                    f"RAG overridden to {fmt.rag(rag)}.")
     if active and st.button("Withdraw the override", key="override-withdraw"):
-        _attempt(lambda: casework.withdraw_override(db, user, active["override_id"]), "Override withdrawn.")
+        attempt(lambda: casework.withdraw_override(db, user, active["override_id"]), "Override withdrawn.")

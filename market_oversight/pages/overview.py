@@ -7,7 +7,7 @@ import streamlit as st
 from market_oversight import fmt
 from market_oversight.analyst import market_report
 from market_oversight.pages import common
-from market_oversight.queries import filters, overview
+from market_oversight.queries import filters, overview, watchlist
 from market_oversight.queries.watchlist import RAG_WORDS
 
 MAP_MAX_GREEN = 5000  # beyond this many points the map shows red and amber only
@@ -92,6 +92,7 @@ else:
     shown = shown.with_columns(
         pl.col("rag").replace_strict(RAG_WORDS, default="Not scored").alias("RAG"),
         pl.col("service_kind").replace_strict(fmt.SERVICE_KIND_LABELS, default=fmt.MISSING).alias("Kind of service"),
+        watchlist.concern_stage().alias("Concerns"),
     )
     counts = {r: points.filter(pl.col("rag") == r).height for r in ("red", "amber", "green")}
     summary = (f"{fmt.plural(points.height, 'location')} on the map: {counts['red']} red, "
@@ -102,10 +103,10 @@ else:
         longitude="longitude:Q", latitude="latitude:Q",
         color=alt.Color("RAG:N", scale=common.rag_scale(), title="RAG"),
         shape=alt.Shape("RAG:N", scale=common.rag_shape_scale(), title="RAG"),
-        tooltip=[alt.Tooltip("location_name:N", title="Location"), "RAG:N", "Kind of service:N"],
+        tooltip=[alt.Tooltip("location_name:N", title="Location"), "RAG:N", "Kind of service:N", "Concerns:N"],
     ).project("mercator").properties(height=420)
     common.chart(figure, summary,
-                 shown.select(pl.col("location_name").alias("Location"), "RAG", "Kind of service",
+                 shown.select(pl.col("location_name").alias("Location"), "RAG", "Kind of service", "Concerns",
                               pl.col("location_id").alias("CQC location ID")),
                  "locations on the map", key="map")
 

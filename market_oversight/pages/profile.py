@@ -6,7 +6,7 @@ import streamlit as st
 
 from market_oversight import flag_words, fmt, links
 from market_oversight.errors import PermissionDenied
-from market_oversight.pages import casework_panel, common
+from market_oversight.pages import casework_panel, common, concerns_panel
 from market_oversight.queries import filters, profile, search
 
 RETURN_MEASURES = {
@@ -52,7 +52,8 @@ with st.expander("Open another location"):
 cols = st.columns([1, 1, 1, 2, 1])
 cols[0].metric("RAG", fmt.rag(place["rag"]),
                help="The RAG in force: a contract manager's override, else red where placements are "
-                    "suspended, else the computed RAG.")
+                    "suspended or the concerns process is at serious concerns or a large-scale enquiry, "
+                    "else at least amber under enhanced monitoring, else the computed RAG.")
 # values kept short (numbers; the scale is in the help) so that none is cut off at laptop widths
 cols[1].metric("Likelihood", fmt.count(place["likelihood"]),
                help="Likelihood of failure or poor quality, 0 to 100: the sum of the quality and "
@@ -223,6 +224,9 @@ try:
 except PermissionDenied as exc:
     common.show_error(exc)
 else:
+    st.subheader("Provider concerns")
+    concerns_panel.show(user, location_id, place["provider_id"], place["provider_name"])
+    st.subheader("Casework")
     casework_panel.show(user, location_id, place["location_name"])
 
 common.cqc_attribution(common.load(filters.data_as_of))

@@ -10,7 +10,7 @@ from market_oversight.errors import NotFound
 from market_oversight.queries import provider, search
 from market_oversight.queries.filters import mart_exists
 from market_oversight.store import frame, sql
-from market_oversight.vocab import KEY_QUESTIONS
+from market_oversight.vocab import KEY_QUESTIONS, gravest_stage
 
 LOCATION_ID_HELP = search.HOW_TO_FIND[search.LOCATION]
 
@@ -36,6 +36,12 @@ def rag_explained(place: dict) -> list[str]:
                      + ("." if place["rag"] == place["computed_rag"] or place.get("override_rag")
                         else f", so it is **{fmt.rag(place['rag'])}** whatever its score "
                              f"(scored {fmt.rag(place['computed_rag'])})."))
+    stage = gravest_stage(place.get("stages_in_force"))
+    if stage:
+        moved = place["rag"] != place["computed_rag"] and not place.get("override_rag") and not place.get("suspended")
+        lines.append(f"The council's concerns process is at **{fmt.concern_stage(stage).lower()}**"
+                     + (f", so it is **{fmt.rag(place['rag'])}** whatever its score "
+                        f"(scored {fmt.rag(place['computed_rag'])})." if moved else "."))
     return lines
 
 

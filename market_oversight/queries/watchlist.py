@@ -8,7 +8,7 @@ import polars as pl
 from market_oversight import flag_words, fmt
 from market_oversight.queries.filters import MarketFilter
 from market_oversight.store import frame, sql
-from market_oversight.vocab import RAG, RATINGS
+from market_oversight.vocab import RAG, RATINGS, gravest_stage
 
 RAG_WORDS = {r: fmt.rag(r) for r in RAG}
 RATING_WORDS = {r: fmt.rating(r) for r in RATINGS}
@@ -42,18 +42,29 @@ def for_people(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("causes").map_elements(flag_words.labels, return_dtype=pl.String).fill_null("").alias("Flags"),
         pl.col("impacts").map_elements(flag_words.labels, return_dtype=pl.String).fill_null("")
         .alias("Impact if it failed"),
+        concern_stage().alias("Concerns"),
         why_not_computed().alias("Override"),
         pl.col("location_id").alias("CQC location ID"),
     )
 
 
+def concern_stage() -> pl.Expr:
+    """The gravest provider-concerns stage in force, in words; empty where there is none."""
+    return pl.col("stages_in_force").map_elements(
+        lambda stages: fmt.CONCERN_STAGE_LABELS.get(gravest_stage(list(stages)) or "", ""),
+        return_dtype=pl.String).fill_null("")
+
+
 def why_not_computed() -> pl.Expr:
-    """Why the RAG in force differs from the computed one (a contract manager's override, or
-    placements suspended), in words; empty where it does not."""
+    """Why the RAG in force differs from the computed one (a contract manager's override,
+    placements suspended, or a concerns stage), in words; empty where it does not."""
     scored = pl.col("computed_rag").replace_strict(RAG_WORDS, default="Not scored")
+    moved = pl.col("rag") != pl.col("computed_rag")
     return (pl.when(pl.col("override_rag").is_not_null()).then(pl.lit("Overridden from ") + scored)
-            .when(pl.col("suspended") & (pl.col("rag") != pl.col("computed_rag")))
+            .when(pl.col("suspended") & moved)
             .then(pl.lit("Placements suspended; scored ") + scored)
+            .when((concern_stage() != "") & moved)
+            .then(concern_stage() + pl.lit("; scored ") + scored)
             .otherwise(pl.lit("")))
 
 

@@ -193,7 +193,7 @@ def start_holding(con: duckdb.DuckDBPyConnection) -> None:
 def hold(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> ScoreRun:
     """Hold the staged scores and flags of `as_of` (nothing is stored yet) and sum them up."""
     params = {"as_of": as_of, "hash": thresholds.hash, "scored_at": datetime.now(),
-              "red_floors": list(thresholds.red_floors)}
+              "red_floors": list(thresholds.red_floors), "amber_floors": list(thresholds.amber_floors)}
     for held in HELD:  # identifiers from the fixed list above
         text = store.sql(f"risk/hold_{held.removeprefix('held_')}")
         con.execute(f"insert into {STAGE_DB}.{held} by name\n{text}", bind(text, params))

@@ -13,7 +13,7 @@ from typing import Any
 from market_oversight.config import Settings, merge, read_toml
 from market_oversight.errors import ConfigError
 from market_oversight.paths import sql_dir
-from market_oversight.vocab import EVENT_TYPES, RAG
+from market_oversight.vocab import CONCERN_STAGES, EVENT_TYPES, RAG
 
 DEFAULT_THRESHOLDS = files(__package__) / "thresholds.toml"  # package data, shipped in the wheel
 DOMAINS = ("quality", "sustainability", "impact")
@@ -21,8 +21,11 @@ LIKELIHOOD_DOMAINS = ("quality", "sustainability")
 # Keys that describe an indicator rather than parameterise its SQL.
 _META_KEYS = {"enabled", "source"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-# Hard floors ([rag] red_floors): an overall Inadequate rating, an active placement suspension.
-RED_FLOORS = ("overall_inadequate", "placement_suspension")
+# Hard floors ([rag] red_floors): an overall Inadequate rating, an active placement suspension, a
+# provider-concerns stage in force; [rag] amber_floors: a concerns stage that makes a location at
+# least amber. The concerns stages apply to the RAG in force only (mart.risk_history), as casework.
+RED_FLOORS = ("overall_inadequate", "placement_suspension", *CONCERN_STAGES)
+AMBER_FLOORS = CONCERN_STAGES
 # A graded indicator's points per year of its value, one key per part: per_year_<part>.
 PER_YEAR = "per_year_"
 
@@ -66,6 +69,7 @@ class Thresholds:
     raw: dict[str, Any]
     source: str
     red_floors: tuple[str, ...] = ()  # RED_FLOORS that make a location red whatever its score
+    amber_floors: tuple[str, ...] = ()  # AMBER_FLOORS that make a location at least amber
 
     @property
     def hash(self) -> str:
@@ -148,6 +152,9 @@ def parse_thresholds(data: dict[str, Any], source: str) -> Thresholds:
     floors = tuple(rag.get("red_floors", ()))
     if set(floors) - set(RED_FLOORS):
         raise ConfigError(f"{source}: [rag] red_floors must be among {', '.join(RED_FLOORS)}")
+    amber_floors = tuple(rag.get("amber_floors", ()))
+    if set(amber_floors) - set(AMBER_FLOORS):
+        raise ConfigError(f"{source}: [rag] amber_floors must be among {', '.join(AMBER_FLOORS)}")
     matrix = tuple(cell for row in rag.get("matrix", []) for cell in row)
     if len(matrix) != 9 or set(matrix) - set(RAG):
         raise ConfigError(f"{source}: [rag] matrix must be 3 rows of 3 of {', '.join(RAG)}")
@@ -164,6 +171,7 @@ def parse_thresholds(data: dict[str, Any], source: str) -> Thresholds:
         likelihood_bands=(float(lb[0]), float(lb[1])), impact_bands=(float(ib[0]), float(ib[1])),
         matrix=matrix, event_types=_event_types(bt.get("event_types", []), source),
         top_share=float(bt.get("top_share", 0.1)), raw=data, source=source, red_floors=floors,
+        amber_floors=amber_floors,
     )
 
 

@@ -1,6 +1,6 @@
--- Active locations with a position and their RAG, for the map.
+-- Active locations with a position, their RAG and any provider-concerns stages in force, for the map.
 with scored as (
-    select location_id, rag from mart.risk_current
+    select location_id, rag, stages_in_force from mart.risk_current
 ),
 
 final as (
@@ -11,6 +11,7 @@ final as (
         l.latitude,
         l.longitude,
         coalesce(s.rag, 'not scored') as rag,
+        coalesce(s.stages_in_force, []) as stages_in_force,
         l.is_active
     from mart.register as l
     left join scored as s using (location_id)

@@ -19,6 +19,7 @@ final as (
         c.computed_rag,
         c.override_rag,
         c.suspended,
+        c.stages_in_force,
         c.likelihood,
         c.impact,
         c.override_by,

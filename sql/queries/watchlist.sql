@@ -1,6 +1,7 @@
 -- Locations ranked by risk at the latest score, with a marker for those newly red or amber this
 -- week (green, or not scored, at the latest score at least seven days earlier). Its flags come
 -- apart: causes (quality and sustainability, adding to likelihood) and impact items, each largest first.
+-- stages_in_force: the provider-concerns stages in force (the page names the gravest).
 -- Grain: one row per location scored at the latest as-of date.
 with current_score as (
     select * from mart.risk_current
@@ -36,6 +37,7 @@ ranked as (
         c.computed_rag,
         c.override_rag,
         c.suspended,
+        c.stages_in_force,
         c.likelihood,
         c.impact,
         c.flags,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from market_oversight import audit, casework, store, upload_ingest
+from market_oversight import audit, casework, concerns, store, upload_ingest
 from market_oversight.config import load_settings
 from market_oversight.errors import PermissionDenied
 from market_oversight.paths import casework_path
@@ -20,8 +20,7 @@ from market_oversight.uploads import UploadLimits, receive_upload
 TODAY = date.today()
 LOC = "1-101"
 USERS = {role: User(f"{role.value}@council.example", role.value, role) for role in Role}
-TABLES = ("notes", "actions", "quality_assessments", "placement_suspensions", "rag_overrides",
-          "audit_log")
+TABLES = (*store.CASEWORK_TABLES, "audit_log")
 
 
 def _counts(db: Path) -> dict[str, int]:
@@ -38,7 +37,11 @@ def seeded_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
         "action": casework.add_action(db, cm, LOC, "Visit", "cm", TODAY + timedelta(days=7)),
         "suspension": casework.suspend_placements(db, cm, LOC, TODAY, "Safeguarding enquiry"),
         "override": casework.override_rag(db, cm, LOC, "red", "Known concerns", TODAY + timedelta(days=30)),
+        "concern": concerns.open_concern(db, cm, stage="enhanced_monitoring", opened_on=TODAY,
+                                         lead_officer="cm", agencies=["CQC"], reason="Alerts", location_id=LOC),
     }
+    ids["plan_action"] = concerns.add_plan_action(db, cm, ids["concern"], "Recruit a manager", "Provider",
+                                                  TODAY + timedelta(days=30))
     return db, ids
 
 
@@ -61,6 +64,23 @@ WRITES: dict[str, tuple[str, Callable[[Path, User, dict[str, str]], object]]] = 
     "override a RAG": ("override", lambda db, u, s: casework.override_rag(
         db, u, LOC, "amber", "Improving", TODAY + timedelta(days=10))),
     "withdraw an override": ("override", lambda db, u, s: casework.withdraw_override(db, u, s["override"])),
+    "open a concern": ("casework", lambda db, u, s: concerns.open_concern(
+        db, u, stage="serious_concerns", opened_on=TODAY, lead_officer="me", agencies=["ICB"],
+        reason="Alerts", provider_id="1-P9")),
+    "change a concern's stage": ("casework", lambda db, u, s: concerns.change_stage(
+        db, u, s["concern"], "large_scale_enquiry", TODAY, "Several alerts")),
+    "close a concern": ("casework", lambda db, u, s: concerns.close_concern(db, u, s["concern"], TODAY, "Done")),
+    "record a concern meeting": ("casework", lambda db, u, s: concerns.record_meeting(
+        db, u, s["concern"], TODAY, "QA, ICB, CQC", "Weekly visits")),
+    "add an improvement-plan action": ("casework", lambda db, u, s: concerns.add_plan_action(
+        db, u, s["concern"], "Train staff", "Provider", TODAY + timedelta(days=20))),
+    "mark a plan action done": ("casework", lambda db, u, s: concerns.mark_plan_action_done(
+        db, u, s["plan_action"], TODAY)),
+    "link a safeguarding enquiry": ("casework", lambda db, u, s: concerns.link_enquiry(
+        db, u, s["concern"], "SG-2026/0042", TODAY)),
+    "suspend placements in part": ("suspend", lambda db, u, s: casework.suspend_placements(
+        db, u, "1-202", TODAY, "Enquiry", scope="partial", categories=["nursing"],
+        review_on=TODAY + timedelta(days=28))),
     "upload a file": ("upload", lambda db, u, s: receive_upload(
         db, u, "returns.csv", b"location_id\n1-101\n", UploadLimits.from_settings(load_settings()))),
     "load an uploaded file": ("upload", lambda db, u, s: upload_ingest.run_ingest(
@@ -94,6 +114,11 @@ def test_a_role_without_the_permission_is_refused_and_nothing_is_written(
     ("suspend placements", Role.CONTRACT_MANAGER), ("lift a suspension", Role.CONTRACT_MANAGER),
     ("override a RAG", Role.CONTRACT_MANAGER), ("withdraw an override", Role.CONTRACT_MANAGER),
     ("upload a file", Role.DATA_OFFICER), ("add a note", Role.ADMINISTRATOR),
+    ("open a concern", Role.CONTRACT_MANAGER), ("change a concern's stage", Role.CONTRACT_MANAGER),
+    ("close a concern", Role.CONTRACT_MANAGER), ("record a concern meeting", Role.CONTRACT_MANAGER),
+    ("add an improvement-plan action", Role.CONTRACT_MANAGER), ("mark a plan action done", Role.CONTRACT_MANAGER),
+    ("link a safeguarding enquiry", Role.CONTRACT_MANAGER), ("suspend placements in part", Role.CONTRACT_MANAGER),
+    ("open a concern", Role.ADMINISTRATOR), ("change a concern's stage", Role.ADMINISTRATOR),
 ])
 def test_an_allowed_write_leaves_one_audit_row_naming_its_author(
         db_path: Path, seeded: dict[str, str], write: str, role: Role) -> None:

@@ -1,0 +1,3 @@
+insert into concern_stages (concern_id, stage, entered_on, reason, recorded_by)
+values (cast($concern_id as uuid), $stage, $entered_on, $reason, $recorded_by)
+returning cast(stage_id as varchar)
