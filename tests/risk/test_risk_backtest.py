@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from conftest import HandMade, month
+from tests.risk.conftest import HandMade, month
 from market_oversight import store, vocab
 from market_oversight.cli import main
 from market_oversight.demo.simulate import EVENT_TYPES as DEMO_EVENT_TYPES

@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from conftest import HandMade, month
+from tests.risk.conftest import HandMade, month
 from market_oversight.cli import main
 from market_oversight.risk.backtest import add_months, reliability_bands
 from market_oversight.risk.thresholds import load_thresholds, parse_thresholds

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HandMade, month
+from tests.risk.conftest import HandMade, month
 from market_oversight import store
 from market_oversight.cli import main
 from market_oversight.risk import engine

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import HandMade
+from tests.risk.conftest import HandMade
 from market_oversight import casework, concerns, store
 from market_oversight.risk import engine
 from market_oversight.risk.thresholds import load_thresholds

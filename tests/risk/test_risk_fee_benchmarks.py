@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from conftest import HandMade
+from tests.risk.conftest import HandMade
 from market_oversight import store, vocab
 from market_oversight.cli import main
 from market_oversight.queries import data_quality

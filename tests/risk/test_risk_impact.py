@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from conftest import HandMade, month
+from tests.risk.conftest import HandMade, month
 from market_oversight import fmt, store
 from market_oversight.alerts import changes
 from market_oversight.queries import watchlist

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from conftest import HandMade, month
+from tests.risk.conftest import HandMade, month
 from market_oversight.risk.thresholds import load_thresholds
 
 AS_OF = date(2026, 3, 15)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from conftest import HandMade, month
+from tests.risk.conftest import HandMade, month
 
 AS_OF = date(2026, 3, 15)
 

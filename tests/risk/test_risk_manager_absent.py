@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import HandMade
+from tests.risk.conftest import HandMade
 from market_oversight.ingest.cqc import ingest_cqc
 from market_oversight.ingest.cqc_api_records import staged_from_api
 from market_oversight.ingest.cqc_rows import NormalisedLocation, normalise_location

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import HandMade
+from tests.risk.conftest import HandMade
 from market_oversight import store
 from market_oversight.cli import main
 from market_oversight.errors import RiskError
