@@ -43,7 +43,7 @@ except MarketOversightError as exc:
     st.stop()
 
 st.subheader(shown.subject)
-st.caption(f"{fmt.count(shown.items, 'change')} for this recipient. From {settings.from_address}.")
+st.caption(f"{fmt.count(shown.items, 'change')} for this recipient. From {fmt.as_typed(settings.from_address)}.")
 if st.button(f"Send a test to me ({user.email})", key="preview-send-test"):
     try:
         sent_to = preview.send_test(common.db_path(), shown, settings, user)
