@@ -168,16 +168,26 @@ def _waiting(db: Path, job: UploadJob) -> bool:
 
 
 def _load_ahead(db: Path, job: UploadJob) -> UploadJob | None:
-    """Another upload's load still running (the oldest): the one a waiting load waits for."""
+    """Another upload's load still running, or ended a moment ago (the oldest): the one a waiting
+    load waits for."""
     ahead = []
     for path in jobs_dir(db).glob("*.json"):
         record = _read_record(path)
-        if record is None or record.get("ended") or record["job_id"] == job.job_id:
+        if record is None or record["job_id"] == job.job_id:
             continue
         other = UploadJob(**{k: record[k] for k in UploadJob.__dataclass_fields__})
-        if _running(other.pid) and not _waiting(db, other):
+        if (_running(other.pid) or _just_ended(db, other)) and not _waiting(db, other):
             ahead.append(other)
     return min(ahead, key=lambda j: (j.started, j.job_id), default=None)
+
+
+def _just_ended(db: Path, job: UploadJob, seconds: float = 30.0) -> bool:
+    """Whether a load's process ended a moment ago: the load waiting behind it has not yet seen the
+    warehouse free, and is still waiting for that load, not for some other job."""
+    try:
+        return time.time() - (jobs_dir(db) / f"{job.job_id}.out").stat().st_mtime < seconds
+    except OSError:
+        return False
 
 
 def _read_record(path: Path) -> dict | None:
