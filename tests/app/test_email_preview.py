@@ -16,7 +16,7 @@ from market_oversight.alerts.config import alert_settings
 from market_oversight.config import load_settings
 from market_oversight.errors import AlertError, PermissionDenied
 from market_oversight.pages.common import DEMO_USER
-from tests.alerts.conftest import QA, Inbox, free_port, write_config
+from tests.alerts.conftest import QA, smtp_server, write_config  # noqa: F401 (smtp_server: the fixture)
 from tests.app.conftest import assert_clean, open_page, texts
 from tests.conftest import signed_in
 
@@ -24,24 +24,11 @@ PAGE = "email_preview.py"
 
 
 @pytest.fixture
-def smtp():
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield inbox, controller.port
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def council(app_env: Path, smtp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    config = write_config(tmp_path / "council.toml", smtp[1])
+def council(app_env: Path, smtp_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    config = write_config(tmp_path / "council.toml", smtp_server[1])
     monkeypatch.setenv("MARKET_OVERSIGHT_CONFIG", str(config))
     st.cache_resource.clear()  # the app reads its settings once per process
-    yield app_env, smtp[0], config
+    yield app_env, smtp_server[0], config
     st.cache_resource.clear()
 
 
