@@ -3,9 +3,8 @@
 -- rehearsal (market_oversight.rehearsal) reads on both sides, the people affected and where they
 -- could go.
 -- Grain: one row per registered care-home or home-care location (no return: the figures are null).
--- Care category: nursing where a service type is "... with nursing", dementia where a specialism
--- names dementia (the rule sql/risk/stage_locations.sql applies as at a date), as fee rates name
--- categories. Home-care hours are reported a month at a time; a week is 12/52 of a month.
+-- Care category: the macros of migration 078 (the rule sql/risk/stage_locations.sql applies as
+-- at a date). Home-care hours are reported a month at a time; a week is 12/52 of a month.
 -- Only returns for the 12 months up to the newest month in each returns table count: older figures
 -- do not say who is there now (and a rehearsal in a meeting need not sort ten years of returns).
 with registered as (
@@ -22,8 +21,8 @@ with registered as (
         g.icb_name,
         g.latitude,
         g.longitude,
-        len(list_filter(c.service_types, lambda s: lower(s) like '%with nursing%')) > 0 as nursing,
-        len(list_filter(c.specialisms, lambda s: lower(s) like '%dementia%')) > 0 as dementia
+        offers_nursing(c.service_types) as nursing,
+        offers_dementia(c.specialisms) as dementia
     from mart.register as g
     join main.cqc_locations as c using (location_id)
     where g.is_active and g.service_kind in ('care_home', 'home_care')
@@ -88,13 +87,7 @@ final as (
         r.brand_id,
         r.brand_name,
         r.service_kind,
-        case
-            when r.service_kind = 'home_care' then 'home_care'
-            when r.nursing and r.dementia then 'nursing_dementia'
-            when r.nursing then 'nursing'
-            when r.dementia then 'residential_dementia'
-            else 'residential'
-        end as care_category,
+        care_category(r.service_kind, r.nursing, r.dementia) as care_category,
         r.local_authority,
         r.icb_code,
         r.icb_name,

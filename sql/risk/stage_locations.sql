@@ -45,8 +45,8 @@ final as (
         r.brand_id,
         r.brand_name,
         r.snapshot_date,
-        len(list_filter(r.service_types, lambda s: lower(s) like '%with nursing%')) > 0 as nursing,
-        len(list_filter(r.specialisms, lambda s: lower(s) like '%dementia%')) > 0 as dementia
+        offers_nursing(r.service_types) as nursing,      -- migration 078, as mart.service_capacity
+        offers_dementia(r.specialisms) as dementia
     from registered_at_as_of as r
     left join main.cqc_providers as p using (provider_id)
 )
