@@ -206,11 +206,15 @@ def loads(db: Path, count: int, folder: Path, tally: Tally, loading: threading.E
 
 # ---- the run -----------------------------------------------------------------------------------
 
-def run(users: int, load_count: int, workdir: Path, *, settle_seconds: float = 1.0) -> dict:
-    db = workdir / "warehouse.duckdb"
-    built = _cli("demo", "--db", str(db))
-    if built.returncode != 0:
-        raise SystemExit(f"demo build failed: {built.stderr}")
+def run(users: int, load_count: int, workdir: Path, *, settle_seconds: float = 1.0,
+        db: Path | None = None) -> dict:
+    """The run on warehouse `db` (a demo warehouse the run may change), else on a local demo
+    built into `workdir` first."""
+    if db is None:
+        db = workdir / "warehouse.duckdb"
+        built = _cli("demo", "--db", str(db))
+        if built.returncode != 0:
+            raise SystemExit(f"demo build failed: {built.stderr}")
     with store.warehouse(store.current_serving_copy(db), read_only=True) as con:
         locations = [r[0] for r in con.execute(
             "select location_id from cqc_locations order by location_id").fetchall()]

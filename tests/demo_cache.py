@@ -122,6 +122,19 @@ def scored_demo(scores: Sequence[Sequence[str]], *, saved_backtest: bool = False
     return _cached(recipe, build) / "demo.duckdb"
 
 
+# The one scored demo the suite's app, browser, alert, analyst and fault tests share: as `make demo`
+# leaves it (scored at each month end from May to October 2026, its backtest saved), and scored
+# three weeks before the latest too, so some services are "new this week" on the watchlist.
+MONTH_ENDS = ("2026-05-31", "2026-06-30", "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31")
+EARLIER_SCORE = "2026-10-06"
+
+
+def suite_demo() -> Path:
+    """The suite's shared scored demo (see MONTH_ENDS). Read-only: copy it before writing to it."""
+    return scored_demo([["--from", MONTH_ENDS[0], "--to", MONTH_ENDS[-1]], ["--as-of", EARLIER_SCORE]],
+                       saved_backtest=True)
+
+
 def prune(keep: int = 12) -> None:
     """Drop all but the newest `keep` cache entries (each about 100 MB)."""
     if not CACHE.is_dir():

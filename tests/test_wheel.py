@@ -92,7 +92,7 @@ def test_wheel_ships_the_sql_and_contracts_and_runs_the_jobs(installed: Path,
     assert where[2] == "None"
     # when the demo is built, scored and backtested there
     db = cwd / "warehouse" / "demo.duckdb"
-    _ok(_run([cli, "demo", "--scale", "local", "--db", db], cwd=cwd, env=env))
+    _ok(_run([cli, "demo", "--scale", "tiny", "--db", db], cwd=cwd, env=env))  # seconds, not a minute
     scored = _ok(_run([cli, "score", "--db", db], cwd=cwd, env=env))
     backtest = _ok(_run([cli, "backtest", "--db", db, "--events", "demo_truth", "--from", "2026-01-15"],
                         cwd=cwd, env=env))

@@ -9,6 +9,7 @@ import pytest
 
 from market_oversight import audit, casework, store
 from market_oversight.roles import Role, User
+from tests.demo_cache import copy_warehouse, suite_demo
 
 MANAGER = User("cm@council.example", "CM", Role.CONTRACT_MANAGER)
 
@@ -40,10 +41,12 @@ def test_notes_saved_at_once_by_several_users_are_all_kept_in_one_chain(db_path:
 
 @pytest.mark.slow
 def test_users_reading_and_writing_through_a_load_see_no_error_and_lose_nothing(tmp_path: Path) -> None:
-    """The benchmark at CI size: 2 users, 1 load (ingest then score, each its own process)."""
+    """The benchmark at CI size: 2 users, 1 load (ingest then score, each its own process), on a
+    copy of the suite's demo rather than one built for it."""
     from bench.concurrency import run
 
-    result = run(users=2, load_count=1, workdir=tmp_path)
+    db = copy_warehouse(suite_demo(), tmp_path / "warehouse.duckdb")
+    result = run(users=2, load_count=1, workdir=tmp_path, db=db)
     assert result["error_samples"] == [] and result["errors"] == 0
     assert result["lost_writes"] == 0
     assert result["inconsistent_pages"] == 0

@@ -124,9 +124,9 @@ def test_an_unwritable_folder_fails_cleanly(loads: dict, tmp_path: Path) -> None
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
     """A private copy of the local demo warehouse (scored once), with its serving copy and snapshot."""
-    from tests.demo_cache import copy_warehouse as copy_demo, scored_demo
+    from tests.demo_cache import copy_warehouse as copy_demo, suite_demo
 
-    db = copy_demo(scored_demo([[]]), tmp_path / "demo" / "warehouse.duckdb")
+    db = copy_demo(suite_demo(), tmp_path / "demo" / "warehouse.duckdb")
     rc, _, err = run_cli("snapshot", "--db", str(db), timeout=300)
     assert rc == 0, err
     return db

@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.demo_cache import copy_warehouse, scored_demo
+from tests.demo_cache import MONTH_ENDS, copy_warehouse, suite_demo
 
 QA = "qa-team@council.example"
 HOME_CARE = "home-care@council.example"
 BASE_URL = "https://oversight.council.example"
-SCORE_DATES = [date(2026, m, d) for m, d in ((5, 31), (6, 30), (7, 31), (8, 31), (9, 30), (10, 31))]
+SCORE_DATES = [date.fromisoformat(d) for d in MONTH_ENDS]
 
 
 @pytest.fixture(scope="session")
 def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Kingsmere (seed 1), scored at each month end from May to October 2026: read it, copy it to write."""
-    cached = scored_demo([["--from", SCORE_DATES[0].isoformat(), "--to", SCORE_DATES[-1].isoformat()]])
+    cached = suite_demo()
     return copy_warehouse(cached, tmp_path_factory.mktemp("alerts_demo") / "warehouse.duckdb")
 
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.demo_cache import copy_warehouse, scored_demo
+from tests.demo_cache import copy_warehouse, suite_demo
 
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The local demo (Kingsmere), scored: read it, or copy it with `warehouse_copy`."""
-    return copy_warehouse(scored_demo([[]]), tmp_path_factory.mktemp("analyst-demo") / "demo.duckdb")
+    return copy_warehouse(suite_demo(), tmp_path_factory.mktemp("analyst-demo") / "demo.duckdb")
 
 
 @pytest.fixture

@@ -13,15 +13,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from market_oversight.paths import PROJECT_ROOT
-from tests.demo_cache import copy_warehouse, scored_demo
+from tests.demo_cache import copy_warehouse, suite_demo
 
 APP = str(PROJECT_ROOT / "app.py")
-EARLIER_SCORE = "2026-10-06"
 
 
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Path:
-    cached = scored_demo([["--as-of", EARLIER_SCORE], []], saved_backtest=True)
+    cached = suite_demo()
     return copy_warehouse(cached, tmp_path / "warehouse.duckdb")
 
 

@@ -12,7 +12,9 @@ import pytest
 from market_oversight import casework, flag_words, fmt, vocab
 from market_oversight.pages import common
 
-from .conftest import EARLIER_SCORE, assert_clean, open_page, read, texts
+from tests.demo_cache import EARLIER_SCORE
+
+from .conftest import assert_clean, open_page, read, texts
 
 ATTRIBUTION = "Source: Care Quality Commission, data as of 27 October 2026"
 

@@ -22,10 +22,9 @@ from playwright.sync_api import Browser, Page
 from market_oversight import store
 from market_oversight.paths import PROJECT_ROOT
 from tests.browser.streamlit_page import OUTPUT
-from tests.demo_cache import copy_warehouse, scored_demo
+from tests.demo_cache import copy_warehouse, suite_demo
 
 DESKTOP = {"width": 1280, "height": 720}
-EARLIER_SCORE = "2026-10-06"  # three weeks before the demo's latest score
 
 
 
@@ -47,7 +46,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The local demo (fictional Kingsmere), scored three weeks apart (so some are "new this
     week"), with a stored backtest (the reliability page): a copy of the suite's cached one, which
     the browser sessions may write to."""
-    cached = scored_demo([["--as-of", EARLIER_SCORE], []], saved_backtest=True)
+    cached = suite_demo()
     return copy_warehouse(cached, tmp_path_factory.mktemp("browser") / "demo.duckdb")
 
 

@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import Browser
 
 from market_oversight import casework, roles, store
-from tests.browser.conftest import EARLIER_SCORE, serve_app
+from tests.browser.conftest import serve_app
 from tests.browser.streamlit_page import WIDTHS, open_page, page_at, screenshot
-from tests.demo_cache import copy_warehouse, scored_demo
+from tests.demo_cache import copy_warehouse, suite_demo
 
 MANAGER = roles.User("cm@kingsmere.example", "Contract manager", roles.Role.CONTRACT_MANAGER)
 # 1 x 1 transparent PNG
@@ -72,7 +72,7 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory, browser_env: dict[str,
                 pixel: PixelServer) -> Iterator[tuple[str, str]]:
     """The app on a demo warehouse of its own, in which one care home's suspension, override, note,
     action and visit were all typed with the link and the pixel. Yields (app URL, location id)."""
-    cached = scored_demo([["--as-of", EARLIER_SCORE], []], saved_backtest=True)
+    cached = suite_demo()
     db = copy_warehouse(cached, tmp_path_factory.mktemp("hostile") / "demo.duckdb")
     with store.warehouse(db, read_only=True) as con:
         location_id = con.execute("select location_id from mart.locations where is_active and service_kind "
