@@ -16,6 +16,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import polars as pl
+
 from market_oversight import audit, fmt, roles, store
 from market_oversight.casework import _first, _text
 from market_oversight.errors import CaseworkError
@@ -81,3 +83,11 @@ def record_notice(db: Path, user: User, provider_id: str, *, notice_on: date | N
                      {"notice_id": notice_id, "kind": kind, "notice_on": notice_on},
                      row=("oversight_notices", notice_id))
     return notice_id
+
+
+def provider_history(db: Path, provider_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(reviews, notices) recorded for one provider, newest first, from the casework file as it is now."""
+    with store.casework(db, writing=False) as con:
+        params = {"provider_id": provider_id}
+        return (store.frame(con, store.sql("queries/contingency_history"), params),
+                store.frame(con, store.sql("queries/contingency_notices"), params))
