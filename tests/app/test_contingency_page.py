@@ -37,18 +37,18 @@ def test_the_demo_register_shows_an_overdue_review_and_a_notice(app_env: Path) -
                             "where review_overdue order by provider_id")
     noticed = read(app_env, "select provider_id, last_notice_note from mart.contingency_register where notices > 0")
     assert overdue and len(noticed) == 1
-    at = open_page(provider=overdue[0][0])
+    at = open_page("provider.py", provider=overdue[0][0])
     days = (date.today() - overdue[0][1]).days
     assert any(f"overdue by {fmt.plural(days, 'day')}" in w.value for w in at.warning)
-    at = open_page(provider=noticed[0][0])
+    at = open_page("provider.py", provider=noticed[0][0])
     assert any("CQC Market Oversight notice" in w.value for w in at.warning)
     assert noticed[0][1].split()[0] in texts(at)
 
 
 def test_a_review_and_a_notice_recorded_on_the_provider_page_show_everywhere(app_env: Path) -> None:
     provider_id, location_id = _provider_with_nothing(app_env)
-    at = open_page(provider=provider_id)
-    assert "No contingency plan is recorded in the register for this provider." in texts(at)
+    at = open_page("provider.py", provider=provider_id)
+    assert "No contingency plan is recorded in the register for this provider" in texts(at)
     # When a contract manager records a review whose next review was due three days ago
     at.text_input(key=f"{TYPED}owner").input("Market oversight lead")
     at.date_input(key=f"{TYPED}reviewed").set_value(date.today() - timedelta(days=200))
@@ -86,6 +86,7 @@ def test_a_viewer_sees_the_register_but_no_form(app_env: Path, monkeypatch: pyte
     at = signed_in(AppTest.from_file(APP, default_timeout=60))
     at.query_params["provider"] = provider_id
     at.run()
+    at.switch_page("market_oversight/pages/provider.py").run()
     assert not at.exception
     assert "cannot record a review or a notice" in texts(at)
     assert not [b for b in at.button if b.label in ("Record review", "Record notice")]
