@@ -8,7 +8,7 @@ edit made with a shell on the file, so three things guard it:
   with a secret that is not in the casework file (`$MARKET_OVERSIGHT_AUDIT_KEY`, else a key file
   beside it, made on first use), so an edit cannot be re-hashed by someone without the key;
 - a casework write records a digest of the row it wrote (`detail.row`, `detail.row_digest`), so a
-  note, action, visit, suspension, override or provider-concern row changed, removed or slipped in
+  note, action, visit, suspension, override, provider-concern or contingency-register row changed, removed or slipped in
   outside the app is found;
 - every job publishes the chain's head (its last `seq` and hash, with the time) into the warehouse
   (`casework_mirror.audit_heads`, hence the serving copy and the analysts' snapshot), so cutting rows
@@ -54,7 +54,9 @@ SEALED = {"notes": ("note_id", "note"), "actions": ("action_id", "action"),
           "concern_stages": ("stage_id", "concern stage"),
           "concern_meetings": ("meeting_id", "concern meeting"),
           "concern_actions": ("plan_action_id", "improvement-plan action"),
-          "concern_enquiries": ("enquiry_id", "linked safeguarding enquiry")}
+          "concern_enquiries": ("enquiry_id", "linked safeguarding enquiry"),
+          "contingency_plans": ("plan_id", "contingency plan review"),
+          "oversight_notices": ("notice_id", "Market Oversight notice")}
 # Columns a later casework migration added to a sealed table, with the value every row written
 # before it was given: a row's seal leaves a column out while it holds that value, so the seals of
 # rows written before the migration still hold, and any other value (set in or outside the app) is

@@ -63,6 +63,11 @@ CONCERN_STAGE_LABELS = {
     "enhanced_monitoring": "Enhanced monitoring", "serious_concerns": "Serious concerns",
     "large_scale_enquiry": "Large-scale enquiry",
 }
+OVERSIGHT_NOTICE_LABELS = {
+    "sustainability_plan": "Sustainability plan required (s.55)",
+    "independent_review": "Independent business review (s.55)",
+    "likely_failure": "Likely to fail: councils told (s.56)", "other": "Other Market Oversight notice",
+}
 SUSPENSION_SCOPE_LABELS = {
     "full": "Full", "partial": "Partial", "voluntary": "Voluntary", "joint": "Joint with the ICB",
 }
@@ -259,6 +264,10 @@ def suspension_scope(scope: str | None, categories: list[str] | None = None) -> 
     words = SUSPENSION_SCOPE_LABELS.get(scope or "full", MISSING)
     kinds = [CARE_CATEGORY_LABELS.get(c, c) for c in categories or []]
     return f"{words}: {', '.join(k[0].lower() + k[1:] for k in kinds)}" if kinds else words
+
+
+def oversight_notice(kind: str | None) -> str:
+    return OVERSIGHT_NOTICE_LABELS.get(kind or "", MISSING)
 
 
 def concern_stage(stage: str | None) -> str:

@@ -183,7 +183,7 @@ def _create_marts(con: duckdb.DuckDBPyConnection) -> None:
 
 CASEWORK_TABLES = ("notes", "actions", "quality_assessments", "placement_suspensions",
                    "rag_overrides", "concerns", "concern_stages", "concern_meetings", "concern_actions",
-                   "concern_enquiries")
+                   "concern_enquiries", "contingency_plans", "oversight_notices")
 
 
 def refresh_casework_mirror(con: duckdb.DuckDBPyConnection, db: Path) -> None:
@@ -209,6 +209,9 @@ def refresh_casework_mirror(con: duckdb.DuckDBPyConnection, db: Path) -> None:
 
 # The casework tables that decide the RAG in force (mart.risk_history reads them by these bare names).
 RAG_CASEWORK_TABLES = ("rag_overrides", "placement_suspensions", "concerns", "concern_stages")
+# The casework tables the app binds live over their marts' bare names: those that decide the RAG, and
+# the contingency register (the watchlist's overdue reviews, notices on every page at once).
+LIVE_CASEWORK_TABLES = (*RAG_CASEWORK_TABLES, "contingency_plans", "oversight_notices")
 
 
 def read_casework_tables(db: Path, tables: tuple[str, ...] = RAG_CASEWORK_TABLES) -> dict[str, pa.Table]:

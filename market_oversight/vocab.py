@@ -27,6 +27,10 @@ CONCERN_STAGES = ("enhanced_monitoring", "serious_concerns", "large_scale_enquir
 SUSPENSION_SCOPES = ("full", "partial", "voluntary", "joint")
 # The agencies a concern's forms offer (a council may type others).
 AGENCIES = ("CQC", "ICB", "NHS community health services", "Police", "Healthwatch", "Other placing councils")
+# What a CQC Market Oversight notice about a provider says (Care Act 2014 s.55-56): CQC asked for a
+# sustainability plan or commissioned an independent business review (s.55), or told the councils
+# that the provider is likely to become unable to carry on (s.56), or any other notice.
+OVERSIGHT_NOTICE_KINDS = ("sustainability_plan", "independent_review", "likely_failure", "other")
 
 
 def gravest_stage(stages: list[str] | tuple[str, ...] | None) -> str | None:

@@ -83,6 +83,8 @@ KINDS = {
     "concern": "Provider concerns",
     "review": "Suspension reviews due",
     "action": "Casework actions overdue",
+    "notice": "CQC Market Oversight notices",
+    "contingency": "Contingency plan reviews overdue",
 }
 
 
@@ -265,6 +267,23 @@ def _action_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> lis
             for r in _rows(con, "overdue_actions", params)]
 
 
+def _contingency_items(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Item]:
+    """A provider's contingency-plan review overdue (review this week), at each of its services; a
+    Market Oversight notice (act now: CQC thinks the provider may fail)."""
+    items = [Item("contingency", Urgency.REVIEW, r["location_id"], r["next_review_on"] + timedelta(days=1),
+                  "Contingency plan review overdue" if r["plan_held"] else "No contingency plan: review overdue",
+                  (f"Owner {r['owner']}; last reviewed {fmt.long_date(r['reviewed_on'])}, next review was due "
+                   f"{fmt.long_date(r['next_review_on'])}",
+                   "The register is the provider's: every one of its services"))
+             for r in _rows(con, "contingency_reviews", params)]
+    items += [Item("notice", Urgency.ACT, r["location_id"], r["notice_on"],
+                   f"CQC Market Oversight notice: {fmt.oversight_notice(r['kind'])}",
+                   (f"Note: {r['note']} (recorded by {r['recorded_by']})",
+                    "The notice is about the provider: every one of its services"))
+              for r in _rows(con, "oversight_notices", params)]
+    return items
+
+
 def _has_view(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
     return name in {r["table_name"] for r in _rows(con, "relations_in_schema", {"schema": schema})}
 
@@ -281,7 +300,7 @@ def week_changes(con: duckdb.DuckDBPyConnection, week: IsoWeek) -> WeekChanges:
     else:
         notes.append("Missing returns were not checked: this warehouse has no expected-returns mart.")
     items += _register_items(con, params) + _suspension_items(con, params) + _action_items(con, params)
-    items += _concern_items(con, params) + _review_items(con, params)
+    items += _concern_items(con, params) + _review_items(con, params) + _contingency_items(con, params)
     return WeekChanges(week, tuple(_sorted(_with_places(con, items, params))), tuple(notes),
                        standing_at(con, week))
 

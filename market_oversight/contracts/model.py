@@ -71,6 +71,9 @@ class Column:
     not_in_future: bool = False
     references: str | None = None
     headers: tuple[str, ...] = ()
+    # an optional column added after files were loaded: a file without it hashes its rows as before
+    # (contracts.sql._row_hash), so a copy of a file loaded earlier is still known as one
+    added_later: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ def _column(name: str, spec: dict[str, Any], source: Traversable) -> Column:
         allowed=tuple(str(a) for a in spec.get("allowed", ())),
         not_in_future=bool(spec.get("not_in_future", False)), references=spec.get("references"),
         headers=tuple(str(h) for h in spec.get("headers", ())),
+        added_later=bool(spec.get("added_later", False)),
     )
 
 

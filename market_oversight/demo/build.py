@@ -13,6 +13,7 @@ from market_oversight import audit, store
 from market_oversight.config import Settings
 from market_oversight.demo.market import Market, Sources, generate, write_sources
 from market_oversight.demo.concerns import concerns as demo_concerns
+from market_oversight.demo.contingency import contingency as demo_contingency
 from market_oversight.demo.truth import assessments, suspensions, truth_events, truth_months
 from market_oversight.ingest.cqc import ingest_cqc
 from market_oversight.ingest.tabular import ingest_files
@@ -31,6 +32,7 @@ class DemoSummary:
     truth_events: int = 0
     suspensions: int = 0
     concerns: int = 0
+    contingency_plans: int = 0
     assessments: int = 0
     seconds: float = 0.0
     judge: str | None = None                                # who judged the returns' data contracts
@@ -41,7 +43,7 @@ class DemoSummary:
                "imported: " + (", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items())) or "nothing")
                + f"; {self.rows_read} rows read, {self.rows_quarantined} quarantined",
                f"casework: {self.suspensions} placement suspensions, {self.assessments} quality assessments, "
-               f"{self.concerns} provider concerns",
+               f"{self.concerns} provider concerns, {self.contingency_plans} contingency plan reviews",
                f"hidden truth: {self.truth_months} location-months, {self.truth_events} events",
                f"took {self.seconds:.1f} s"]
         if self.judge == "sql":
@@ -76,10 +78,11 @@ def write_truth(db: Path, market: Market, summary: DemoSummary) -> None:
 
 
 def write_casework(db: Path, market: Market, summary: DemoSummary) -> None:
-    """The demo council's own records: placement suspensions, quality visits and provider concerns
-    (by 'demo')."""
+    """The demo council's own records: placement suspensions, quality visits, provider concerns and
+    the contingency register (by 'demo')."""
     susp, visits = suspensions(market.sim), assessments(market.sim)
-    frames = {"suspensions": susp, "assessments": visits, **demo_concerns(market.sim, susp)}
+    frames = {"suspensions": susp, "assessments": visits, **demo_concerns(market.sim, susp),
+              **demo_contingency(market.sim)}
     with store.casework(db) as con, store.transaction(con):
         earlier = con.execute(store.sql("demo/casework_rows")).fetchall()
         con.execute(store.sql("demo/clear_casework"))
@@ -94,6 +97,7 @@ def write_casework(db: Path, market: Market, summary: DemoSummary) -> None:
                 audit.record(con, "demo", action, location_id, row=(table, row_id))
     summary.suspensions, summary.assessments = susp.height, visits.height
     summary.concerns = frames["concerns"].height
+    summary.contingency_plans = frames["contingency_plans"].height
 
 
 def build_demo(db: Path, settings: Settings, *, seed: int = 1, scale: str = "local",

@@ -21,8 +21,12 @@ CARE_HOME_COLUMNS = (
     "accepting_admissions", "nurses_employed", "care_workers_employed", "agency_staff",
     "hours_paid", "agency_hours", "overtime_hours", "absence_hours", "staff_vacancies", "leavers",
     "safeguarding_concerns", "complaints", "notifiable_incidents", "residents_council",
-    "residents_nhs", "residents_self_funded", "submitted_at",
+    "residents_nhs", "residents_self_funded", "residents_other_councils", "submitted_at",
 )
+# Other councils' placements: a third of the homes give them (the column is optional), taken from
+# the residents otherwise counted self-funded, by a generator of their own so that every other
+# figure of the demo is drawn as before.
+OTHER_COUNCILS_SHARE = 0.25
 HOME_CARE_COLUMNS = (
     "location_id", "period", "people_council", "people_nhs", "people_self_funded",
     "hours_delivered", "agency_hours", "care_workers_employed", "vacancies", "leavers",
@@ -86,7 +90,18 @@ def care_home_values(rng, sim: Simulation) -> pl.DataFrame:
         "complaints": rng.poisson(beds * (0.004 + 0.012 * (1 - s["h"]))),
         "notifiable_incidents": rng.poisson(beds * (0.01 + 0.02 * (1 - s["h"]))),
         "residents_council": council, "residents_nhs": nhs, "residents_self_funded": self_funded,
-    }).with_columns(_reporting(rng, sim, t, loc, s))
+    }).with_columns(_reporting(rng, sim, t, loc, s)).pipe(_other_councils, sim, loc)
+
+
+def _other_councils(frame: pl.DataFrame, sim: Simulation, loc: np.ndarray) -> pl.DataFrame:
+    placed = np.random.default_rng([sim.world.seed, 21]).binomial(
+        frame["residents_self_funded"].to_numpy(), OTHER_COUNCILS_SHARE)
+    gives = pl.Series(loc % 3 == 0)
+    return frame.with_columns(
+        pl.when(gives).then(pl.col("residents_self_funded") - pl.Series(placed))
+        .otherwise(pl.col("residents_self_funded")).alias("residents_self_funded"),
+        pl.when(gives).then(pl.Series(placed)).otherwise(None).alias("residents_other_councils"),
+    )
 
 
 def home_care_values(rng, sim: Simulation) -> pl.DataFrame:

@@ -7,7 +7,7 @@ import streamlit as st
 from market_oversight import flag_words, fmt, links
 from market_oversight.errors import PermissionDenied
 from market_oversight.pages import casework_panel, common, concerns_panel
-from market_oversight.queries import filters, profile, search
+from market_oversight.queries import contingency, filters, profile, search
 
 RETURN_MEASURES = {
     "care_home": {"occupancy_rate": "Occupancy (%)", "agency_share": "Agency share of hours (%)",
@@ -203,6 +203,12 @@ st.page_link(common.PROVIDER_PAGE, label=f"Open the provider's page: every locat
              icon=":material/domain:", query_params={"provider": place["provider_id"]})
 st.page_link(common.REHEARSAL_PAGE, label="Rehearse the failure of the whole provider", icon=":material/emergency:",
              query_params={"scope": "provider", "id": place["provider_id"]})
+register = common.load(contingency.register, (place["provider_id"],))
+if register.height:
+    registered = register.row(0, named=True)
+    if notice := contingency.notice_words(registered):
+        st.warning(fmt.as_typed(notice), icon=":material/campaign:")
+    st.caption(fmt.as_typed(contingency.plan_words(registered)) + " (The provider's page holds the register.)")
 if siblings.is_empty():
     st.write("No other locations: this is the provider's only registered location.")
 else:

@@ -5,7 +5,8 @@ import polars as pl
 import streamlit as st
 
 from market_oversight import fmt
-from market_oversight.pages import common
+from market_oversight.errors import PermissionDenied
+from market_oversight.pages import common, contingency_panel
 from market_oversight.queries import filters, provider, search
 from market_oversight.vocab import RAG
 
@@ -42,6 +43,17 @@ st.dataframe(
     column_config={"Profile": st.column_config.LinkColumn("Profile", display_text="Open profile")},
 )
 common.downloads(table, f"locations of {company['provider_name'] or company['provider_id']}", key="provider-export")
+
+# ---- contingency ---------------------------------------------------------------------------------
+st.header("Is there a plan if it fails?")
+st.page_link(common.REHEARSAL_PAGE, label="Rehearse the failure of this provider", icon=":material/emergency:",
+             query_params={"scope": "provider", "id": provider_id})
+try:
+    user = common.current_user()
+except PermissionDenied as exc:
+    common.show_error(exc)
+else:
+    contingency_panel.show(user, provider_id)
 
 # ---- over time -----------------------------------------------------------------------------------
 st.header("How has the group's risk changed over time?")

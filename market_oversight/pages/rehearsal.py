@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from market_oversight import fmt
 from market_oversight.errors import MarketOversightError
 from market_oversight.pages import common
 from market_oversight.rehearsal import pack
@@ -54,7 +55,7 @@ made_on = common.today()
 st.header(pack.title(result))
 st.caption(pack.as_of_line(result, made_on))
 for line in pack.summary_lines(result):
-    st.write(line)
+    st.write(fmt.as_typed(line))   # a notice's note and the names are as typed or as CQC spells them
 st.download_button("Download the contingency pack (XLSX)", lambda: pack.to_xlsx(result, made_on),
                    file_name=f"contingency-pack-{scope}-{typed}-{date.isoformat(made_on)}.xlsx",
                    mime=pack.XLSX_MIME, key="rehearse-pack", on_click="ignore", type="primary")
@@ -62,11 +63,13 @@ st.caption("To print this page, use your browser's Print (Ctrl+P, or ⌘P on a M
 
 QUESTIONS = {"Locations": "Which services stop?", "People": "Who is affected?",
              "Destinations": "Where could they go?", "Shortfall": "How many could not be placed nearby?",
-             "Who to tell": "Who must be told?"}
+             "Who to tell": "Who must be told?",
+             "Contingency": "What does the contingency register say of its providers?"}
 for name, table in pack.tables(result).items():
     st.subheader(QUESTIONS[name])
     if table.is_empty():
-        st.write("None within the distance chosen." if name == "Destinations" else "None.")
+        st.write({"Destinations": "None within the distance chosen.",
+                  "Contingency": "Nothing recorded for these providers."}.get(name, "None."))
     else:
         st.dataframe(table, hide_index=True, width="stretch")
 

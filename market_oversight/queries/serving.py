@@ -26,13 +26,14 @@ def open_read_only(copy: Path) -> duckdb.DuckDBPyConnection:
 
 @dataclass(frozen=True)
 class LiveCasework:
-    """The casework rows that decide the RAG in force, as the casework file holds them now."""
+    """The casework rows that decide the RAG in force, and the contingency register, as the casework
+    file holds them now (store.LIVE_CASEWORK_TABLES)."""
     tables: dict[str, pa.Table]
     key: str  # changes whenever any of the rows does: query results are cached by it
 
 
 def live_casework(db: Path) -> LiveCasework:
-    tables = store.read_casework_tables(db)
+    tables = store.read_casework_tables(db, store.LIVE_CASEWORK_TABLES)
     digest = hashlib.sha256()
     for name, table in sorted(tables.items()):
         digest.update(name.encode())

@@ -44,6 +44,7 @@ def for_people(df: pl.DataFrame) -> pl.DataFrame:
         .alias("Impact if it failed"),
         concern_stage().alias("Concerns"),
         why_not_computed().alias("Override"),
+        contingency().alias("Contingency"),
         pl.col("location_id").alias("CQC location ID"),
     )
 
@@ -53,6 +54,19 @@ def concern_stage() -> pl.Expr:
     return pl.col("stages_in_force").map_elements(
         lambda stages: fmt.CONCERN_STAGE_LABELS.get(gravest_stage(list(stages)) or "", ""),
         return_dtype=pl.String).fill_null("")
+
+
+def contingency() -> pl.Expr:
+    """The provider's contingency register where it needs attention: a plan review overdue, a CQC
+    Market Oversight notice; empty where neither."""
+    overdue = pl.when(pl.col("contingency_overdue")).then(
+        pl.lit("Plan review overdue (due ")
+        + pl.col("contingency_due_on").map_elements(fmt.long_date, return_dtype=pl.String) + pl.lit(")"))
+    notice = pl.when(pl.col("oversight_notice_kind").is_not_null()).then(
+        pl.col("oversight_notice_kind").map_elements(fmt.oversight_notice, return_dtype=pl.String)
+        + pl.lit(", ")
+        + pl.col("oversight_notice_on").map_elements(fmt.long_date, return_dtype=pl.String))
+    return pl.concat_str([overdue, notice], separator="; ", ignore_nulls=True).fill_null("")
 
 
 def why_not_computed() -> pl.Expr:

@@ -13,12 +13,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from market_oversight import export, fmt
+from market_oversight.queries import contingency
 from market_oversight.rehearsal.plan import Rehearsal
 
-SECTIONS = ("Summary", "Locations", "People", "Destinations", "Shortfall", "Who to tell", "Notes")
+SECTIONS = ("Summary", "Locations", "People", "Destinations", "Shortfall", "Who to tell", "Contingency", "Notes")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FUNDER_WORDS = {"council": "Council", "nhs": "NHS", "self_funded": "Self-funded", "not_known": "Funder not given"}
-_FUNDED = {"council": "council-funded", "nhs": "NHS-funded", "self_funded": "self-funded",
+_FUNDER_WORDS = {"council": "Council", "other_councils": "Other councils (placed here)", "nhs": "NHS", "self_funded": "Self-funded", "not_known": "Funder not given"}
+_FUNDED = {"council": "council-funded", "other_councils": "placed by other councils", "nhs": "NHS-funded", "self_funded": "self-funded",
            "not_known": "with no funder given"}
 _KIND_WORDS = {"residential": "Residential (dementia included)", "nursing": "Nursing (dementia included)",
                "dementia": "Dementia (residential or nursing)", "home_care": "Home care (people)"}
@@ -55,11 +56,13 @@ def summary_lines(r: Rehearsal) -> list[str]:
         f"If {r.name or r.id} stopped tomorrow: {' and '.join(closing)} "
         f"{'closes' if homes + agencies == 1 else 'close'}.",
         f"{_n(p['totals']['people'])} people affected: " + ", ".join(
-            f"{_n(v)} {_FUNDED[k]}" for k, v in p["by_funder"].items() if v or k != "not_known") + ".",
+            f"{_n(v)} {_FUNDED[k]}" for k, v in p["by_funder"].items()
+            if v or k not in ("not_known", "other_councils")) + ".",
         " and ".join(whom) + ".",
         f"{fmt.plural(r.destinations.height, 'service')} with room within {r.within_km:g} km "
         "(same kind of care, not red).",
     ]
+    lines += _contingency_lines(r)
     if short.is_empty():
         lines.append("Everyone could be placed within that distance.")
     else:
@@ -69,10 +72,23 @@ def summary_lines(r: Rehearsal) -> list[str]:
     return lines
 
 
+def _contingency_lines(r: Rehearsal) -> list[str]:
+    """What the contingency register says of the providers in scope: notices, overdue or missing plans."""
+    c, providers = r.contingency, r.locations["provider_id"].n_unique()
+    if c.is_empty():
+        return [f"The contingency register holds nothing for the {fmt.plural(providers, 'provider')} in scope."]
+    lines = [contingency.notice_words(row) for row in c.filter(pl.col("notices") > 0).to_dicts()]
+    overdue = c.filter(pl.col("review_overdue")).height
+    held = c.filter(pl.col("plan_held").fill_null(False)).height
+    lines.append(f"Contingency plans: held for {held} of the {fmt.plural(providers, 'provider')} in scope"
+                 + (f"; {overdue} overdue for review." if overdue else "."))
+    return lines
+
+
 def tables(r: Rehearsal) -> dict[str, pl.DataFrame]:
     """Each section of the pack (but the summary and notes) as a table with headings in words."""
     return {"Locations": _locations(r), "People": _people(r), "Destinations": _destinations(r),
-            "Shortfall": _shortfall(r), "Who to tell": _notify(r)}
+            "Shortfall": _shortfall(r), "Who to tell": _notify(r), "Contingency": _contingency(r)}
 
 
 def _words(column: str, to_words) -> pl.Expr:
@@ -87,6 +103,7 @@ def _locations(r: Rehearsal) -> pl.DataFrame:
         _words("return_period", fmt.month).alias("Latest return"),
         pl.col("people").alias("People"), pl.col("people_council").alias("Council-funded"),
         pl.col("people_nhs").alias("NHS-funded"), pl.col("people_self_funded").alias("Self-funded"),
+        pl.col("people_other_councils").alias("Placed by other councils"),
         pl.col("need").round(1).alias("Needed elsewhere"), pl.col("unit").alias("Unit"),
         pl.col("placed").round(1).alias("Placed within reach"), pl.col("shortfall").round(1).alias("Shortfall"))
 
@@ -120,6 +137,17 @@ def _notify(r: Rehearsal) -> pl.DataFrame:
     return r.notify.select(pl.col("who").alias("Who"), pl.col("organisation").alias("Organisation"),
                            pl.col("locations").alias("Services"), pl.col("people").alias("People"),
                            pl.col("why").alias("Why"))
+
+
+def _contingency(r: Rehearsal) -> pl.DataFrame:
+    if r.contingency.is_empty():
+        return pl.DataFrame(schema={"Provider": pl.String, "CQC provider ID": pl.String, "Plan": pl.String,
+                                    "Market Oversight notice": pl.String})
+    return pl.DataFrame({
+        "Provider": r.contingency["provider_name"], "CQC provider ID": r.contingency["provider_id"],
+        "Plan": [contingency.plan_words(row) for row in r.contingency.to_dicts()],
+        "Market Oversight notice": [contingency.notice_words(row) or "None recorded"
+                                    for row in r.contingency.to_dicts()]})
 
 
 def to_xlsx(r: Rehearsal, made_on: date) -> bytes:

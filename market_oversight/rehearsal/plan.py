@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from market_oversight.errors import NotFound, RehearsalError
+from market_oversight.queries import contingency
 from market_oversight.store import frame, sql
 from market_oversight.vocab import RAG, RATINGS_WORST_FIRST
 
@@ -27,12 +28,14 @@ MAX_WITHIN_KM = 200.0
 DESTINATION_RAGS = tuple(r for r in reversed(RAG) if r != "red")
 CARE_HOME_CATEGORIES = ("residential", "residential_dementia", "nursing", "nursing_dementia")
 HOME_CARE = "home_care"
-FUNDERS = ("council", "nhs", "self_funded")
+# The funders the returns name: other councils' placements are an optional column of the care-home
+# return (residents placed and paid for by other councils: their own duties to them stand).
+FUNDERS = ("council", "other_councils", "nhs", "self_funded")
 CAPACITY = "rehearsal_capacity"   # the name sql/rehearsal/in_scope.sql and destinations.sql read
 # What the returns do not carry yet, said wherever a rehearsal is shown.
 CAVEATS = (
-    "Placing councils: the returns do not yet record placements made by other councils, so each "
-    "host council is listed for everyone in its area; councils placing from elsewhere are not known.",
+    "Placing councils: the returns count residents placed by other councils, not which councils; "
+    "each host council's placement records name them.",
     "Distances are as the crow flies between postcodes; a home-care agency is placed at its office.",
     "Home-care hours are a week's share (12/52) of the month's hours delivered in the latest return; "
     "spare hours are the agencies' own 'can take on more hours' figures for a week.",
@@ -54,6 +57,8 @@ class Rehearsal:
     people: dict[str, dict[str, float]]
     as_of: dict[str, date | None]
     notes: list[str] = field(default_factory=list)
+    # the contingency register's rows for the providers in scope (plan, overdue review, notices)
+    contingency: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -62,6 +67,7 @@ class Rehearsal:
             "locations": self.locations.to_dicts(), "people": self.people,
             "destinations": self.destinations.to_dicts(), "shortfall": self.shortfall.to_dicts(),
             "notify": self.notify.to_dicts(), "notes": self.notes,
+            "contingency": self.contingency.to_dicts(),
         }
 
 
@@ -84,7 +90,8 @@ def rehearse(con: duckdb.DuckDBPyConnection, scope: str, id: str,
     return Rehearsal(
         scope=scope, id=id, name=known["name"], within_km=within_km, locations=locations,
         destinations=_destinations(pairs, taken), shortfall=_shortfall(locations),
-        notify=notify(failing), people=people(failing), as_of=_as_of(con, failing), notes=notes)
+        notify=notify(failing), people=people(failing), as_of=_as_of(con, failing), notes=notes,
+        contingency=contingency.register(con, failing["provider_id"].drop_nulls().to_list()))
 
 
 def _read(con: duckdb.DuckDBPyConnection, scope: str, id: str,
@@ -185,7 +192,7 @@ def people(failing: pl.DataFrame) -> dict[str, dict[str, float]]:
         value = round(float(df[column].fill_null(0).sum()), 1)
         return int(value) if value.is_integer() else value
 
-    funders = {f: total(failing, f"people_{f}") for f in FUNDERS}
+    funders = {f: total(failing, f"people_{f}") if f"people_{f}" in failing.columns else 0 for f in FUNDERS}
     everyone = total(failing, "people")
     funders["not_known"] = max(everyone - sum(funders.values()), 0.0)
     by_category = {c: total(homes.filter(pl.col("care_category") == c), "people") for c in CARE_HOME_CATEGORIES}
@@ -205,8 +212,9 @@ def people(failing: pl.DataFrame) -> dict[str, dict[str, float]]:
 
 def notify(failing: pl.DataFrame) -> pl.DataFrame:
     """Who to tell, as a list: each host council (for everyone in its area: its duty under s.48 does
-    not depend on who pays), each ICB (its NHS-funded people), CQC, and the families of
-    self-funders in each council's area (as counts)."""
+    not depend on who pays), the councils that placed residents there (counted by host council
+    area, where the returns give other councils' placements), each ICB (its NHS-funded people), CQC,
+    and the families of self-funders in each council's area (as counts)."""
     def grouped(key: str, who: str, people_column: str, why: str) -> pl.DataFrame:
         return (failing.group_by(pl.col(key).fill_null("Not known").alias("organisation"))
                 .agg(pl.len().alias("locations"), pl.col(people_column).fill_null(0).sum().alias("people"))
@@ -217,8 +225,13 @@ def notify(failing: pl.DataFrame) -> pl.DataFrame:
                              "people": [failing["people"].fill_null(0).sum()], "who": ["CQC"],
                              "why": ["regulator of every service in scope; Market Oversight for the largest providers"]},
                             schema_overrides={"locations": pl.UInt32, "people": pl.Int64})
+    placed = (grouped("local_authority", "Placing councils", "people_other_councils",
+                      "other councils' residents placed here: each keeps its duties to the people it placed")
+              .filter(pl.col("people") > 0)
+              .with_columns(("Councils placing residents in " + pl.col("organisation")).alias("organisation")))
     parts = [
         grouped("local_authority", "Host council", "people", "must meet the needs of everyone in the service in its area"),
+        placed,
         grouped("icb_name", "Integrated care board", "people_nhs", "NHS-funded people (for example continuing healthcare)"),
         everyone,
         grouped("local_authority", "Families of self-funders", "people_self_funded", "people paying for their own care, by council area"),
@@ -230,6 +243,11 @@ def notify(failing: pl.DataFrame) -> pl.DataFrame:
 
 def _gaps(failing: pl.DataFrame, other_services: int) -> list[str]:
     gaps = []
+    silent = failing.filter((pl.col("service_kind") == "care_home") & pl.col("return_period").is_not_null()
+                            & pl.col("people_other_councils").is_null()).height
+    if silent:
+        gaps.append(f"{silent} of the care homes in scope do not say in their return how many residents other "
+                    f"councils placed: any there are counted under 'funder not given', and no placing council is listed.")
     no_return = failing.filter(pl.col("return_period").is_null()).height
     if no_return:
         gaps.append(f"{no_return} of the services in scope have sent no return: their people are not counted.")

@@ -31,4 +31,12 @@ select 'concern_enquiries', cast(e.enquiry_id as varchar), coalesce(c.location_i
 from concern_enquiries as e
 join concerns as c using (concern_id)
 where e.recorded_by = 'demo'
+union all
+select 'contingency_plans', cast(plan_id as varchar), provider_id
+from contingency_plans
+where recorded_by = 'demo'
+union all
+select 'oversight_notices', cast(notice_id as varchar), provider_id
+from oversight_notices
+where recorded_by = 'demo'
 order by all

@@ -6,3 +6,5 @@ delete from concern_actions where created_by = 'demo';
 delete from concern_meetings where recorded_by = 'demo';
 delete from concern_stages where recorded_by = 'demo';
 delete from concerns where opened_by = 'demo';
+delete from contingency_plans where recorded_by = 'demo';
+delete from oversight_notices where recorded_by = 'demo';

@@ -39,6 +39,7 @@ final as (
         r.residents_council,
         r.residents_nhs,
         r.residents_self_funded,
+        r.residents_other_councils,
         r.submitted_at,
         v.first_received_at,
         v.versions,

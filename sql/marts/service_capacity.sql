@@ -49,6 +49,7 @@ latest_care_home as (
         residents_council,
         residents_nhs,
         residents_self_funded,
+        residents_other_councils,
         occupied_beds,
         case when accepting_admissions then coalesce(vacant_beds_accepting, 0) else 0 end
             as vacant_beds_accepting,
@@ -99,6 +100,7 @@ final as (
         coalesce(ch.residents_council, hc.people_council) as people_council,
         coalesce(ch.residents_nhs, hc.people_nhs) as people_nhs,
         coalesce(ch.residents_self_funded, hc.people_self_funded) as people_self_funded,
+        ch.residents_other_councils as people_other_councils,
         coalesce(ch.occupied_beds, hc.people_supported) as people,
         ch.vacant_beds_accepting,
         ch.accepting_admissions,

@@ -2,6 +2,8 @@
 -- week (green, or not scored, at the latest score at least seven days earlier). Its flags come
 -- apart: causes (quality and sustainability, adding to likelihood) and impact items, each largest first.
 -- stages_in_force: the provider-concerns stages in force (the page names the gravest).
+-- contingency_*: the provider's contingency register (mart.contingency_register: an overdue plan
+-- review, the latest CQC Market Oversight notice).
 -- Grain: one row per location scored at the latest as-of date.
 with current_score as (
     select * from mart.risk_current
@@ -43,6 +45,10 @@ ranked as (
         c.flags,
         coalesce(d.causes, []) as causes,
         coalesce(d.impacts, []) as impacts,
+        coalesce(k.review_overdue, false) as contingency_overdue,
+        k.next_review_on as contingency_due_on,
+        k.last_notice_kind as oversight_notice_kind,
+        k.last_notice_on as oversight_notice_on,
         c.as_of,
         $earlier_on is not null
             and c.rag in ('red', 'amber')
@@ -51,6 +57,7 @@ ranked as (
     join mart.register as l using (location_id)
     left join earlier as e using (location_id)
     left join flags_by_domain as d using (location_id)
+    left join mart.contingency_register as k on k.provider_id = l.provider_id
     where ($local_authority is null or l.local_authority = $local_authority)
       and ($icb_name is null or l.icb_name = $icb_name)
       and ($service_kind is null or l.service_kind = $service_kind)

@@ -36,7 +36,7 @@ versions as not materialized (
         coalesce(r.safeguarding_concerns, 0) + coalesce(r.complaints, 0) as concerns,
         r.residents_council as people_council,
         coalesce(r.residents_council, 0) + coalesce(r.residents_nhs, 0)
-            + coalesce(r.residents_self_funded, 0) as people
+            + coalesce(r.residents_self_funded, 0) + coalesce(r.residents_other_councils, 0) as people
     from main.care_home_returns as r
     left join batches as b using (batch_id)
     where r.period < $as_of

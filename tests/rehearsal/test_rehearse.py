@@ -31,8 +31,8 @@ def test_a_provider_covers_its_locations_and_a_location_itself(market: Path) -> 
 
 def test_people_come_from_each_services_latest_return_by_funder_and_kind(market: Path) -> None:
     people = run(market, "brand", "BX").people
-    assert people["by_funder"] == {"council": 12 + 8 + 30, "nhs": 3 + 10 + 5, "self_funded": 15 + 2 + 15,
-                                   "not_known": 0}
+    assert people["by_funder"] == {"council": 12 + 8 + 30, "other_councils": 0, "nhs": 3 + 10 + 5,
+                                   "self_funded": 15 + 2 + 15, "not_known": 0}
     assert people["by_kind"] == {"residential": 30, "nursing": 20, "dementia": 0, "home_care": 50}
     assert people["totals"]["home_care_hours_a_week"] == pytest.approx(520 * 12 / 52)
 

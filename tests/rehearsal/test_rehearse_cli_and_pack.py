@@ -79,3 +79,33 @@ def test_docs_cover_every_option_of_the_command() -> None:
     doc = (PROJECT_ROOT / "docs" / "contingency.md").read_text(encoding="utf-8")
     assert {"--location", "--provider", "--brand", "--within-km", "--json", "--pack"} <= options
     assert [o for o in sorted(options - {"--help"}) if o not in doc] == []
+
+
+def test_the_rehearsal_and_its_pack_carry_the_providers_register_and_notices(market: Path, capsys) -> None:
+    from datetime import timedelta
+
+    from market_oversight import contingency
+    from market_oversight.roles import Role, User
+
+    # Given an overdue plan for PF (F1, F2) and a s.56 notice against it; nothing for PG (F3)
+    cm, today = User("cm@council.example", "Casey", Role.CONTRACT_MANAGER), date.today()
+    contingency.record_review(market, cm, "PF", plan_held=True, owner="Commissioning lead",
+                              reviewed_on=today - timedelta(days=200), next_review_on=today - timedelta(days=3))
+    contingency.record_notice(market, cm, "PF", notice_on=today, kind="likely_failure", note="CQC letter of today")
+    # When the brand is rehearsed from the command line (the casework as it is now)
+    assert main(["rehearse", "--brand", "BX", "--json", "--db", str(market)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    # Then its register rows are the providers in scope that have one
+    assert [(r["provider_id"], r["review_overdue"], r["last_notice_kind"]) for r in out["contingency"]] == [
+        ("PF", True, "likely_failure")]
+    with store.warehouse(market, read_only=True) as con:
+        from market_oversight.queries import serving
+        result = rehearse(serving.with_live_casework(con.cursor(), serving.live_casework(market)), "brand", "BX", 20)
+    lines = pack.summary_lines(result)
+    assert any(line.startswith("CQC Market Oversight notice, ") and "CQC letter of today" in line for line in lines)
+    assert "Contingency plans: held for 1 of the 2 providers in scope; 1 overdue for review." in lines
+    sheet = load_workbook(io.BytesIO(pack.to_xlsx(result, today)))["Contingency"]
+    header = [c.value for c in sheet[4]]
+    (row,) = [dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=5)]
+    assert row["CQC provider ID"] == "PF" and "overdue by 3 days" in row["Plan"]
+    assert row["Market Oversight notice"].endswith("CQC letter of today")
