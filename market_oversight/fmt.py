@@ -108,6 +108,13 @@ def as_typed(value: object) -> str:
     return _NOT_A_LINK.sub(WORD_JOINER + "\\g<0>" + WORD_JOINER, escaped)
 
 
+def message(text: str) -> str:
+    """A message of ours for a page that writes Markdown: it may quote what others wrote (a file's
+    name or column headers, a provider's name), so each line shows as typed (`as_typed`), and its
+    line breaks stay line breaks."""
+    return "  \n".join(as_typed(line) for line in str(text).splitlines())
+
+
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 

@@ -223,7 +223,7 @@ def today() -> date:
 
 
 def show_error(exc: MarketOversightError) -> None:
-    st.error(str(exc), icon=":material/error:")
+    st.error(fmt.message(str(exc)), icon=":material/error:")
 
 
 # ---- find anything -------------------------------------------------------------------------------

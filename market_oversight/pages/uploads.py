@@ -61,8 +61,8 @@ result = st.session_state.get("upload-result")
 if result is not None:
     st.header("What happened to the file?")
     if result.status == "rejected":
-        st.error(f"The file was not loaded: {result.message or 'it broke the data contract'}. Correct it and "
-                 "upload it again.", icon=":material/error:")
+        st.error(fmt.message(f"The file was not loaded: {result.message or 'it broke the data contract'}. "
+                             "Correct it and upload it again."), icon=":material/error:")
     elif result.status == "already_loaded":
         st.info("This exact file was loaded before, so nothing new was stored.", icon=":material/info:")
     else:

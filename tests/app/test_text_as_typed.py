@@ -49,6 +49,15 @@ def test_the_escaping_shows_every_hostile_text_as_typed() -> None:
     assert not re.search(r"https?:/|www\.|\w@\w", escaped.replace("\\", ""))
 
 
+def test_an_error_quoting_a_file_shows_its_words_as_typed_on_their_lines() -> None:
+    # given an error of ours that quotes a file's header (the words of whoever wrote the file)
+    error = f"returns.csv: unknown column {HOSTILE!r}\nrow 3, field beds: not a whole number"
+    # then the page's Markdown makes nothing of it, and keeps its two lines
+    kinds, text = rendered(fmt.message(error))
+    assert not kinds & ACTIVE, kinds
+    assert "hardbreak" in kinds and text.strip() == error
+
+
 @pytest.fixture
 def hostile_location(app_env: Path) -> str:
     """A care home whose every kind of casework was typed with Markdown and HTML in it."""
