@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from market_oversight.errors import MissingColumns, SourceError, UnknownSourceFormat
+from market_oversight.config import settings_from
+from market_oversight.errors import InputTooLarge, MissingColumns, SourceError, UnknownSourceFormat
 from market_oversight.ingest.cqc import ingest_cqc
+from market_oversight.ingest.limits import InputLimits
+from market_oversight.paths import PROJECT_ROOT
 
 ASC_HEAD = "cqc_asc_locations_with_subratings_2025-08_head.csv"
 # The observed HSCA_Active_Locations header (PROVENANCE.md), first 39 columns, then one-hot columns.
@@ -316,3 +323,48 @@ def test_one_location_with_impossible_beds_is_quarantined_and_the_file_loads(db_
     (rules, messages), = query(db_path, "select rules, messages from quarantine where location_id = '1-100000009'")
     assert rules == ["out_of_range"]
     assert "beds is 99999999999" in messages[0] and "1,000" in messages[0]
+
+
+# ---- limits: a CQC bulk file is held to the [ingest] limits before it is parsed -----------------
+
+def _small_limits(**changed: int) -> InputLimits:
+    return replace(InputLimits.from_settings(settings_from(None)), **changed)
+
+
+def _nothing_loaded(db: Path) -> bool:
+    if not db.exists():
+        return True             # refused before the warehouse was opened
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("select count(*) from cqc_locations").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(("writer", "limit", "key"), [
+    (write_csv, {"max_rows": 3}, "max_rows"),
+    (write_xlsx, {"max_rows": 3}, "max_rows"),
+    (write_csv, {"max_columns": 40}, "max_columns"),
+    (write_xlsx, {"max_expanded_bytes": 2 * 1024}, "max_expanded_megabytes"),
+])
+def test_a_bulk_file_over_a_limit_is_refused_naming_it_and_loads_nothing(db_path, tmp_path, writer, limit, key):
+    # given an ordinary bulk file (10 rows of 45 columns) and a council limit it passes
+    path = writer(tmp_path / f"hsca.{writer.__name__[6:]}", GOOD_ROWS * 3)
+    # when it is loaded, then it is refused in one line naming the limit, and nothing is stored
+    with pytest.raises(InputTooLarge) as refused:
+        ingest_cqc(db_path, str(path), limits=_small_limits(**limit))
+    assert f"[ingest] {key} = " in str(refused.value) and str(path) in refused.value.source
+    assert _nothing_loaded(db_path)
+    # and under the defaults the same file loads
+    assert ingest_cqc(db_path, str(path)).status == "loaded"
+
+
+def test_the_cli_holds_a_bulk_file_to_the_councils_limits(db_path, tmp_path):
+    config = tmp_path / "council.toml"
+    config.write_text("[ingest]\nmax_rows = 2\n", encoding="utf-8")
+    path = write_csv(tmp_path / "hsca.csv", GOOD_ROWS)
+    done = subprocess.run([sys.executable, "-m", "market_oversight", "ingest", "cqc", str(path),
+                           "--db", str(db_path), "--config", str(config)],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"market-oversight: error: {path}: refused before reading: it has more than 2 rows "
+        "(counted as lines); the limit is [ingest] max_rows = 2"]

@@ -22,6 +22,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     cqc.add_argument("--local-authority", help="API only: fetch locations in this local authority")
     cqc.add_argument("--api-key", help="API only: subscription key (default: $CQC_API_KEY)")
     cqc.add_argument("--json", action="store_true", help="print one JSON object with the batch result")
+    cqc.add_argument("--config", metavar="PATH", help="council configuration file (else $MARKET_OVERSIGHT_CONFIG)")
     _add_wait(cqc)
     cqc.set_defaults(func=_run_cqc)
 
@@ -64,10 +65,13 @@ def _print(result, as_json: bool) -> int:
 
 
 def _run_cqc(args: argparse.Namespace) -> int:
+    from market_oversight.config import load_settings
     from market_oversight.ingest.cqc import ingest_cqc
+    from market_oversight.ingest.limits import InputLimits
 
     result = ingest_cqc(resolve_db(args.db), args.source, local_authority=args.local_authority,
-                        api_key=args.api_key, progress=not args.json)
+                        api_key=args.api_key, progress=not args.json,
+                        limits=InputLimits.from_settings(load_settings(args.config)))
     return _print(result, args.json)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from market_oversight import store
+from market_oversight.config import settings_from
 from market_oversight.errors import SourceError
 from market_oversight.ingest import batch
 from market_oversight.ingest.batch import LoadResult
@@ -22,6 +23,7 @@ from market_oversight.ingest.cqc_api import (API_KEY_ENV, ApiExtract, RetryPolic
                                              read_saved_folder)
 from market_oversight.ingest.cqc_api_records import provider_details, staged_from_api
 from market_oversight.ingest.cqc_bulk import read_bulk_table, staged_rows
+from market_oversight.ingest.limits import InputLimits
 from market_oversight.ingest.cqc_rows import CqcColumns, Problem, StagedLocation, normalise_location
 
 DATASET = "cqc_register"
@@ -39,21 +41,23 @@ class Staged:
 
 def ingest_cqc(db: Path, source: str, *, local_authority: str | None = None,
                api_key: str | None = None, progress: bool = False,
-               retry: RetryPolicy | None = None) -> LoadResult:
-    """Import a CQC source (API base URL, saved-API folder, or bulk CSV/XLSX/ODS file).
+               retry: RetryPolicy | None = None, limits: InputLimits | None = None) -> LoadResult:
+    """Import a CQC source (API base URL, saved-API folder, or bulk CSV/XLSX/ODS file). A bulk file
+    is held to `limits` (default: the [ingest] defaults) before it is parsed.
 
     Raises a SourceError subclass, loading nothing, when the source is unreadable or unrecognised."""
     started = datetime.now()
     staged = stage_source(source, local_authority=local_authority,
                           api_key=api_key or os.environ.get(API_KEY_ENV), progress=progress,
-                          retry=retry)
+                          retry=retry, limits=limits or InputLimits.from_settings(settings_from(None)))
     return load_staged(db, staged, started=started)
 
 
 # --- staging -------------------------------------------------------------------------------------
 
 def stage_source(source: str, *, local_authority: str | None, api_key: str | None,
-                 progress: bool, retry: RetryPolicy | None = None) -> Staged:
+                 progress: bool, retry: RetryPolicy | None = None,
+                 limits: InputLimits | None = None) -> Staged:
     if source.lower().startswith(("http://", "https://")):
         extract = read_api(source, local_authority=local_authority, api_key=api_key, retry=retry,
                            progress=progress)
@@ -62,7 +66,7 @@ def stage_source(source: str, *, local_authority: str | None, api_key: str | Non
     if path.is_dir():
         return stage_api(str(path), read_saved_folder(path, progress=progress))
     if path.is_file():
-        return stage_bulk(path)
+        return stage_bulk(path, limits or InputLimits.from_settings(settings_from(None)))
     raise SourceError("no such file or folder; expected a CQC API base URL (http/https), a folder "
                       "of saved API responses, or a CQC bulk file (CSV, XLSX or ODS)", source=source)
 
@@ -89,8 +93,8 @@ def _api_hash(extract: ApiExtract) -> str:
     return batch.hash_bytes(*chunks)
 
 
-def stage_bulk(path: Path) -> Staged:
-    table = read_bulk_table(path)
+def stage_bulk(path: Path, limits: InputLimits) -> Staged:
+    table = read_bulk_table(path, limits)
     rows = staged_rows(table)
     if not rows:
         raise SourceError(f"has a header (row {table.header_row}) but no data rows",

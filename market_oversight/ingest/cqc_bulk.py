@@ -16,6 +16,7 @@ from typing import Any
 from market_oversight import vocab
 from market_oversight.errors import MissingColumns, SourceError, UnknownSourceFormat
 from market_oversight.ingest.cqc_rows import RawRating, StagedLocation, text
+from market_oversight.ingest.limits import InputLimits, TextMeter, check_zip, refuse
 
 HEADER_SCAN_ROWS = 30
 LOCATION_ID = "location id"
@@ -118,7 +119,9 @@ def _sheet_rows(path: Path) -> tuple[str, list[list[Any]]]:
                          f"(sheets: {', '.join(names)}); expected {EXPECTED}", source=str(path))
 
 
-def read_bulk_table(path: Path) -> BulkTable:
+def read_bulk_table(path: Path, limits: InputLimits) -> BulkTable:
+    """The file's header and rows, after the file is measured against `limits` (a spreadsheet's
+    zip directory before it is expanded, a text file's lines, header and cells as it is read)."""
     data = path.read_bytes()
     if not data.strip():
         raise SourceError(f"is empty; expected {EXPECTED}", source=str(path))
@@ -126,14 +129,24 @@ def read_bulk_table(path: Path) -> BulkTable:
         raise UnknownSourceFormat(f"starts like a spreadsheet (XLSX/ODS) but is damaged; expected "
                                   f"{EXPECTED}", source=str(path))
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # zip, .xls
+        if data[:4] == b"PK\x03\x04":
+            check_zip(path, limits)
         sheet, cells = _sheet_rows(path)
         where = f"{path} sheet {sheet}"
+        if len(cells) > limits.max_rows + 1:
+            raise refuse(where, f"it has more than {limits.max_rows:,} rows", "max_rows", limits.max_rows)
     else:
+        meter = TextMeter(limits, str(path))
+        for start in range(0, len(data), 1 << 22):   # in the blocks `tabular_read.scan` reads
+            meter.feed(data[start:start + (1 << 22)])
+        meter.finish()
         cells, where = _csv_rows(path, data), str(path)
     at = _find_header(cells)
     if at is None:
         raise MissingColumns(f"has no 'Location ID' column in its first {HEADER_SCAN_ROWS} rows; "
                              f"expected {EXPECTED}", source=where)
+    if len(cells[at]) > limits.max_columns:  # a banner above it: the meter measured the banner's line
+        raise refuse(where, f"its header has {len(cells[at]):,} columns", "max_columns", limits.max_columns)
     header = [text(h) or "" for h in cells[at]]
     rows = [r for r in cells[at + 1:] if any(text(c) for c in r)]
     return BulkTable(where, header, at + 1, rows)
