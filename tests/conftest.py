@@ -28,6 +28,25 @@ def signed_in(at, email: str = "viewer@council.example", name: str = "Test User"
     return at
 
 
+def shown(markdown: str) -> str:
+    """The text a reader sees of what a page hands Streamlit's Markdown (CommonMark): escapes and
+    the invisible word joiners that keep addresses from being linked taken away."""
+    import html
+    import re
+
+    from markdown_it import MarkdownIt
+
+    from market_oversight import fmt
+
+    rendered = MarkdownIt("commonmark").render(markdown)
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).replace(fmt.WORD_JOINER, "").strip()
+
+
+def errors(at) -> list[str]:
+    """The page's error messages as a reader sees them (an AppTest)."""
+    return [shown(e.value) for e in at.error]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """The audit chain's key comes from the environment, as in production, so a warehouse copied
     between tests (without the key file a bare install would make beside it) still verifies.

@@ -37,6 +37,11 @@ WHY = {
     "review": "A placement suspension should last no longer than the concerns behind it: its review "
               "decides whether placements may resume.",
     "action": "An action agreed in casework is past its due date.",
+    "notice": "CQC's Market Oversight scheme watches the largest providers' finances; a notice says CQC "
+              "thinks this provider may fail, and the council must be ready to meet its residents' needs "
+              "(Care Act 2014, s.48-52 and 55-56).",
+    "contingency": "If this provider failed, its contingency plan is what the council would work from; an "
+                   "out-of-date plan sends the team to look for beds and carers in a hurry.",
 }
 NEXT = {
     ("report", Urgency.ACT): "Contact the provider and CQC today; consider a quality visit and whether to "
@@ -60,6 +65,10 @@ NEXT = {
     ("concern", Urgency.INFO): "Keep the improvement plan's remaining actions under review.",
     ("review", Urgency.REVIEW): "Hold the review: lift the suspension, narrow it, or set the next review date.",
     ("action", Urgency.REVIEW): "Close the action in casework, or agree a new date with its owner.",
+    ("notice", Urgency.ACT): "Rehearse the provider's failure and check its contingency plan with its "
+                             "owner this week.",
+    ("contingency", Urgency.REVIEW): "Review the plan with its owner and record the review on the "
+                                     "provider's page.",
 }
 
 

@@ -49,7 +49,8 @@ select
     hash(i, m, 'vac') % 6, hash(i, m, 'l') % 3, hash(i, m, 's') % 2, hash(i, m, 'c') % 2, 0,
     10, 3, 20,
     cast(date '2026-11-05' - to_months(cast($months - m as integer)) as timestamp) + to_days(cast(hash(i, m, 'd') % 20 as integer)),
-    'bench', cast(i * 100 + m as integer), null, null
+    'bench', cast(i * 100 + m as integer), null, null,
+    null   -- residents_other_councils (migration 081): not known
 from range($care_homes) as t(i)
 cross join range($months) as u(m)
 where hash(i, m, 'missing') % 50 <> 0

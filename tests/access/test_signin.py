@@ -15,6 +15,7 @@ from market_oversight.pages import common
 from market_oversight.paths import PROJECT_ROOT
 from market_oversight.roles import Role
 from tests.conftest import TEST_AUTH, signed_in
+from tests.conftest import errors
 
 SETTINGS = settings_from({"access": {"administrators": ["ada@council.example"],
                                      "contract_managers": ["b6d1c2f0-group-contracts"],
@@ -75,7 +76,7 @@ def _app() -> AppTest:
 def test_without_sign_in_set_up_the_app_shows_no_page(published: Path) -> None:
     at = _app().run()
     assert not at.exception
-    assert "Sign-in is not set up" in at.error[0].value
+    assert "Sign-in is not set up" in errors(at)[0]
     assert [t.value for t in at.title] == ["Care Market Oversight"]
 
 
@@ -122,5 +123,5 @@ def test_an_account_without_an_address_sees_why_and_no_page(published: Path) -> 
     at.user = {"is_logged_in": True, "name": "Service account", "sub": "svc", "iss": "x", "iat": 1}
     at.run()
     assert not at.exception
-    assert "no e-mail address" in at.error[0].value
+    assert "no e-mail address" in errors(at)[0]
     assert [r[3] for r in audit.recent(published)] == ["sign_in_refused"]

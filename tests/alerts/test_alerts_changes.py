@@ -99,8 +99,9 @@ def test_entering_red_or_amber_against_the_score_before(demo_source: Path) -> No
         items = week_changes(con, week).items
         now = dict(con.execute("select location_id, rag from mart.risk_history "
                                "where as_of = date '2026-10-31'").fetchall())
-        before = dict(con.execute("select location_id, rag from mart.risk_history "
-                                  "where as_of = date '2026-09-30'").fetchall())
+        before = dict(con.execute("select location_id, rag from mart.risk_history where as_of = "
+                                  "(select max(as_of) from risk_scores where as_of < date '2026-10-31')"
+                                  ).fetchall())
     worse = {"green": 0, "amber": 1, "red": 2}
     expected = {loc for loc, rag in now.items()
                 if rag != "green" and worse[rag] > worse[before.get(loc, "green")]}
@@ -119,8 +120,8 @@ def test_entering_red_or_amber_against_the_score_before(demo_source: Path) -> No
 
 def test_first_scoring_run_is_not_news(demo_db: Path) -> None:
     with store.warehouse(demo_db, publish=False) as con:
-        con.execute("delete from risk_flags where as_of < date '2026-10-01'")
-        con.execute("delete from risk_scores where as_of < date '2026-10-01'")
+        con.execute("delete from risk_flags where as_of < date '2026-10-31'")
+        con.execute("delete from risk_scores where as_of < date '2026-10-31'")
         items = week_changes(con, IsoWeek.parse("2026-W44")).items
     assert not [i for i in items if i.kind in ("risk", "flags")]
 

@@ -107,3 +107,11 @@ def test_a_stage_entered_outside_the_week_is_not_reported(demo_db: Path) -> None
     concerns.open_concern(demo_db, CM, stage="serious_concerns", opened_on=WEEK.end + timedelta(days=1),
                           lead_officer="Ann", agencies=[], reason="Alert", location_id=home)
     assert not [i for i in _week(demo_db).items if i.kind == "concern" and i.location_id == home]
+
+
+def test_every_kind_of_change_says_why_it_matters_and_what_to_do() -> None:
+    # an item of a kind the e-mail cannot put in words would stop the whole e-mail (KeyError)
+    from market_oversight.alerts import changes, digest
+
+    assert set(digest.WHY) == set(changes.KINDS)
+    assert {kind for kind, _ in digest.NEXT} == set(changes.KINDS)

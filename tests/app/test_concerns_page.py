@@ -16,6 +16,7 @@ from market_oversight import audit, casework, concerns
 from market_oversight.pages.concerns_panel import TYPED
 from market_oversight.roles import Role, User
 from tests.app.conftest import APP, open_page, read, texts
+from tests.conftest import errors
 
 
 def _quiet_home(db: Path) -> tuple[str, str, str]:
@@ -95,7 +96,7 @@ def test_a_refused_concern_keeps_what_was_typed(app_env: Path) -> None:
     at.text_input(key=f"{TYPED}open-lead").input(" ")
     at.text_input(key=f"{TYPED}open-reason").input("Alerts")
     next(b for b in at.button if b.label == "Open concern").click().run()
-    assert any("Enter the lead officer" in e.value for e in at.error)
+    assert any("Enter the lead officer" in e for e in errors(at))
     assert at.text_input(key=f"{TYPED}open-reason").value == "Alerts"
     assert concerns.location_concerns(app_env, location_id, provider_id).concerns.is_empty()
 

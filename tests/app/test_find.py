@@ -12,6 +12,7 @@ import pytest
 
 from market_oversight import fmt, store
 from market_oversight.queries import provider, search
+from tests.conftest import errors
 
 from .conftest import assert_clean, open_page, read, texts
 
@@ -144,7 +145,7 @@ def test_profile_opens_by_name_and_puts_the_id_in_the_address(app_env: Path) -> 
 def test_profile_of_an_unknown_name_says_so(app_env: Path) -> None:
     at = open_page(location="Nowhere At All Care Home")
     assert not at.exception
-    assert "There is no location named 'Nowhere At All Care Home'" in at.error[0].value
+    assert "There is no location named 'Nowhere At All Care Home'" in errors(at)[0]
 
 
 def test_provider_page_lists_every_location_with_its_rag(app_env: Path) -> None:

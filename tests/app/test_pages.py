@@ -13,6 +13,7 @@ from market_oversight import casework, flag_words, fmt, vocab
 from market_oversight.pages import common
 
 from tests.demo_cache import EARLIER_SCORE
+from tests.conftest import errors
 
 from .conftest import assert_clean, open_page, read, texts
 
@@ -125,8 +126,8 @@ def test_profile_deep_link_shows_flags_ratings_and_siblings(app_env: Path) -> No
 def test_profile_of_an_unknown_location_says_how_to_find_one(app_env: Path) -> None:
     at = open_page(location="1-000")
     assert not at.exception
-    assert "There is no location with ID '1-000'" in at.error[0].value
-    assert "looks like 1-123456789" in at.error[0].value
+    assert "There is no location with ID '1-000'" in errors(at)[0]
+    assert "looks like 1-123456789" in errors(at)[0]
     # And typing a real ID opens that location
     location_id, name = read(app_env, "select location_id, location_name from mart.locations limit 1")[0]
     at.text_input(key="profile-location").input(location_id).run()
@@ -210,7 +211,7 @@ def test_an_empty_note_is_refused_with_what_to_do(app_env: Path) -> None:
     at = open_page(location=location_id)
     next(b for b in at.button if b.label == "Save note").click().run()
     assert not at.exception
-    assert any("Enter the note" in e.value for e in at.error)
+    assert any("Enter the note" in e for e in errors(at))
     assert casework.location_casework(app_env, location_id).notes.is_empty()
 
 
@@ -282,8 +283,8 @@ def test_an_unexpected_failure_shows_a_plain_message_not_a_traceback(app_env: Pa
     common._cached_call.clear()
     at = open_page()
     assert not at.exception
-    assert "Sorry, this page could not be shown" in at.error[0].value
-    assert "boom" not in at.error[0].value and "Traceback" not in at.error[0].value
+    assert "Sorry, this page could not be shown" in errors(at)[0]
+    assert "boom" not in errors(at)[0] and "Traceback" not in errors(at)[0]
 
 
 

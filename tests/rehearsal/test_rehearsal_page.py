@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.conftest import assert_clean, open_page, texts
+from tests.conftest import errors, shown as seen
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def app_market(market: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_the_page_shows_the_rehearsal_its_sections_and_the_pack(app_market: Path) -> None:
     at = open_page("rehearsal.py", scope="brand", id="BX", km="20")
     assert_clean(at)
-    shown = texts(at)
+    shown = seen(texts(at))   # the summary lines are written as typed (escaped)
     assert "If BRAND BX stopped tomorrow: 2 care homes and 1 home-care agency close." in shown
     assert "Shortfall: 11 beds of residential; 12 beds of nursing; 70 hours a week of home care." in shown
     for question in ("Which services stop?", "Who is affected?", "Where could they go?",
@@ -30,7 +31,7 @@ def test_the_page_shows_the_rehearsal_its_sections_and_the_pack(app_market: Path
 
 def test_an_unknown_id_is_said_on_the_page(app_market: Path) -> None:
     at = open_page("rehearsal.py", scope="provider", id="NOPE")
-    assert [e.value for e in at.error] == [
+    assert errors(at) == [
         "There is no provider with ID 'NOPE' in the register; check the CQC provider ID "
         "(on the provider profile or CQC's website)."]
     assert not at.exception
