@@ -8,6 +8,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from market_oversight import store
@@ -54,6 +55,20 @@ def db(register_template, tmp_path) -> Path:
     path = tmp_path / "warehouse.duckdb"
     shutil.copyfile(register_template, path)
     return path
+
+
+def query(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
+    """Rows of a statement run on warehouse `db`, opened read-only."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or {}).fetchall()
+    finally:
+        con.close()
+
+
+def care_home_row(**changes: str) -> list[str]:
+    """A care-home return's cells in CARE_HOME's column order, with `changes` made."""
+    return [changes.get(h, CARE_HOME[h]) for h in CARE_HOME]
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[object]], *, encoding: str = "utf-8",
