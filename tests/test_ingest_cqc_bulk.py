@@ -8,11 +8,11 @@ import io
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from market_oversight.errors import MissingColumns, SourceError, UnknownSourceFormat
 from market_oversight.ingest.cqc import ingest_cqc
+from tests.conftest import query
 
 ASC_HEAD = "cqc_asc_locations_with_subratings_2025-08_head.csv"
 # The observed HSCA_Active_Locations header (PROVENANCE.md), first 39 columns, then one-hot columns.
@@ -122,14 +122,6 @@ def write_ods(path: Path, rows: list[list[str]]) -> Path:
         doc.spreadsheet.addElement(table)
     doc.save(str(path))
     return path
-
-
-def query(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
 
 
 def check_hsca_rows(db: Path) -> None:

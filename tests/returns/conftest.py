@@ -8,7 +8,6 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from market_oversight import store
@@ -55,15 +54,6 @@ def db(register_template, tmp_path) -> Path:
     path = tmp_path / "warehouse.duckdb"
     shutil.copyfile(register_template, path)
     return path
-
-
-def query(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
-    """Rows of a statement run on warehouse `db`, opened read-only."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
 
 
 def care_home_row(**changes: str) -> list[str]:

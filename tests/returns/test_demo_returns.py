@@ -11,9 +11,9 @@ import pytest
 from market_oversight.ingest.cqc import ingest_cqc
 from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions, ingest_files
+from tests.conftest import query
 from tests.demo_cache import demo_with_files
 
-from .conftest import query
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,9 @@ from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions, ingest_file, ingest_files
 from market_oversight.ingest.limits import InputLimits
 
-from .conftest import (CARE_HOME, FEE_RATE, HOME_CARE, SQL_JUDGE, care_home_row, query, write_csv,
+from tests.conftest import query
+
+from .conftest import (CARE_HOME, FEE_RATE, HOME_CARE, SQL_JUDGE, care_home_row, write_csv,
                        write_xlsx)
 
 HEADER = list(CARE_HOME)

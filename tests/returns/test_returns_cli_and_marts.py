@@ -14,7 +14,9 @@ from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions, ingest_file
 from market_oversight.paths import sql_dir
 
-from .conftest import CARE_HOME, FEE_RATE, HOME_CARE, care_home_row, query, write_csv
+from tests.conftest import query
+
+from .conftest import CARE_HOME, FEE_RATE, HOME_CARE, care_home_row, write_csv
 
 HEADER = list(CARE_HOME)
 

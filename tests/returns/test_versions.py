@@ -14,7 +14,9 @@ import pytest
 from market_oversight.errors import MixedDateOrder
 from market_oversight.ingest.tabular import ingest_file, ingest_files
 
-from .conftest import CARE_HOME, SQL_JUDGE, query, write_csv, write_xlsx
+from tests.conftest import query
+
+from .conftest import CARE_HOME, SQL_JUDGE, write_csv, write_xlsx
 
 HEADER = [*CARE_HOME, "notes"]
 NOTE = "Café closed for refit"           # a character Windows-1252 and UTF-8 write differently
