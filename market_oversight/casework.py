@@ -38,6 +38,15 @@ def _text(value: str | None, what: str, how: str) -> str:
     return text
 
 
+def _not_future(day: date | None, what: str, today: date | None) -> date:
+    """A date a caseworker records as having happened: given, and not after today."""
+    if day is None:
+        raise CaseworkError(f"Enter the date {what}")
+    if day > (today or date.today()):
+        raise CaseworkError(f"The date {what} ({fmt.long_date(day)}) is in the future: record it once it has happened")
+    return day
+
+
 def _audit(con: duckdb.DuckDBPyConnection, user: User, action: str, target: str, detail: dict, *,
            row: tuple[str, str]) -> None:
     """The audit row for a write, sealing the casework row it left (table, key)."""

@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from market_oversight import audit, fmt, roles, store
-from market_oversight.casework import _first, _text
+from market_oversight.casework import _first, _not_future, _text
 from market_oversight.errors import CaseworkError, NotFound
 from market_oversight.roles import Permission, User
 from market_oversight.vocab import CONCERN_STAGES, gravest_stage
@@ -35,14 +35,6 @@ def _stage(stage: str) -> str:
     if stage not in CONCERN_STAGES:
         raise CaseworkError(f"Choose the stage from: {', '.join(fmt.CONCERN_STAGE_LABELS[s] for s in CONCERN_STAGES)}")
     return stage
-
-
-def _not_future(day: date | None, what: str, today: date | None) -> date:
-    if day is None:
-        raise CaseworkError(f"Enter the date {what}")
-    if day > (today or date.today()):
-        raise CaseworkError(f"The date {what} ({fmt.long_date(day)}) is in the future: record it once it has happened")
-    return day
 
 
 def _open_concern(con, concern_id: str) -> tuple:

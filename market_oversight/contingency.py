@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from market_oversight import audit, fmt, roles, store
-from market_oversight.casework import _first, _text
+from market_oversight.casework import _first, _not_future, _text
 from market_oversight.errors import CaseworkError
 from market_oversight.roles import Permission, User
 from market_oversight.vocab import OVERSIGHT_NOTICE_KINDS
@@ -32,14 +32,6 @@ def _provider(provider_id: str | None) -> str:
     return provider_id
 
 
-def _on_or_before_today(day: date | None, what: str, today: date | None) -> date:
-    if day is None:
-        raise CaseworkError(f"Enter the date {what}")
-    if day > (today or date.today()):
-        raise CaseworkError(f"The date {what} ({fmt.long_date(day)}) is in the future: record it once it has happened")
-    return day
-
-
 def record_review(db: Path, user: User, provider_id: str, *, plan_held: bool, owner: str,
                   reviewed_on: date | None, next_review_on: date | None, note: str | None = None,
                   today: date | None = None) -> str:
@@ -48,7 +40,7 @@ def record_review(db: Path, user: User, provider_id: str, *, plan_held: bool, ow
     roles.require(user, Permission.CASEWORK)
     provider_id = _provider(provider_id)
     owner = _text(owner, "who owns the plan", "a name, a role or an e-mail address")
-    reviewed_on = _on_or_before_today(reviewed_on, "the plan was last reviewed", today)
+    reviewed_on = _not_future(reviewed_on, "the plan was last reviewed", today)
     if next_review_on is None:
         raise CaseworkError("Enter the date the next review is due")
     if next_review_on <= reviewed_on:
@@ -73,7 +65,7 @@ def record_notice(db: Path, user: User, provider_id: str, *, notice_on: date | N
     if kind not in OVERSIGHT_NOTICE_KINDS:
         raise CaseworkError("Choose the kind of notice from: "
                             + ", ".join(fmt.oversight_notice(k) for k in OVERSIGHT_NOTICE_KINDS))
-    notice_on = _on_or_before_today(notice_on, "of the notice", today)
+    notice_on = _not_future(notice_on, "of the notice", today)
     note = _text(note, "what the notice says", "for example 'CQC asked for a sustainability plan by 1 March'")
     with store.casework(db) as con, store.transaction(con):
         notice_id = _first(con, store.sql("queries/contingency_insert_notice"), {

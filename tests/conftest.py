@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from market_oversight import audit, store
@@ -17,6 +18,15 @@ CHROMIUM = Path("/usr/bin/chromium")
 TEST_AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "t" * 48,
              "client_id": "market-oversight", "client_secret": "test",
              "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def query(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
+    """Rows of a statement run on warehouse `db`, opened read-only."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or {}).fetchall()
+    finally:
+        con.close()
 
 
 def signed_in(at, email: str = "viewer@council.example", name: str = "Test User", **claims):

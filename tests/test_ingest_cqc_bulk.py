@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from market_oversight.config import settings_from
@@ -20,6 +19,7 @@ from market_oversight.errors import InputTooLarge, MissingColumns, SourceError, 
 from market_oversight.ingest.cqc import ingest_cqc
 from market_oversight.ingest.limits import InputLimits
 from market_oversight.paths import PROJECT_ROOT
+from tests.conftest import query
 
 ASC_HEAD = "cqc_asc_locations_with_subratings_2025-08_head.csv"
 # The observed HSCA_Active_Locations header (PROVENANCE.md), first 39 columns, then one-hot columns.
@@ -129,14 +129,6 @@ def write_ods(path: Path, rows: list[list[str]]) -> Path:
         doc.spreadsheet.addElement(table)
     doc.save(str(path))
     return path
-
-
-def query(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
 
 
 def check_hsca_rows(db: Path) -> None:
@@ -334,8 +326,7 @@ def _small_limits(**changed: int) -> InputLimits:
 def _nothing_loaded(db: Path) -> bool:
     if not db.exists():
         return True             # refused before the warehouse was opened
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute("select count(*) from cqc_locations").fetchone()[0] == 0
+    return query(db, "select count(*) from cqc_locations") == [(0,)]
 
 
 @pytest.mark.parametrize(("writer", "limit", "key"), [

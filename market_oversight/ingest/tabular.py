@@ -449,7 +449,11 @@ def _store(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File
         # groups by their min/max period. One file is read in file order already, and sorting it
         # anyway cost 4% of the national file's ingest and 170 MB more peak memory.
         insert += "\norder by l.file_no, l.row_number"
-    for text in (store.sql(f"ingest/supersede_{dataset}"), insert):
+    if dataset in RETURNS:  # both returns tables supersede by one rule; the name is from RETURNS
+        supersede = store.sql("ingest/supersede_returns").format(table=dataset)
+    else:
+        supersede = store.sql(f"ingest/supersede_{dataset}")
+    for text in (supersede, insert):
         con.execute(text, {"loaded_at": loaded_at} if "$loaded_at" in text else {})
     _store_quarantine(con, contract, group)
     _store_results(con, dataset, group)

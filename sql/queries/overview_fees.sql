@@ -3,9 +3,7 @@ with located as (
     select location_id, provider_id
     from mart.register
     where is_active
-      and ($local_authority is null or local_authority = $local_authority)
-      and ($icb_name is null or icb_name = $icb_name)
-      and ($service_kind is null or service_kind = $service_kind)
+      and in_market_filter(local_authority, icb_name, service_kind, $local_authority, $icb_name, $service_kind)
 ),
 
 in_force as (

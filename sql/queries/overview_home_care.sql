@@ -4,11 +4,8 @@
 with located as (
     select location_id
     from mart.register
-    where (registration_date is null or registration_date <= $as_of)
-      and (deregistration_date is null or deregistration_date > $as_of)
-      and ($local_authority is null or local_authority = $local_authority)
-      and ($icb_name is null or icb_name = $icb_name)
-      and ($service_kind is null or service_kind = $service_kind)
+    where registered_on(registration_date, deregistration_date, $as_of)
+      and in_market_filter(local_authority, icb_name, service_kind, $local_authority, $icb_name, $service_kind)
 ),
 
 returned_month as (

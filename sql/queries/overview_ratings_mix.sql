@@ -8,17 +8,14 @@ with months as (
 located as (
     select location_id, registration_date, deregistration_date
     from mart.register
-    where ($local_authority is null or local_authority = $local_authority)
-      and ($icb_name is null or icb_name = $icb_name)
-      and ($service_kind is null or service_kind = $service_kind)
+    where in_market_filter(local_authority, icb_name, service_kind, $local_authority, $icb_name, $service_kind)
 ),
 
 open_at as (
     select m.month_end, l.location_id
     from months as m
     join located as l
-        on (l.registration_date is null or l.registration_date <= m.month_end)
-       and (l.deregistration_date is null or l.deregistration_date > m.month_end)
+        on registered_on(l.registration_date, l.deregistration_date, m.month_end)
 ),
 
 held as (

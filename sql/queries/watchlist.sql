@@ -58,9 +58,8 @@ ranked as (
     left join earlier as e using (location_id)
     left join flags_by_domain as d using (location_id)
     left join mart.contingency_register as k on k.provider_id = l.provider_id
-    where ($local_authority is null or l.local_authority = $local_authority)
-      and ($icb_name is null or l.icb_name = $icb_name)
-      and ($service_kind is null or l.service_kind = $service_kind)
+    where in_market_filter(l.local_authority, l.icb_name, l.service_kind,
+                           $local_authority, $icb_name, $service_kind)
       and list_contains($rags, c.rag)
       and ($search is null or l.location_name ilike '%' || $search || '%'
            or l.provider_name ilike '%' || $search || '%' or c.location_id = $search)

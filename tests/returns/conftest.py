@@ -56,6 +56,11 @@ def db(register_template, tmp_path) -> Path:
     return path
 
 
+def care_home_row(**changes: str) -> list[str]:
+    """A care-home return's cells in CARE_HOME's column order, with `changes` made."""
+    return [changes.get(h, CARE_HOME[h]) for h in CARE_HOME]
+
+
 def write_csv(path: Path, header: list[str], rows: list[list[object]], *, encoding: str = "utf-8",
               bom: bool = False, lines_between: dict[int, str] | None = None, line_end: str = "\r\n") -> Path:
     """A CSV file as a spreadsheet would save it; `lines_between` puts raw lines before row i."""

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from market_oversight.ingest.cqc import ingest_cqc
 from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions, ingest_files
+from tests.conftest import query
 from tests.demo_cache import demo_with_files
+
 
 
 @pytest.fixture(scope="session")
@@ -20,14 +21,6 @@ def demo() -> tuple[Path, Path]:
     """The suite's demo warehouse (seed 1) and the source files it was built from: read only."""
     db, files, _ = demo_with_files()
     return db, files
-
-
-def _query(db, sql: str, params: dict | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
 
 
 def test_demo_writes_csv_and_xlsx_per_dataset_and_month(demo):
@@ -41,27 +34,27 @@ def test_demo_writes_csv_and_xlsx_per_dataset_and_month(demo):
 
 def test_every_demo_row_is_accounted_for(demo):
     db, _ = demo
-    bad = _query(db, "select count(*) from ingest_batches where rows_read <> rows_loaded + rows_quarantined")
+    bad = query(db, "select count(*) from ingest_batches where rows_read <> rows_loaded + rows_quarantined")
     assert bad == [(0,)]
-    loaded = dict(_query(db, "select dataset, sum(rows_loaded) from ingest_batches group by all"))
-    stored = {d: _query(db, f"select count(*) from {d}")[0][0]           # fixed table names
+    loaded = dict(query(db, "select dataset, sum(rows_loaded) from ingest_batches group by all"))
+    stored = {d: query(db, f"select count(*) from {d}")[0][0]           # fixed table names
               for d in ("care_home_returns", "home_care_returns")}
     assert {d: loaded[d] for d in stored} == stored
-    quarantined = dict(_query(db, "select dataset, sum(rows_quarantined) from ingest_batches group by all"))
-    assert dict(_query(db, "select dataset, count(*) from quarantine group by all")) == {
+    quarantined = dict(query(db, "select dataset, sum(rows_quarantined) from ingest_batches group by all"))
+    assert dict(query(db, "select dataset, count(*) from quarantine group by all")) == {
         d: n for d, n in quarantined.items() if n}
 
 
 def test_demo_calendar_has_late_and_missing_returns(demo):
     db, _ = demo
-    statuses = dict(_query(db, "select status, count(*) from mart.expected_returns group by all"))
+    statuses = dict(query(db, "select status, count(*) from mart.expected_returns group by all"))
     assert statuses["on_time"] > statuses["late"] > 0 and statuses["missing"] > 0
 
 
 def test_great_expectations_agrees_with_the_sql_check_on_the_demo_files(demo, tmp_path):
     # given the demo's returns files with the most quarantined rows, and its fees and benchmarks
     db, files = demo
-    worst = [Path(s) for (s,) in _query(
+    worst = [Path(s) for (s,) in query(
         db, "select source from ingest_batches where dataset like '%returns' "
             "order by rows_quarantined desc, source limit 3")]
     chosen = [("returns", p) for p in worst] + [
@@ -74,12 +67,12 @@ def test_great_expectations_agrees_with_the_sql_check_on_the_demo_files(demo, tm
     # then for every rule GX's count of rows breaking it equals the SQL check's
     total = 0
     for r in results:
-        v = json.loads(_query(fresh, "select validation from ingest_batches where batch_id = $b",
+        v = json.loads(query(fresh, "select validation from ingest_batches where batch_id = $b",
                               {"b": r.batch_id})[0][0])
         assert v["judge"] == "gx" and v["disagreements"] == []
         for rule, counts in v["rules"].items():
             assert counts["unexpected_count"] == counts["sql_unexpected_count"], rule
             total += counts["unexpected_count"]
-        assert r.rows_quarantined == _query(fresh, "select count(*) from quarantine where batch_id = $b",
+        assert r.rows_quarantined == query(fresh, "select count(*) from quarantine where batch_id = $b",
                                             {"b": r.batch_id})[0][0]
     assert total >= 3

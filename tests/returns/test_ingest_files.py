@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import duckdb
 import pytest
 
 from market_oversight.errors import MissingColumns, SourceError, UnknownSourceFormat
@@ -13,27 +12,18 @@ from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions, ingest_file, ingest_files
 from market_oversight.ingest.limits import InputLimits
 
-from .conftest import CARE_HOME, FEE_RATE, HOME_CARE, SQL_JUDGE, write_csv, write_xlsx
+from tests.conftest import query
+
+from .conftest import (CARE_HOME, FEE_RATE, HOME_CARE, SQL_JUDGE, care_home_row, write_csv,
+                       write_xlsx)
 
 HEADER = list(CARE_HOME)
-
-
-def _query(db, sql: str, params: dict | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
-
-
-def _row(**changes: str) -> list[str]:
-    return [changes.get(h, CARE_HOME[h]) for h in HEADER]
 
 
 def test_utf8_with_bom_blank_lines_totals_row_and_thousands_separators(db, tmp_path):
     # given a CSV saved by Excel: BOM, CRLF, a blank line, a thousands separator and a totals row
     path = write_csv(tmp_path / "ch.csv", HEADER,
-                     [_row(), _row(location_id="1-102", beds="1,000", occupied_beds="990"),
+                     [care_home_row(), care_home_row(location_id="1-102", beds="1,000", occupied_beds="990"),
                       ["Total"] + [""] * (len(HEADER) - 1)],
                      bom=True, lines_between={1: "\r\n"})
     # when it is loaded
@@ -42,7 +32,7 @@ def test_utf8_with_bom_blank_lines_totals_row_and_thousands_separators(db, tmp_p
     # from the row under the header, blank lines included
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 2, 0)
     assert "totals row" in result.message
-    rows = _query(db, "select location_id, beds, occupied_beds, hours_paid, row_number "
+    rows = query(db, "select location_id, beds, occupied_beds, hours_paid, row_number "
                       "from care_home_returns order by location_id")
     assert rows == [("1-101", 40, 36, 5200.5, 1), ("1-102", 1000, 990, 5200.5, 3)]
 
@@ -53,7 +43,7 @@ def test_windows_1252_file_with_a_pound_sign(db, tmp_path):
     assert "£".encode("cp1252") in path.read_bytes()
     result = ingest_file(db, "fees", path, options=SQL_JUDGE)
     assert result.rows_loaded == 1
-    assert _query(db, "select amount, effective_from::varchar from fee_rates") == [(812.5, "2026-04-01")]
+    assert query(db, "select amount, effective_from::varchar from fee_rates") == [(812.5, "2026-04-01")]
 
 
 def test_xlsx_with_numbers_as_numbers_and_as_text_and_capacity_tracker_headers(db, tmp_path):
@@ -68,7 +58,7 @@ def test_xlsx_with_numbers_as_numbers_and_as_text_and_capacity_tracker_headers(d
     ])
     result = ingest_file(db, "returns", path, options=SQL_JUDGE)
     assert (result.dataset, result.rows_read, result.rows_loaded) == ("care_home_returns", 2, 2)
-    assert _query(db, "select location_id, period::varchar, beds, occupied_beds, hours_paid, agency_hours, "
+    assert query(db, "select location_id, period::varchar, beds, occupied_beds, hours_paid, agency_hours, "
                       "submitted_at::varchar, row_number from care_home_returns order by 1") == [
         ("1-101", "2026-09-01", 40, 36, 5000.0, 120.5, "2026-10-03 09:15:00", 1),
         ("1-102", "2026-09-01", 30, 25, 4000.0, 100.0, "2026-10-04 10:00:00", 3),
@@ -80,7 +70,7 @@ def test_home_care_file_is_recognised_by_its_columns(db, tmp_path):
     result = ingest_file(db, "returns", write_csv(tmp_path / "hc.csv", header, [list(HOME_CARE.values())]),
                          options=SQL_JUDGE)
     assert (result.dataset, result.rows_loaded) == ("home_care_returns", 1)
-    assert _query(db, "select hours_delivered, can_take_more_hours from home_care_returns") == [(3400.0, True)]
+    assert query(db, "select hours_delivered, can_take_more_hours from home_care_returns") == [(3400.0, True)]
 
 
 def test_unrecognised_file_loads_nothing_and_names_the_columns(db, tmp_path):
@@ -88,7 +78,7 @@ def test_unrecognised_file_loads_nothing_and_names_the_columns(db, tmp_path):
     with pytest.raises(UnknownSourceFormat) as exc:
         ingest_file(db, "returns", path, options=SQL_JUDGE)
     assert str(path) in str(exc.value) and "'Meeting'" in str(exc.value) and "'Attendees'" in str(exc.value)
-    assert _query(db, "select count(*) from ingest_batches where dataset <> 'benchmarks'") == [(0,)]
+    assert query(db, "select count(*) from ingest_batches where dataset <> 'benchmarks'") == [(0,)]
 
 
 def test_file_lacking_a_required_column_loads_nothing_and_names_it(db, tmp_path):
@@ -97,7 +87,7 @@ def test_file_lacking_a_required_column_loads_nothing_and_names_it(db, tmp_path)
     with pytest.raises(MissingColumns) as exc:
         ingest_file(db, "returns", path, options=SQL_JUDGE)
     assert str(path) in str(exc.value) and "occupied_beds" in str(exc.value)
-    assert _query(db, "select count(*) from care_home_returns") == [(0,)]
+    assert query(db, "select count(*) from care_home_returns") == [(0,)]
 
 
 def test_unreadable_file_loads_nothing(db, tmp_path):
@@ -113,30 +103,30 @@ def test_unreadable_file_loads_nothing(db, tmp_path):
 def test_header_only_file_is_an_error(db, tmp_path):
     with pytest.raises(SourceError, match="no data rows"):
         ingest_file(db, "returns", write_csv(tmp_path / "empty.csv", HEADER, []), options=SQL_JUDGE)
-    assert _query(db, "select count(*) from ingest_batches where dataset = 'care_home_returns'") == [(0,)]
+    assert query(db, "select count(*) from ingest_batches where dataset = 'care_home_returns'") == [(0,)]
 
 
 def test_the_same_file_twice_is_recorded_once(db, tmp_path):
-    path = write_csv(tmp_path / "ch.csv", HEADER, [_row(), _row(location_id="1-999")])
+    path = write_csv(tmp_path / "ch.csv", HEADER, [care_home_row(), care_home_row(location_id="1-999")])
     first = ingest_file(db, "returns", path, options=SQL_JUDGE)
     again = ingest_file(db, "returns", path, options=SQL_JUDGE)
     assert (first.status, again.status) == ("loaded", "already_loaded")
     assert again.batch_id == first.batch_id and again.rows_read == first.rows_read == 2
-    assert _query(db, "select count(*) from care_home_returns") == [(1,)]
-    assert _query(db, "select count(*) from quarantine") == [(1,)]
-    assert _query(db, "select count(*) from ingest_batches where dataset = 'care_home_returns'") == [(1,)]
+    assert query(db, "select count(*) from care_home_returns") == [(1,)]
+    assert query(db, "select count(*) from quarantine") == [(1,)]
+    assert query(db, "select count(*) from ingest_batches where dataset = 'care_home_returns'") == [(1,)]
 
 
 def test_a_resubmission_supersedes_and_keeps_the_earlier_version_as_history(db, tmp_path):
     # given a month's return, then a corrected file for the same location and month
-    first = ingest_file(db, "returns", write_csv(tmp_path / "ch_2026-09.csv", HEADER, [_row()]),
+    first = ingest_file(db, "returns", write_csv(tmp_path / "ch_2026-09.csv", HEADER, [care_home_row()]),
                         options=SQL_JUDGE)
     second = ingest_file(db, "returns", write_csv(tmp_path / "ch_2026-09_resubmitted.csv", HEADER,
-                                                  [_row(occupied_beds="30")]), options=SQL_JUDGE)
+                                                  [care_home_row(occupied_beds="30")]), options=SQL_JUDGE)
     # then the mart shows the correction, and the first version is kept with when and which file
-    assert _query(db, "select occupied_beds, versions, batch_id from mart.care_home_returns") == [
+    assert query(db, "select occupied_beds, versions, batch_id from mart.care_home_returns") == [
         (30, 2, second.batch_id)]
-    history = _query(db, "select r.occupied_beds, r.superseded_at is not null, r.superseded_by_batch, b.source "
+    history = query(db, "select r.occupied_beds, r.superseded_at is not null, r.superseded_by_batch, b.source "
                          "from care_home_returns as r join ingest_batches as b using (batch_id) "
                          "order by r.occupied_beds desc")
     assert history == [(36, True, second.batch_id, str(tmp_path / "ch_2026-09.csv")),
@@ -145,10 +135,10 @@ def test_a_resubmission_supersedes_and_keeps_the_earlier_version_as_history(db, 
 
 
 def test_a_file_and_its_resubmission_loaded_together_give_the_same_history(db, tmp_path):
-    a = write_csv(tmp_path / "a.csv", HEADER, [_row()])
-    b = write_csv(tmp_path / "b.csv", HEADER, [_row(occupied_beds="30")])
+    a = write_csv(tmp_path / "a.csv", HEADER, [care_home_row()])
+    b = write_csv(tmp_path / "b.csv", HEADER, [care_home_row(occupied_beds="30")])
     ra, rb = ingest_files(db, [("returns", a), ("returns", b)], options=SQL_JUDGE)
-    assert _query(db, "select occupied_beds, superseded_by_batch from care_home_returns order by 1") == [
+    assert query(db, "select occupied_beds, superseded_by_batch from care_home_returns order by 1") == [
         (30, None), (36, rb.batch_id)]
 
 
@@ -162,8 +152,8 @@ def test_the_risk_engine_reads_the_version_current_at_its_date(db, tmp_path, tog
     from market_oversight.risk import engine
     from market_oversight.risk.thresholds import load_thresholds
 
-    a = write_csv(tmp_path / "a.csv", HEADER, [_row()])
-    b = write_csv(tmp_path / "b.csv", HEADER, [_row(occupied_beds="30", submitted_at="20/10/2026 09:00")])
+    a = write_csv(tmp_path / "a.csv", HEADER, [care_home_row()])
+    b = write_csv(tmp_path / "b.csv", HEADER, [care_home_row(occupied_beds="30", submitted_at="20/10/2026 09:00")])
     if together:
         ingest_files(db, [("returns", a), ("returns", b)], options=SQL_JUDGE)
     else:
@@ -185,28 +175,28 @@ def test_the_risk_engine_reads_the_version_current_at_its_date(db, tmp_path, tog
 def test_a_load_that_fails_part_way_leaves_the_warehouse_as_it_was(db, tmp_path):
     # given a good file loaded, then a load of two files: a care-home file (written first, inside
     # the transaction) and a home-care file with a header and no rows (an error raised after it)
-    ingest_file(db, "returns", write_csv(tmp_path / "ok.csv", HEADER, [_row()]), options=SQL_JUDGE)
+    ingest_file(db, "returns", write_csv(tmp_path / "ok.csv", HEADER, [care_home_row()]), options=SQL_JUDGE)
     tables = ("ingest_batches", "care_home_returns", "home_care_returns", "quarantine", "contract_results")
-    before = [_query(db, f"select * from {t} order by all") for t in tables]   # fixed names
-    good = write_csv(tmp_path / "good.csv", HEADER, [_row(location_id="1-102"), _row(location_id="1-999")])
+    before = [query(db, f"select * from {t} order by all") for t in tables]   # fixed names
+    good = write_csv(tmp_path / "good.csv", HEADER, [care_home_row(location_id="1-102"), care_home_row(location_id="1-999")])
     empty = write_csv(tmp_path / "empty_hc.csv", list(HOME_CARE), [])
     with pytest.raises(SourceError, match="no data rows"):
         ingest_files(db, [("returns", good), ("returns", empty)], options=SQL_JUDGE)
     # then nothing of either file is stored
-    assert [_query(db, f"select * from {t} order by all") for t in tables] == before
+    assert [query(db, f"select * from {t} order by all") for t in tables] == before
 
 
 def test_a_number_too_big_for_the_warehouse_is_quarantined(db, tmp_path):
-    path = write_csv(tmp_path / "big.csv", HEADER, [_row(beds="99999999999", occupied_beds="1")])
+    path = write_csv(tmp_path / "big.csv", HEADER, [care_home_row(beds="99999999999", occupied_beds="1")])
     result = ingest_file(db, "returns", path, options=SQL_JUDGE)
     assert result.rows_quarantined == 1
-    assert _query(db, "select rules from quarantine") == [(["beds.type", "beds.max"],)]   # 11 digits, > 1,000
+    assert query(db, "select rules from quarantine") == [(["beds.type", "beds.max"],)]   # 11 digits, > 1,000
 
 
 def test_validation_summary_is_stored_with_the_batch(db, tmp_path):
-    path = write_csv(tmp_path / "ch.csv", HEADER, [_row(), _row(location_id="1-102", complaints="-2")])
+    path = write_csv(tmp_path / "ch.csv", HEADER, [care_home_row(), care_home_row(location_id="1-102", complaints="-2")])
     result = ingest_file(db, "returns", path, options=SQL_JUDGE)
-    validation = json.loads(_query(db, "select validation from ingest_batches where batch_id = $b",
+    validation = json.loads(query(db, "select validation from ingest_batches where batch_id = $b",
                                    {"b": result.batch_id})[0][0])
     assert validation["judge"] == "sql" and validation["success"] is False
     assert validation["rules"]["complaints.min"]["unexpected_count"] == 1
@@ -214,10 +204,10 @@ def test_validation_summary_is_stored_with_the_batch(db, tmp_path):
 
 
 def test_auto_judge_uses_sql_above_the_row_limit(db, tmp_path):
-    path = write_csv(tmp_path / "ch.csv", HEADER, [_row(), _row(location_id="1-102")])
+    path = write_csv(tmp_path / "ch.csv", HEADER, [care_home_row(), care_home_row(location_id="1-102")])
     result = ingest_file(db, "returns", path,
                          options=IngestOptions.from_settings(settings_from(None), judge="auto", gx_max_rows=1, today=SQL_JUDGE.today))
-    validation = json.loads(_query(db, "select validation from ingest_batches where batch_id = $b",
+    validation = json.loads(query(db, "select validation from ingest_batches where batch_id = $b",
                                    {"b": result.batch_id})[0][0])
     assert validation["judge"] == "sql" and "gx_max_rows = 1" in validation["reason"]
 
@@ -238,10 +228,10 @@ def test_a_file_neither_utf8_nor_windows_1252_is_refused_naming_the_line(db, tmp
     # (found by the bad-input property test: it used to escape as a UnicodeDecodeError)
     path = tmp_path / "returns.csv"
     path.write_bytes(b"location_id,period,beds\n1-101,2026-09,40\n1-102,2026-09,\x8d\n")
-    before = _query(db, "select count(*) from ingest_batches")
+    before = query(db, "select count(*) from ingest_batches")
     with pytest.raises(SourceError, match=r"returns.csv.*line 3 holds byte 0x8d"):
         ingest_file(db, "returns", path, options=SQL_JUDGE)
-    assert _query(db, "select count(*) from ingest_batches") == before
+    assert query(db, "select count(*) from ingest_batches") == before
 
 
 def test_several_files_loaded_together_are_stored_in_file_order(db, tmp_path):
@@ -249,12 +239,12 @@ def test_several_files_loaded_together_are_stored_in_file_order(db, tmp_path):
     # and a backlog of returns are)
     months = [f"2025-{m:02d}" for m in range(1, 7)]
     files = [("returns", write_csv(tmp_path / f"{m}.csv", HEADER,
-                                   [_row(period=m, location_id=loc) for loc in ("1-101", "1-102")]))
+                                   [care_home_row(period=m, location_id=loc) for loc in ("1-101", "1-102")]))
              for m in months]
     files.append(("returns", write_csv(tmp_path / "correction.csv", HEADER,
-                                       [_row(period="2025-03", location_id="1-102", complaints="2")])))
+                                       [care_home_row(period="2025-03", location_id="1-102", complaints="2")])))
     ingest_files(db, files, options=SQL_JUDGE)
     # then the rows are stored file by file, each file's rows in its order (the risk engine's
     # reads of recent months then skip the older row groups)
-    stored = _query(db, "select strftime(period, '%Y-%m'), location_id from care_home_returns order by rowid")
+    stored = query(db, "select strftime(period, '%Y-%m'), location_id from care_home_returns order by rowid")
     assert stored == [(m, loc) for m in months for loc in ("1-101", "1-102")] + [("2025-03", "1-102")]

@@ -7,7 +7,6 @@ import json
 from dataclasses import fields
 from datetime import date, datetime, time
 
-import duckdb
 
 from market_oversight.cli import main
 from market_oversight.ingest.batch import LoadResult
@@ -15,32 +14,22 @@ from market_oversight.config import settings_from
 from market_oversight.ingest.tabular import IngestOptions, ingest_file
 from market_oversight.paths import sql_dir
 
-from .conftest import CARE_HOME, FEE_RATE, HOME_CARE, write_csv
+from tests.conftest import query
+
+from .conftest import CARE_HOME, FEE_RATE, HOME_CARE, care_home_row, write_csv
 
 HEADER = list(CARE_HOME)
 
 
-def _query(db, sql: str, params: dict | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
-
-
-def _row(**changes: str) -> list[str]:
-    return [changes.get(h, CARE_HOME[h]) for h in HEADER]
-
-
 def test_ingest_json_has_the_cqc_import_keys_and_adds_up(db, tmp_path, capsys):
-    path = write_csv(tmp_path / "ch.csv", HEADER, [_row(), _row(location_id="1-102", occupied_beds="99")])
+    path = write_csv(tmp_path / "ch.csv", HEADER, [care_home_row(), care_home_row(location_id="1-102", occupied_beds="99")])
     code = main(["ingest", "returns", str(path), "--db", str(db), "--json", "--judge", "sql"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     assert set(out) == {f.name for f in fields(LoadResult)}
     assert out["rows_read"] == out["rows_loaded"] + out["rows_quarantined"] == 2
     assert (out["status"], out["rows_quarantined"]) == ("loaded", 1)
-    assert _query(db, "select rows_read, rows_loaded, rows_quarantined from ingest_batches where batch_id = $b",
+    assert query(db, "select rows_read, rows_loaded, rows_quarantined from ingest_batches where batch_id = $b",
                   {"b": out["batch_id"]}) == [(2, 1, 1)]
 
 
@@ -52,7 +41,7 @@ def test_ingest_of_an_unrecognised_file_exits_non_zero_naming_the_file(db, tmp_p
 
 
 def test_a_file_whose_every_row_is_quarantined_is_rejected(db, tmp_path, capsys):
-    path = write_csv(tmp_path / "ch.csv", HEADER, [_row(location_id="1-999")])
+    path = write_csv(tmp_path / "ch.csv", HEADER, [care_home_row(location_id="1-999")])
     code = main(["ingest", "returns", str(path), "--db", str(db), "--judge", "sql"])
     out = capsys.readouterr().out
     assert code == 1 and "rejected" in out and "1 quarantined" in out
@@ -61,9 +50,9 @@ def test_a_file_whose_every_row_is_quarantined_is_rejected(db, tmp_path, capsys)
 def test_config_sets_the_due_day_and_a_bad_judge_is_refused(db, tmp_path, capsys):
     cfg = tmp_path / "council.toml"
     cfg.write_text("[returns]\ndue_day_of_following_month = 20\n", encoding="utf-8")
-    path = write_csv(tmp_path / "ch.csv", HEADER, [_row()])
+    path = write_csv(tmp_path / "ch.csv", HEADER, [care_home_row()])
     assert main(["ingest", "returns", str(path), "--db", str(db), "--judge", "sql", "--config", str(cfg)]) == 0
-    assert _query(db, "select due_day_of_following_month from returns_calendar") == [(20,)]
+    assert query(db, "select due_day_of_following_month from returns_calendar") == [(20,)]
     cfg.write_text("[contracts]\njudge = 'whoever'\n", encoding="utf-8")
     code = main(["ingest", "returns", str(path), "--db", str(db), "--config", str(cfg)])
     assert code == 2 and "judge" in capsys.readouterr().err
@@ -72,7 +61,7 @@ def test_config_sets_the_due_day_and_a_bad_judge_is_refused(db, tmp_path, capsys
 def test_quarantine_export_per_provider(db, tmp_path, capsys):
     # given quarantined rows of two providers' locations
     write = lambda name, header, rows: write_csv(tmp_path / name, header, rows)  # noqa: E731
-    ingest_file(db, "returns", write("ch.csv", HEADER, [_row(), _row(location_id="1-102", beds="n/a")]),
+    ingest_file(db, "returns", write("ch.csv", HEADER, [care_home_row(), care_home_row(location_id="1-102", beds="n/a")]),
                 options=IngestOptions.from_settings(settings_from(None), judge="sql"))
     hc_header = list(HOME_CARE)
     ingest_file(db, "returns", write("hc.csv", hc_header, [[HOME_CARE[h] if h != "complaints" else "-1"
@@ -99,7 +88,7 @@ def test_quarantine_export_per_provider(db, tmp_path, capsys):
 
 def test_quarantine_export_makes_typed_formulas_safe(db, tmp_path):
     # given a quarantined row whose cells were typed as formulas
-    path = write_csv(tmp_path / "ch.csv", HEADER, [_row(location_id="1-102", beds="=1+1")])
+    path = write_csv(tmp_path / "ch.csv", HEADER, [care_home_row(location_id="1-102", beds="=1+1")])
     ingest_file(db, "returns", path, options=IngestOptions.from_settings(settings_from(None), judge="sql"))
     # when it is exported to send back, as CSV and as XLSX
     out, xlsx = tmp_path / "P-1.csv", tmp_path / "P-1.xlsx"
@@ -123,7 +112,7 @@ HOSTILE_HEADERS = ['=HYPERLINK("http://127.0.0.1:9/x","click")', "+cmd", "@x", "
 def test_quarantine_export_makes_a_providers_own_column_headers_safe_too(db, tmp_path):
     # given a quarantined row of a file whose extra column headers were typed as formulas
     path = write_csv(tmp_path / "ch.csv", [*HEADER, *HOSTILE_HEADERS],
-                     [[*_row(location_id="1-102", beds="n/a"), *("v" for _ in HOSTILE_HEADERS)]])
+                     [[*care_home_row(location_id="1-102", beds="n/a"), *("v" for _ in HOSTILE_HEADERS)]])
     ingest_file(db, "returns", path, options=IngestOptions.from_settings(settings_from(None), judge="sql"))
     # when it is exported to send back, as CSV and as XLSX
     out, xlsx = tmp_path / "P-1.csv", tmp_path / "P-1.xlsx"
@@ -157,11 +146,11 @@ def test_expected_returns_on_time_late_missing_and_the_due_day_setting(db, tmp_p
     today = date.today()
     p3, p2, p1 = (_month(today, k) for k in (3, 2, 1))
     due_day = settings_from(None).returns.due_day_of_following_month   # defaults.toml's
-    rows = [_row(period=p3.strftime("%Y-%m"), submitted_at=_on(_month(today, 2), due_day)),
-            _row(period=p2.strftime("%Y-%m"), submitted_at=_on(_month(today, 1), due_day + 1))]
+    rows = [care_home_row(period=p3.strftime("%Y-%m"), submitted_at=_on(_month(today, 2), due_day)),
+            care_home_row(period=p2.strftime("%Y-%m"), submitted_at=_on(_month(today, 1), due_day + 1))]
     opts = IngestOptions.from_settings(settings_from(None), judge="sql", today=today)
     ingest_file(db, "returns", write_csv(tmp_path / "a.csv", HEADER, rows), options=opts)
-    got = {(loc, p): (status, due) for loc, p, status, due in _query(
+    got = {(loc, p): (status, due) for loc, p, status, due in query(
         db, "select location_id, period, status, due_date from mart.expected_returns "
             "where service_kind = 'care_home'")}
     # then (returns are owed from the first month collected, up to last month)
@@ -173,9 +162,9 @@ def test_expected_returns_on_time_late_missing_and_the_due_day_setting(db, tmp_p
     assert ("1-101", _month(today, 4)) not in got and ("1-101", today.replace(day=1)) not in got
     # and with the due day set to the 20th, the return a day after the default due day is on time
     later = IngestOptions.from_settings(settings_from(None), judge="sql", today=today, due_day=20)
-    ingest_file(db, "returns", write_csv(tmp_path / "b.csv", HEADER, [_row(location_id="1-102",
+    ingest_file(db, "returns", write_csv(tmp_path / "b.csv", HEADER, [care_home_row(location_id="1-102",
                 period=p3.strftime("%Y-%m"), submitted_at=_on(_month(today, 2), 21))]), options=later)
-    got = {(loc, p): status for loc, p, status in _query(
+    got = {(loc, p): status for loc, p, status in query(
         db, "select location_id, period, status from mart.expected_returns where service_kind = 'care_home'")}
     assert got[("1-101", p2)] == "on_time" and got[("1-102", p3)] == "late"
 
@@ -193,10 +182,10 @@ def test_fee_rates_and_benchmarks_marts(db, tmp_path):
     header = list(FEE_RATE)
     ingest_file(db, "fees", write_csv(tmp_path / "f.csv", header, [list(FEE_RATE.values())]),
                 options=IngestOptions.from_settings(settings_from(None), judge="sql"))
-    assert _query(db, "select location_id, provider_id, amount, unit from mart.fee_rates") == [
+    assert query(db, "select location_id, provider_id, amount, unit from mart.fee_rates") == [
         ("1-101", "P-1", 812.5, "week")]
     # the Homecare Association's published minimum is there from the first open
-    assert _query(db, "select financial_year, amount from mart.benchmarks "
+    assert query(db, "select financial_year, amount from mart.benchmarks "
                       "where benchmark = 'homecare_association_minimum' order by 1") == [
         ("2024/25", 28.53), ("2025/26", 32.14)]
 
@@ -207,7 +196,7 @@ def test_returns_marts_are_documented_column_by_column(db):
     for name in ("care_home_returns", "home_care_returns", "fee_rates", "benchmarks", "expected_returns",
                  "ingest_batches", "quarantine"):
         doc = yaml.safe_load((sql_dir() / "marts" / f"{name}.yml").read_text(encoding="utf-8"))
-        columns = [c for (c,) in _query(db, "select column_name from information_schema.columns "
+        columns = [c for (c,) in query(db, "select column_name from information_schema.columns "
                                             "where table_schema = 'mart' and table_name = $n "
                                             "order by ordinal_position", {"n": name})]
         assert doc["name"] == name and doc["grain"] and doc["description"]

@@ -14,18 +14,12 @@ import pytest
 from market_oversight.errors import MixedDateOrder
 from market_oversight.ingest.tabular import ingest_file, ingest_files
 
+from tests.conftest import query
+
 from .conftest import CARE_HOME, SQL_JUDGE, write_csv, write_xlsx
 
 HEADER = [*CARE_HOME, "notes"]
 NOTE = "Café closed for refit"           # a character Windows-1252 and UTF-8 write differently
-
-
-def _query(db, sql: str, params: dict | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
 
 
 def _row(header: list[str] = HEADER, **changes: str) -> list[str]:
@@ -48,7 +42,7 @@ def _correction(tmp_path):
 
 
 def _current(db) -> list[tuple]:
-    return _query(db, "select location_id, occupied_beds, versions, batch_id from mart.care_home_returns "
+    return query(db, "select location_id, occupied_beds, versions, batch_id from mart.care_home_returns "
                       "order by location_id")
 
 
@@ -84,8 +78,8 @@ def test_the_original_sent_again_in_other_bytes_is_already_loaded_and_the_correc
     # correction is still the current version
     assert (again.status, again.batch_id, again.rows_loaded) == ("already_loaded", first.batch_id, 2)
     assert _current(db) == [("1-101", 30, 2, second.batch_id), ("1-102", 36, 2, second.batch_id)]
-    assert _query(db, "select count(*) from ingest_batches where dataset = 'care_home_returns'") == [(2,)]
-    assert _query(db, "select count(*) from care_home_returns") == [(4,)]
+    assert query(db, "select count(*) from ingest_batches where dataset = 'care_home_returns'") == [(2,)]
+    assert query(db, "select count(*) from care_home_returns") == [(4,)]
 
 
 def test_the_same_rows_twice_in_one_load_are_loaded_once(db, tmp_path):
@@ -93,7 +87,7 @@ def test_the_same_rows_twice_in_one_load_are_loaded_once(db, tmp_path):
     b = _resent_csv(tmp_path, "cp1252", REORDERED, "\r\n")
     ra, rb = ingest_files(db, [("returns", a), ("returns", b)], options=SQL_JUDGE)
     assert (ra.status, rb.status, rb.batch_id) == ("loaded", "already_loaded", ra.batch_id)
-    assert _query(db, "select count(*) from care_home_returns") == [(2,)]
+    assert query(db, "select count(*) from care_home_returns") == [(2,)]
 
 
 def test_changed_rows_are_a_new_version_even_when_only_one_cell_differs(db, tmp_path):
@@ -102,7 +96,7 @@ def test_changed_rows_are_a_new_version_even_when_only_one_cell_differs(db, tmp_
                         [_row(REORDERED, **ORIGINAL), _row(REORDERED, location_id="1-102", **{**ORIGINAL, "leavers": "2"})])
     result = ingest_file(db, "returns", changed, options=SQL_JUDGE)
     assert result.status == "loaded"
-    assert _query(db, "select location_id, leavers, versions from mart.care_home_returns order by 1") == [
+    assert query(db, "select location_id, leavers, versions from mart.care_home_returns order by 1") == [
         ("1-101", 1, 2), ("1-102", 2, 2)]
 
 
@@ -119,15 +113,15 @@ def test_an_older_version_sent_after_the_correction_is_kept_but_does_not_replace
     # then the original is recorded, as history: the correction stays current
     assert first.status == "loaded" and first.rows_loaded == 2
     assert "1 return not the latest version by submitted_at" in first.message
-    assert _query(db, "select message from ingest_batches where batch_id = $b", {"b": first.batch_id}) == [
+    assert query(db, "select message from ingest_batches where batch_id = $b", {"b": first.batch_id}) == [
         (first.message,)]
-    assert _query(db, "select occupied_beds, versions, batch_id, submitted_at from mart.care_home_returns "
+    assert query(db, "select occupied_beds, versions, batch_id, submitted_at from mart.care_home_returns "
                       "where location_id = '1-101'") == [(30, 2, second.batch_id, datetime(2026, 10, 20, 16, 5))]
-    history = _query(db, "select occupied_beds, batch_id, superseded_at is not null, superseded_by_batch "
+    history = query(db, "select occupied_beds, batch_id, superseded_at is not null, superseded_by_batch "
                          "from care_home_returns where location_id = '1-101' order by submitted_at")
     assert history == [(36, first.batch_id, True, second.batch_id), (30, second.batch_id, False, None)]
     # 1-102 sent the same return in both files (same moment): the later load is current
-    assert _query(db, "select batch_id from mart.care_home_returns where location_id = '1-102'") == [
+    assert query(db, "select batch_id from mart.care_home_returns where location_id = '1-102'") == [
         (first.batch_id,)]
 
 
@@ -136,11 +130,11 @@ def test_a_newer_version_after_an_older_resend_becomes_current(db, tmp_path):
     ingest_file(db, "returns", _original(tmp_path), options=SQL_JUDGE)
     latest = ingest_file(db, "returns", write_csv(tmp_path / "latest.csv", HEADER, [
         _row(occupied_beds="31", submitted_at="02/11/2026 08:00")]), options=SQL_JUDGE)
-    assert _query(db, "select occupied_beds, versions, batch_id from mart.care_home_returns "
+    assert query(db, "select occupied_beds, versions, batch_id from mart.care_home_returns "
                       "where location_id = '1-101'") == [(31, 3, latest.batch_id)]
-    assert _query(db, "select count(*) from care_home_returns where location_id = '1-101' "
+    assert query(db, "select count(*) from care_home_returns where location_id = '1-101' "
                       "and superseded_at is null") == [(1,)]
-    assert _query(db, "select superseded_by_batch from care_home_returns where batch_id = $b "
+    assert query(db, "select superseded_by_batch from care_home_returns where batch_id = $b "
                       "and location_id = '1-101'", {"b": correction.batch_id}) == [(latest.batch_id,)]
 
 
@@ -151,11 +145,11 @@ def test_a_return_submitted_before_its_month_ends_is_quarantined_naming_the_rule
     result = ingest_file(db, "returns", path, options=SQL_JUDGE)
     # then the first is quarantined, the second loaded
     assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
-    [(row, rules, messages)] = _query(db, "select row_number, rules, messages from quarantine")
+    [(row, rules, messages)] = query(db, "select row_number, rules, messages from quarantine")
     assert row == 1 and rules == ["submitted_after_month_ends"]
     assert messages == ["submitted_at is 30/09/2026 23:59, before the end of the month it is for "
                         "(period 2026-09); a month's return is sent once the month is over"]
-    assert _query(db, "select location_id from care_home_returns") == [("1-102",)]
+    assert query(db, "select location_id from care_home_returns") == [("1-102",)]
 
 
 def _dates_file(tmp_path, name: str, submitted: list[str], **how):
@@ -166,7 +160,7 @@ def _dates_file(tmp_path, name: str, submitted: list[str], **how):
 
 
 def _submitted(db) -> list[tuple]:
-    return _query(db, "select location_id, period::varchar, submitted_at::varchar from care_home_returns "
+    return query(db, "select location_id, period::varchar, submitted_at::varchar from care_home_returns "
                       "order by period, location_id")
 
 
@@ -197,14 +191,14 @@ def test_a_month_first_spreadsheet_of_text_dates_is_read_month_first(db, tmp_pat
     rows = [_row(submitted_at="10/25/2026 10:00"), _row(location_id="1-102", submitted_at="10/09/2026 09:00")]
     result = ingest_file(db, "returns", write_xlsx(tmp_path / "us.xlsx", HEADER, rows), options=SQL_JUDGE)
     assert (result.rows_loaded, result.rows_quarantined) == (2, 0)
-    assert _query(db, "select submitted_at::varchar from care_home_returns order by 1") == [
+    assert query(db, "select submitted_at::varchar from care_home_returns order by 1") == [
         ("2026-10-09 09:00:00",), ("2026-10-25 10:00:00",)]
 
 
 def test_a_file_with_dates_both_ways_round_is_refused_naming_the_file_rows_and_field(db, tmp_path):
     # given a file where row 1 can only be day first, row 2 only month first, row 3 either
     path = _dates_file(tmp_path, "mixed.csv", ["25/10/2026 10:00", "10/26/2026 10:00", "10/09/2026 08:00"])
-    before = _query(db, "select count(*) from ingest_batches")
+    before = query(db, "select count(*) from ingest_batches")
     # when it is loaded, then it is refused, saying where, and nothing is stored
     with pytest.raises(MixedDateOrder) as refused:
         ingest_file(db, "returns", path, options=SQL_JUDGE)
@@ -212,8 +206,8 @@ def test_a_file_with_dates_both_ways_round_is_refused_naming_the_file_rows_and_f
     assert message.startswith(f"{path}, field 'submitted_at': ")
     assert "submitted_at day first in row 1 and month first in row 2" in message
     assert "nothing was loaded" in message
-    assert _query(db, "select count(*) from ingest_batches") == before
-    assert _query(db, "select count(*) from care_home_returns") == [(0,)]
+    assert query(db, "select count(*) from ingest_batches") == before
+    assert query(db, "select count(*) from care_home_returns") == [(0,)]
 
 
 def _as_scored(db, as_of) -> list[tuple]:
@@ -240,7 +234,7 @@ def test_the_risk_engine_reads_the_same_version_as_the_marts_on_a_tie_and_after_
     ingest_file(db, "returns", write_csv(tmp_path / "older.csv", HEADER, [
         _row(occupied_beds="20", submitted_at="02/10/2026 08:00")]), options=SQL_JUDGE)
     # then the marts and the risk engine (after all were sent) read the same single version
-    assert _query(db, "select occupied_beds, versions from mart.care_home_returns where location_id = '1-101'") == [
+    assert query(db, "select occupied_beds, versions from mart.care_home_returns where location_id = '1-101'") == [
         (30, 3)]
     assert _as_scored(db, date(2026, 11, 1)) == [("1-101", "2026-09-01", 30)]
     # and before the others were sent, the only one there was

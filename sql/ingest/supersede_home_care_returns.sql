@@ -1,9 +1,0 @@
--- The versions held in the warehouse that this load leaves superseded (stage_versions.sql, the
--- rule) get when, and the batch of the version now current. They stay as history.
-update home_care_returns as r
-set superseded_at = $loaded_at, superseded_by_batch = v.current_batch
-from stage_versions as v
-where r.superseded_at is null
-  and r.location_id = v.location_id
-  and r.period = v.period
-  and r.batch_id = v.batch_id
