@@ -15,6 +15,7 @@ from market_oversight import audit
 from market_oversight.config import load_settings
 from market_oversight.errors import PermissionDenied, UploadRefused
 from market_oversight.ingest.cqc_bulk import read_bulk_table
+from market_oversight.ingest.limits import InputLimits
 from market_oversight.roles import Role, User
 from market_oversight.uploads import MB, UploadLimits, check_upload, receive_upload
 
@@ -156,7 +157,7 @@ def test_formulas_are_read_as_saved_never_evaluated_or_fetched(tmp_path: Path) -
         assert check_upload("formulas.xlsx", data, LIMITS) == "xlsx"
         path = tmp_path / "formulas.xlsx"
         path.write_bytes(data)
-        table = read_bulk_table(path)
+        table = read_bulk_table(path, InputLimits.from_settings(load_settings()))
     finally:
         server.shutdown()
     assert _Recorder.hits == []

@@ -15,9 +15,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from market_oversight import fmt, store
 from market_oversight.rehearsal.pack import SECTIONS
-from tests.browser.conftest import EARLIER_SCORE, serve_app
+from tests.browser.conftest import serve_app
 from tests.browser.streamlit_page import WIDTHS, axe_check, page_at, screenshot, settle, sideways_overflow
-from tests.demo_cache import copy_warehouse, scored_demo
+from tests.demo_cache import copy_warehouse, suite_demo
 
 
 def _quiet_red_home(db: Path) -> tuple[str, str, str]:
@@ -53,7 +53,7 @@ def _passes_axe(page: Page, name: str) -> None:
 
 def test_red_home_rehearsed_then_serious_concerns_meeting_and_partial_suspension(
         browser: Browser, browser_env: dict[str, str], tmp_path: Path) -> None:
-    db = copy_warehouse(scored_demo([["--as-of", EARLIER_SCORE], []], saved_backtest=True),
+    db = copy_warehouse(suite_demo(),
                         tmp_path / "journey" / "demo.duckdb")
     location_id, name, category = _quiet_red_home(db)
     with serve_app(db, browser_env, "streamlit-journey21.log") as url, \

@@ -102,8 +102,9 @@ def breaking_load(tmp_path_factory, register_template):
             made = broken_rows(c, rule, _keyed(c.dataset, base, i))
             rows_of[(c.dataset, rule.name)] = list(range(len(rows) + 1, len(rows) + 1 + len(made)))
             rows += made
-        header = list(base)
-        path = write_csv(folder / f"{c.dataset}.csv", header, [[r[h] for h in header] for r in rows])
+        # an optional column the base row leaves out is in the file when a row breaks its rule
+        header = list(dict.fromkeys(h for r in rows for h in r))
+        path = write_csv(folder / f"{c.dataset}.csv", header, [[r.get(h, "") for h in header] for r in rows])
         files.append((COMMAND[c.dataset], path))
     results = ingest_files(db, files, options=GX_JUDGE)
     return db, rows_of, results
