@@ -78,6 +78,8 @@ def test_red_home_rehearsed_then_serious_concerns_meeting_and_partial_suspension
         page.goto(f"/profile?location={location_id}")
         settle(page)
         page.get_by_text("Open a concern", exact=True).click()
+        settle(page)   # under load the form may still be drawing when the expander opens
+        expect(page.get_by_role("combobox", name="Stage")).to_be_visible()
         page.get_by_role("combobox", name="Stage").click()
         page.get_by_role("option", name="Serious concerns").click()
         page.get_by_role("textbox", name="Why (what has happened, in a line)").fill("Three safeguarding alerts in a week")
