@@ -56,10 +56,12 @@ def rag_map(markers: alt.Chart, areas: list[Area]) -> alt.Chart | alt.LayerChart
     named at its northern edge (its middle is where the markers crowd)."""
     if not areas:
         return markers.project("mercator")
+    # the outlines are bearings, not data: hidden from screen readers (aria=False), which read the
+    # chart's summary and its table, and name the areas in the labels' text
     outlines = alt.Chart(alt.Data(values=[a.feature for a in areas])).mark_geoshape(
-        fill=OUTLINE_FILL, stroke=OUTLINE_STROKE, strokeWidth=1.2)
+        fill=OUTLINE_FILL, stroke=OUTLINE_STROKE, strokeWidth=1.2, aria=False)
     names = pl.DataFrame([(a.name, (a.extent[0] + a.extent[2]) / 2, a.extent[3]) for a in areas],
                          schema={"Area": pl.String, "longitude": pl.Float64, "latitude": pl.Float64}, orient="row")
-    labels = alt.Chart(names.to_pandas()).mark_text(baseline="top", dy=6, fontSize=12, color=LABEL_COLOUR).encode(
+    labels = alt.Chart(names.to_pandas()).mark_text(baseline="top", dy=10, fontSize=12, color=LABEL_COLOUR).encode(
         longitude="longitude:Q", latitude="latitude:Q", text="Area:N")
     return alt.layer(outlines, labels, markers).project("mercator")
