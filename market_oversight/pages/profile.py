@@ -205,8 +205,8 @@ st.page_link(common.PROVIDER_PAGE, label=f"Open the provider's page: every locat
 st.page_link(common.REHEARSAL_PAGE, label="Rehearse the failure of the whole provider", icon=":material/emergency:",
              query_params={"scope": "provider", "id": place["provider_id"]})
 if place["brand_id"]:
-    st.page_link(common.BRAND_PAGE, label=f"Part of the brand {place['brand_name'] or place['brand_id']}: open the "
-                 "brand's page, every location of its providers", icon=":material/hub:",
+    st.page_link(common.BRAND_PAGE, label=f"Its brand: {place['brand_name'] or place['brand_id']}", icon=":material/hub:",
+                 help="The brand's page: every location of every provider in the group, with its RAG history",
                  query_params={"brand": place["brand_id"]})
 if siblings.is_empty():
     st.write("No other locations: this is the provider's only registered location.")

@@ -25,8 +25,8 @@ common.page_header(
        if company["locations"] > company["registered_locations"] else "") + "." + owner,
 )
 for row in groups.counted_by(located, "brand_id", "brand_name").iter_rows(named=True):
-    st.page_link(common.BRAND_PAGE, label=f"Part of the brand {row['brand_name'] or row['brand_id']}: open the "
-                 "brand's page, every location of its providers", icon=":material/hub:",
+    st.page_link(common.BRAND_PAGE, label=f"Its brand: {row['brand_name'] or row['brand_id']}", icon=":material/hub:",
+                 help="The brand's page: every location of every provider in the group, with its RAG history",
                  query_params={"brand": row["brand_id"]})
 
 # ---- now -----------------------------------------------------------------------------------------
