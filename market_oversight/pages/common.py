@@ -311,7 +311,9 @@ def run(pages: list[st.Page], profile: st.Page) -> None:
     A link with `?location=` to any page opens the provider profile (the alert e-mails' links)."""
     pin_serving_copy()
     pin_live_casework()
-    page = st.navigation(pages)
+    # every page listed: Streamlit folds a menu of more than twelve behind "View 3 more", which hid
+    # the uploads, the e-mail preview and the accessibility statement
+    page = st.navigation(pages, expanded=True)
     location = st.query_params.get("location")
     if location and page.url_path != profile.url_path:
         st.switch_page(profile, query_params={"location": location})

@@ -11,16 +11,13 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from market_oversight import boundaries
+from market_oversight import boundaries, fmt
 from market_oversight.boundaries import Area
 from market_oversight.errors import BadBoundaries
 from market_oversight.pages import common
 from market_oversight.queries import overview
 
 MARGIN_DEGREES = 0.05   # areas this near the markers' box are drawn too, for bearings
-OUTLINE_FILL = "#f3f2f1"
-OUTLINE_STROKE = "#505a5f"
-LABEL_COLOUR = "#0b0c0c"
 
 
 @st.cache_data(ttl=common.CACHE_TTL_SECONDS, max_entries=4, show_spinner=False)
@@ -59,9 +56,9 @@ def rag_map(markers: alt.Chart, areas: list[Area]) -> alt.Chart | alt.LayerChart
     # the outlines are bearings, not data: hidden from screen readers (aria=False), which read the
     # chart's summary and its table, and name the areas in the labels' text
     outlines = alt.Chart(alt.Data(values=[a.feature for a in areas])).mark_geoshape(
-        fill=OUTLINE_FILL, stroke=OUTLINE_STROKE, strokeWidth=1.2, aria=False)
+        fill=fmt.MAP_AREA_FILL, stroke=fmt.MAP_AREA_EDGE, strokeWidth=1.2, aria=False)
     names = pl.DataFrame([(a.name, (a.extent[0] + a.extent[2]) / 2, a.extent[3]) for a in areas],
                          schema={"Area": pl.String, "longitude": pl.Float64, "latitude": pl.Float64}, orient="row")
-    labels = alt.Chart(names.to_pandas()).mark_text(baseline="top", dy=10, fontSize=12, color=LABEL_COLOUR).encode(
+    labels = alt.Chart(names.to_pandas()).mark_text(baseline="top", dy=10, fontSize=12, color=fmt.INK).encode(
         longitude="longitude:Q", latitude="latitude:Q", text="Area:N")
     return alt.layer(outlines, labels, markers).project("mercator")

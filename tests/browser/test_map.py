@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from market_oversight import boundaries
-from market_oversight.pages import map_view
+from market_oversight import boundaries, fmt
 from tests.browser.streamlit_page import (SCREENSHOTS, WIDTHS, axe_check, charts_drawn, open_page, page_at,
                                           sideways_overflow)
 
@@ -29,7 +28,7 @@ def test_the_map_draws_the_outline_under_the_markers_offline(browser: Browser, a
         the_map = page.locator('[data-testid="stVegaLiteChart"]').filter(
             has=page.locator("svg text", has_text="Kingsmere (demo outline, invented)"))
         expect(the_map).to_have_count(1)
-        expect(the_map.locator(f'path[fill="{map_view.OUTLINE_FILL}"]')).to_have_count(1)
+        expect(the_map.locator(f'path[fill="{fmt.MAP_AREA_FILL}" i]')).to_have_count(1)
         the_map.scroll_into_view_if_needed()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         the_map.screenshot(path=str(SCREENSHOTS / f"map-{width}.png"))
