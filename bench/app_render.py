@@ -1,5 +1,5 @@
-"""Benchmark: the watchlist, a provider profile (by ID and by name), the provider's company page and
-the search on every page rendered through AppTest, national against local.
+"""Benchmark: the watchlist, a provider profile (by ID and by name), the provider's company page, a
+brand's page and the search on every page rendered through AppTest, national against local.
 
 Target (issue 5): on the national demo each takes at most 1.5 times as long as on the local demo,
 both measured in the same run. Each render is cold for queries: the query cache (st.cache_data) is
@@ -10,7 +10,10 @@ not counted. The profile is the highest-risk location's; the company page and th
 provider's (the search is typed on the accessibility statement, the page with no queries of its own,
 so that the rerun it causes measures the search). Warehouses: `--local` and `--national` name
 existing scored demo warehouses; without them the demo and score commands build them in a temporary
-folder (the national one takes minutes). Writes bench/results/app_render.json.
+folder (the national one takes minutes). The demo's CQC records carry no brand, so a warehouse built
+here has the highest-risk location's provider, and one location of another, given the brand BD999999
+(as the tests do); a warehouse named by --local or --national is not written to, and its brand page is
+measured on its largest brand, or not at all when it has none. Writes bench/results/app_render.json.
 
     /work/main/.venv/bin/python -m bench.app_render [--local PATH] [--national PATH] [--repeat 3]
 """
@@ -42,6 +45,27 @@ def build(folder: Path, scale: str) -> Path:
     if cli.main(["demo", "--db", str(db), "--scale", scale]) or cli.main(["score", "--db", str(db)]):
         raise SystemExit(f"could not build the {scale} demo")
     return db
+
+
+BENCH_BRAND = "BD999999"
+
+
+def give_brand(db: Path) -> None:
+    """Put the highest-risk location's provider, and one location of another, in a brand (a
+    warehouse this benchmark built: the demo's records carry none)."""
+    provider_id = top_location(db)[2]
+    with store.warehouse(db) as con:  # publishes a new serving copy on leaving
+        other = con.execute("select location_id from cqc_locations where provider_id <> $p order by location_id "
+                            "limit 1", {"p": provider_id}).fetchall()[0][0]
+        con.execute("update cqc_locations set brand_id = $b, brand_name = 'Bench Care Group' "
+                    "where provider_id = $p or location_id = $l", {"b": BENCH_BRAND, "p": provider_id, "l": other})
+
+
+def largest_brand(db: Path) -> str | None:
+    with duckdb.connect(str(store.current_serving_copy(db)), read_only=True) as con:
+        found = con.execute("select brand_id from mart.register where brand_id is not null group by brand_id "
+                            "order by count(*) desc, brand_id limit 1").fetchall()
+    return found[0][0] if found else None
 
 
 def top_location(db: Path) -> tuple[str, str, str, str]:
@@ -84,6 +108,12 @@ def measure(warehouses: dict[str, Path], repeat: int) -> dict[str, dict[str, flo
                        "provider": ("provider.py", {"provider": provider_id}, None),
                        # a few letters of a name, as typed before the suggestions narrow
                        "search": ("accessibility.py", {}, provider_name[:5])}
+        brand_id = largest_brand(db)
+        if brand_id:
+            pages[name]["brand"] = ("brand.py", {"brand": brand_id}, None)
+    if set(pages.get("local", {})) != set(pages.get("national", {})):  # one of them has no brand
+        for by_page in pages.values():
+            by_page.pop("brand", None)
     runs: dict[str, dict[str, list[float]]] = {name: {page: [] for page in pages[name]} for name in warehouses}
     for round_ in range(repeat + 1):
         for name, db in warehouses.items():
@@ -106,6 +136,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         local = args.local or build(Path(tmp), "local")
         national = args.national or build(Path(tmp), "national")
+        for given, built in ((args.local, local), (args.national, national)):
+            if given is None:
+                give_brand(built)
         with duckdb.connect(str(store.current_serving_copy(national)), read_only=True) as con:
             national_size = con.execute("select count(*) from mart.risk_current").fetchall()[0][0]
         with duckdb.connect(str(store.current_serving_copy(local)), read_only=True) as con:

@@ -72,11 +72,13 @@ def _not_empty(value: str | tuple) -> str | None:
 
 
 def _rule(check: Check | None = None, *, each: Check | None = None, lower: bool = False,
-          optional: bool = False) -> Any:
+          optional: bool = False, may_be_missing: bool = False) -> Any:
     """A field's rules: `check` on the value, `each` on every item of a list, `lower` to lower-case
     strings (e-mail addresses, file types), `optional` for keys of an array-of-tables item that may
-    be left out (they are then empty: an empty list means every one)."""
-    return field(metadata={"check": check, "each": each, "lower": lower, "optional": optional})
+    be left out (they are then empty: an empty list means every one), `may_be_missing` for a file
+    whose absence the reader reports itself (so that one missing file does not stop every page)."""
+    return field(metadata={"check": check, "each": each, "lower": lower, "optional": optional,
+                           "may_be_missing": may_be_missing})
 
 
 # ---- the sections ---------------------------------------------------------------------------------
@@ -188,6 +190,12 @@ class RiskSettings:
 
 
 @dataclass(frozen=True)
+class MapSettings:
+    boundaries: Path | None = _rule(may_be_missing=True)   # "" in the file: none (the demo draws its own outline)
+    name_property: str = _rule()                           # "" to find ONS's name property (LAD24NM, ...) itself
+
+
+@dataclass(frozen=True)
 class Settings:
     """The whole configuration, one typed section per [table] of defaults.toml."""
     returns: ReturnsSettings
@@ -201,6 +209,7 @@ class Settings:
     uploads: UploadsSettings
     accessibility: AccessibilitySettings
     risk: RiskSettings
+    map: MapSettings
     source: str = field(default=str(DEFAULTS), compare=False)   # the council's file, else the defaults
 
 
@@ -309,7 +318,7 @@ class _Builder:
         if raw is _MISSING:   # an optional key of an array-of-tables item
             return ""
         if origin in (types.UnionType, typing.Union) and Path in args:
-            return self._path(raw, path)
+            return self._path(raw, path, must_exist=not rules.get("may_be_missing"))
         wanted = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}[hint]
         ok = isinstance(raw, hint) and not (hint is int and isinstance(raw, bool))
         if hint is float and isinstance(raw, int) and not isinstance(raw, bool):
@@ -338,7 +347,7 @@ class _Builder:
             out.append(element)
         return tuple(out)
 
-    def _path(self, raw: Any, path: tuple[str | int, ...]) -> Path | None:
+    def _path(self, raw: Any, path: tuple[str | int, ...], *, must_exist: bool = True) -> Path | None:
         if not isinstance(raw, str):
             raise self._fail(path, f"must be a file name as text, not {raw!r}")
         if not raw:
@@ -347,7 +356,7 @@ class _Builder:
         chosen = Path(raw).expanduser()
         if not chosen.is_absolute() and folder is not None:
             chosen = folder / chosen   # relative to the file that names it, not the working directory
-        if not chosen.is_file():
+        if must_exist and not chosen.is_file():
             raise self._fail(path, f"names {chosen}, which is not a file")
         return chosen
 

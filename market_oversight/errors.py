@@ -66,6 +66,11 @@ class ConfigError(MarketOversightError):
     """Configuration is missing or invalid."""
 
 
+class BadBoundaries(MarketOversightError):
+    """The boundaries file named in the settings ([map] boundaries) is missing or not usable GeoJSON;
+    the map is drawn without it."""
+
+
 class PermissionDenied(MarketOversightError):
     """The signed-in user's role does not allow this action."""
 

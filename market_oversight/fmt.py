@@ -50,6 +50,10 @@ SERVICE_KIND_COLOURS = {"care_home": "#1D4E89", "home_care": "#AA33DD", "other":
 # A figure against its benchmark in charts: the figure in the app's blue, the benchmark as black ticks.
 FIGURE_COLOUR = SERVICE_KIND_COLOURS["care_home"]
 INK = "#0B0C0C"  # GOV.UK's text colour: outlines, ticks and marks that stand for no category
+# The map's local authority outlines: a pale fill that the RAG markers stand out on, edged in a dark
+# grey (tests/test_palette.py checks 3:1 for both, WCAG 1.4.11); the areas' names are written in INK.
+MAP_AREA_FILL = "#F3F2F1"
+MAP_AREA_EDGE = "#505A5F"
 BENCHMARK_COLOUR = INK
 KEY_QUESTION_LABELS = {
     "overall": "Overall", "safe": "Safe", "effective": "Effective", "caring": "Caring",

@@ -16,6 +16,8 @@ CQC_LOCATION_PAGE = "https://www.cqc.org.uk/location/"
 PROFILE_PATH = "profile"
 WATCHLIST_PATH = "watchlist"
 CHASING_PATH = "returns-to-chase"
+PROVIDER_PATH = "provider"
+BRAND_PATH = "brand"
 
 
 def cqc_location_page(location_id: str) -> str:

@@ -43,3 +43,10 @@ def test_palettes_cover_their_vocabularies_and_each_has_a_shape() -> None:
     assert set(fmt.RATING_COLOURS) == set(fmt.RATING_SHAPES) == set(fmt.RATING_CHART_SHAPES)
     assert len(set(fmt.RAG_SHAPES.values())) == len(fmt.RAG_SHAPES)
     assert len(set(fmt.RATING_SHAPES.values())) == len(fmt.RATING_SHAPES)
+
+
+def test_the_maps_markers_and_edges_stand_out_on_its_areas() -> None:
+    # WCAG 2.2 SC 1.4.11: graphics that carry meaning at 3:1 against what is next to them
+    for name, hex_ in {**fmt.RAG_COLOURS, "edge": fmt.MAP_AREA_EDGE}.items():
+        assert colour.contrast_ratio(hex_, fmt.MAP_AREA_FILL) >= 3, name
+    assert colour.contrast_ratio(fmt.INK, fmt.MAP_AREA_FILL) >= TEXT_CONTRAST  # the areas' names

@@ -181,15 +181,21 @@ def _slug(name: str) -> str:
     return "-".join(name.lower().split())
 
 
-def chart(figure: alt.Chart | alt.LayerChart, summary: str, data: pl.DataFrame | None, name: str, *,
-          key: str, on_select: str = "ignore", selection_mode: str | None = None) -> Any:
+def chart(figure: alt.Chart | alt.LayerChart | list[alt.Chart], summary: str, data: pl.DataFrame | None, name: str,
+          *, key: str, on_select: str = "ignore", selection_mode: str | None = None) -> Any:
     """A chart with its text alternative: a one-sentence summary above it, and its data as a table
-    with a download beside it (data=None when the page shows the same data as a table already)."""
+    with a download beside it (data=None when the page shows the same data as a table already).
+    A list of charts (small multiples) is drawn one under another, each as wide as the page: a
+    faceted or concatenated chart keeps a fixed width and would make a phone scroll sideways."""
     st.write(summary)
     kwargs: dict[str, Any] = {"key": key}
     if on_select != "ignore":
         kwargs.update(on_select=on_select, selection_mode=selection_mode)
-    event = st.altair_chart(figure, width="stretch", **kwargs)
+    if isinstance(figure, list):
+        for i, part in enumerate(figure):
+            event = st.altair_chart(part, width="stretch", key=f"{key}-{i}")
+    else:
+        event = st.altair_chart(figure, width="stretch", **kwargs)
     if data is None:
         return event
     with st.expander(f"{name}: the data in this chart as a table"):
@@ -230,18 +236,23 @@ def show_error(exc: MarketOversightError) -> None:
 
 PROFILE_PAGE = "market_oversight/pages/profile.py"
 PROVIDER_PAGE = "market_oversight/pages/provider.py"
+BRAND_PAGE = "market_oversight/pages/brand.py"
 REHEARSAL_PAGE = "market_oversight/pages/rehearsal.py"
 
 
 def result_links(results: pl.DataFrame) -> None:
     """Each search result as a link named by it, what it is and where written under it: a location
-    opens its profile, a provider its company page."""
+    opens its profile, a provider its company page, a brand its group page."""
     for row in results.iter_rows(named=True):
-        provider = row["kind"] == search.PROVIDER
-        st.page_link(PROVIDER_PAGE if provider else PROFILE_PAGE, label=row["name"],
-                     icon=":material/domain:" if provider else ":material/home_health:",
-                     query_params={"provider" if provider else "location": row["id"]})
+        page, icon = _OPENS[row["kind"]]
+        st.page_link(page, label=row["name"], icon=icon, query_params={row["kind"]: row["id"]})
         st.caption(search.detail(row))
+
+
+# What a search result of each kind opens (its query parameter is the kind's name).
+_OPENS = {search.LOCATION: (PROFILE_PAGE, ":material/home_health:"),
+          search.PROVIDER: (PROVIDER_PAGE, ":material/domain:"),
+          search.BRAND: (BRAND_PAGE, ":material/hub:")}
 
 
 def opened(param: str, kind: str, heading: str, fetch: Callable[[Any, str], dict],
@@ -279,8 +290,8 @@ def find_anything() -> None:
     so that typing reruns only the search, not the page under it."""
     typed = st.text_input("Find a location or provider", key="find-anything", type="search", live="300ms",
                           placeholder="Name, postcode or CQC ID",
-                          help="Type part of a care home's, agency's or provider's name, a postcode, or a "
-                               "CQC location or provider ID. Every word typed must match.")
+                          help="Type part of a care home's, agency's, provider's or brand's name, a postcode, "
+                               "or a CQC location, provider or brand ID. Every word typed must match.")
     if not (typed or "").strip():
         return
     results = load(search.search, typed)
@@ -300,7 +311,9 @@ def run(pages: list[st.Page], profile: st.Page) -> None:
     A link with `?location=` to any page opens the provider profile (the alert e-mails' links)."""
     pin_serving_copy()
     pin_live_casework()
-    page = st.navigation(pages)
+    # every page listed: Streamlit folds a menu of more than twelve behind "View 3 more", which hid
+    # the uploads, the e-mail preview and the accessibility statement
+    page = st.navigation(pages, expanded=True)
     location = st.query_params.get("location")
     if location and page.url_path != profile.url_path:
         st.switch_page(profile, query_params={"location": location})

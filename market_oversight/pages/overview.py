@@ -6,7 +6,7 @@ import streamlit as st
 
 from market_oversight import fmt
 from market_oversight.analyst import market_report
-from market_oversight.pages import common
+from market_oversight.pages import common, map_view
 from market_oversight.queries import filters, overview, watchlist
 from market_oversight.queries.watchlist import RAG_WORDS
 
@@ -99,16 +99,19 @@ else:
                f"{counts['amber']} amber and {counts['green']} green"
                + (" (green locations left off the map because there are so many)." if shown.height < points.height
                   else "."))
-    figure = alt.Chart(shown.to_pandas()).mark_point(filled=True, size=70, opacity=0.85).encode(
+    areas, whose = map_view.areas_around(shown)
+    markers = alt.Chart(shown.to_pandas()).mark_point(filled=True, size=70, opacity=0.85).encode(
         longitude="longitude:Q", latitude="latitude:Q",
         color=alt.Color("RAG:N", scale=common.rag_scale(), title="RAG"),
         shape=alt.Shape("RAG:N", scale=common.rag_shape_scale(), title="RAG"),
         tooltip=[alt.Tooltip("location_name:N", title="Location"), "RAG:N", "Kind of service:N", "Concerns:N"],
-    ).project("mercator").properties(height=420)
+    )
+    figure = map_view.rag_map(markers, areas).properties(height=420)
     common.chart(figure, summary,
                  shown.select(pl.col("location_name").alias("Location"), "RAG", "Kind of service", "Concerns",
                               pl.col("location_id").alias("CQC location ID")),
                  "locations on the map", key="map")
+    st.caption(whose)
 
 # ---- capacity ------------------------------------------------------------------------------------
 st.header("How much capacity is there, and how full is it?")

@@ -165,10 +165,11 @@ else:
                + ", ".join(f"{label.lower().replace(' (%)', '')} "
                            f"{fmt.percent(last[m]) if m in PERCENT_MEASURES else fmt.count(last[m])}"
                            for m, label in measures.items()) + ".")
-    figure = alt.Chart(long.to_pandas()).mark_line(point=True).encode(
+    # one small chart per measure, each on its own scale and as wide as the page (a facet is not)
+    figure = [alt.Chart(long.filter(pl.col("Measure") == label).to_pandas(), title=label).mark_line(point=True).encode(
         x=alt.X("period:T", title="Month"), y=alt.Y("value:Q", title=None),
         tooltip=["Month:N", "Measure:N", "value:Q"],
-    ).properties(height=130).facet(row=alt.Row("Measure:N", title=None)).resolve_scale(y="independent")
+    ).properties(height=130) for label in measures.values()]
     common.chart(figure, summary, long.select("Month", "Measure", pl.col("value").alias("Value")),
                  "monthly returns", key="returns")
 
@@ -209,6 +210,10 @@ if register.height:
     if notice := contingency.notice_words(registered):
         st.warning(fmt.as_typed(notice), icon=":material/campaign:")
     st.caption(fmt.as_typed(contingency.plan_words(registered)) + " (The provider's page holds the register.)")
+if place["brand_id"]:
+    st.page_link(common.BRAND_PAGE, label=f"Its brand: {place['brand_name'] or place['brand_id']}", icon=":material/hub:",
+                 help="The brand's page: every location of every provider in the group, with its RAG history",
+                 query_params={"brand": place["brand_id"]})
 if siblings.is_empty():
     st.write("No other locations: this is the provider's only registered location.")
 else:

@@ -168,6 +168,11 @@ def map_points(con: duckdb.DuckDBPyConnection, market: MarketFilter) -> pl.DataF
     return frame(con, sql("queries/overview_map"), market.params())
 
 
+def area_spread(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Each local authority's locations' centre and spread (the demo's outlines are drawn from it)."""
+    return frame(con, sql("queries/map_area_spread"), {})
+
+
 def capacity(con: duckdb.DuckDBPyConnection, market: MarketFilter) -> pl.DataFrame:
     return frame(con, sql("queries/overview_capacity"), market.params())
 

@@ -1,5 +1,5 @@
-"""Find anything: locations and providers by name, postcode or CQC ID, for the search on every page
-and for opening the profile or the provider page by name."""
+"""Find anything: locations, providers and CQC brands by name, postcode or CQC ID, for the search on
+every page and for opening the profile, the provider page or the brand page by name."""
 
 from __future__ import annotations
 
@@ -15,22 +15,27 @@ from market_oversight.store import frame, sql
 
 LOCATION = "location"
 PROVIDER = "provider"
-KINDS = (LOCATION, PROVIDER)
+BRAND = "brand"
+KINDS = (LOCATION, PROVIDER, BRAND)
 EXACT = 1  # search.sql's rank: 0 for an exact CQC ID, 1 for an exact name, more for partial matches
 SUGGESTIONS = 8  # as many as the sidebar shows while typing
 CHOICES = 50  # as many as a page lists when a name matches several
 CQC_ID = re.compile(r"^\d-\d+$")  # 1-123456789: CQC's location and provider IDs
+BRAND_ID = re.compile(r"^BD\d+$")  # BD123: CQC's brand IDs (typed in lower case: found by the search)
+ID_PATTERNS = {LOCATION: CQC_ID, PROVIDER: CQC_ID, BRAND: BRAND_ID}
 HOW_TO_FIND = {
     LOCATION: "A CQC location ID looks like 1-123456789 (from the watchlist or a CQC page); or type part "
               "of the location's name or its postcode.",
     PROVIDER: "A CQC provider ID looks like 1-101234567; or type part of the provider's name in "
               "“Find a location or provider”.",
+    BRAND: "A CQC brand ID looks like BD123; or type part of the brand's name in “Find a location or "
+           "provider”. A location's profile names its brand where CQC records one.",
 }
 
 
 def search(con: duckdb.DuckDBPyConnection, typed: str, *, kinds: tuple[str, ...] = KINDS,
            limit: int = SUGGESTIONS) -> pl.DataFrame:
-    """Locations and providers whose name, postcode or CQC ID hold every word typed (in any case,
+    """Locations, providers and brands whose name, postcode or CQC ID hold every word typed (in any case,
     parts of words too), best first; at most `limit` (one more is fetched, so callers can say
     there are more). Empty when nothing but spaces or punctuation was typed."""
     return frame(con, sql("queries/search"), {"typed": typed, "kinds": list(kinds), "limit": limit + 1})
@@ -38,18 +43,18 @@ def search(con: duckdb.DuckDBPyConnection, typed: str, *, kinds: tuple[str, ...]
 
 @dataclass(frozen=True)
 class Found:
-    """What a name or ID typed into a page opens: `id` when it names one location (or provider),
+    """What a name or ID typed into a page opens: `id` when it names one location (provider, brand),
     else the candidates to choose from (none when nothing matches)."""
     id: str | None
     candidates: pl.DataFrame
 
 
 def resolve(con: duckdb.DuckDBPyConnection, typed: str, kind: str) -> Found:
-    """The one location (or provider) an ID or name typed means: a CQC ID as typed (whether it
+    """The one location (provider, brand) an ID or name typed means: a CQC ID as typed (whether it
     exists is the page's query to say), the only one of that exact name, or the only match of a
     part of a name; otherwise the matches, best first, for the reader to choose. NotFound, saying
     how to find one, when no name matches."""
-    if CQC_ID.match(typed.strip()):
+    if ID_PATTERNS[kind].match(typed.strip()):
         return Found(typed.strip(), pl.DataFrame())
     matches = search(con, typed, kinds=(kind,), limit=CHOICES)
     if matches.is_empty():
@@ -63,9 +68,11 @@ def resolve(con: duckdb.DuckDBPyConnection, typed: str, kind: str) -> Found:
 def detail(row: dict) -> str:
     """What a result is and where, with its CQC ID, in words (shown under its name, which alone
     may be shared by several)."""
+    where = f", {row['local_authority']}" if row["local_authority"] else ""
     if row["kind"] == PROVIDER:
-        where = f", {row['local_authority']}" if row["local_authority"] else ""
         return f"Provider of {fmt.plural(row['locations'], 'location')}{where}; {row['id']}"
+    if row["kind"] == BRAND:
+        return f"Brand (a group of providers) with {fmt.plural(row['locations'], 'location')}{where}; {row['id']}"
     status = ", deregistered" if not row["is_active"] else ""
     place = ", ".join(p for p in (row["postcode"], row["local_authority"]) if p)
     return f"{fmt.service_kind(row['service_kind'])}, {place or fmt.MISSING}{status}; {row['id']}"

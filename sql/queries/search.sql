@@ -1,11 +1,11 @@
--- Find anything: locations (by name, postcode, CQC location ID or CQC brand name) and providers (by name or CQC
--- provider ID) whose text holds every word typed, in any case, each word anywhere (a part of a word
--- will do); punctuation is ignored on both sides ("St Annes" finds "St. Anne's", "1234" finds
--- "1-234..."), and a postcode matches with or without its space. Best first: an exact CQC ID, then
--- the exact name, then names that start with what was typed, then the rest; registered before
--- deregistered; by name.
--- $typed: the text as typed; $kinds: which of 'location' and 'provider' to look for; $limit.
--- Grain: one row per location or provider matched (kind says which).
+-- Find anything: locations (by name, postcode, CQC location ID or CQC brand name), providers (by name
+-- or CQC provider ID) and CQC brands (groups of providers, by name or CQC brand ID) whose text holds
+-- every word typed, in any case, each word anywhere (a part of a word will do); punctuation is
+-- ignored on both sides ("St Annes" finds "St. Anne's", "1234" finds "1-234..."), and a postcode
+-- matches with or without its space. Best first: an exact CQC ID, then the exact name, then names
+-- that start with what was typed, then the rest; registered before deregistered; by name.
+-- $typed: the text as typed; $kinds: which of 'location', 'provider' and 'brand' to look for; $limit.
+-- Grain: one row per location, provider or brand matched (kind says which).
 with typed as (
     select
         regexp_replace(lower(trim($typed)), '[^\p{L}\p{N} ]', '', 'g') as text,
@@ -50,9 +50,29 @@ providers as (
     group by provider_id
 ),
 
+brands as (
+    select
+        'brand' as kind,
+        brand_id as id,
+        coalesce(any_value(brand_name), brand_id) as name,
+        case when count(distinct provider_id) = 1 then any_value(provider_name) end as provider_name,
+        null as postcode,
+        case when count(distinct local_authority) = 1 then any_value(local_authority) end as local_authority,
+        case when count(distinct service_kind) = 1 then any_value(service_kind) end as service_kind,
+        bool_or(is_active) as is_active,
+        count(*) as locations,
+        regexp_replace(lower(concat_ws(' ', any_value(brand_name), brand_id)), '[^\p{L}\p{N} ]', '', 'g')
+            as haystack
+    from mart.register
+    where list_contains($kinds, 'brand')
+      and brand_id is not null
+    group by brand_id
+),
+
 matched as (
     select c.*, regexp_replace(lower(c.name), '[^\p{L}\p{N} ]', '', 'g') as plain_name
-    from (select * from locations union all by name select * from providers) as c
+    from (select * from locations union all by name select * from providers
+          union all by name select * from brands) as c
     cross join typed as t
     where len(t.words) > 0
       and list_bool_and(list_transform(t.words, lambda w: contains(c.haystack, w)))

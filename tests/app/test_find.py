@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from market_oversight import fmt, store
-from market_oversight.queries import provider, search
+from market_oversight.queries import groups, provider, search
 from tests.conftest import errors
 
 from .conftest import assert_clean, open_page, read, texts
@@ -110,7 +110,7 @@ def test_provider_locations_carry_the_rag_in_force_and_flags_in_words(con, app_e
                                       left join mart.risk_current c using (location_id)
                                       where l.provider_id = $p""", {"p": provider_id}))
     assert dict(zip(located["location_id"], located["rag"], strict=True)) == expected
-    table = provider.locations_for_people(located)
+    table = groups.locations_for_people(located)
     for column in ("RAG", "CQC overall rating", "Beds or people supported", "Flags", "Impact if it failed"):
         assert not any(RAW.search(v) for v in table[column]), (column, table[column].to_list())
     assert "people_affected" not in " ".join(table["Flags"])  # impact items are apart from causes
@@ -127,9 +127,9 @@ def test_provider_rag_history_counts_every_scored_location_at_every_date(con, ap
 
 
 def test_size_is_beds_or_people_supported() -> None:
-    assert provider.size(40, None, "care_home") == "40 beds"
-    assert provider.size(None, 85, "home_care") == "85 people supported"
-    assert provider.size(None, None, "home_care") == fmt.MISSING
+    assert groups.size(40, None, "care_home") == "40 beds"
+    assert groups.size(None, 85, "home_care") == "85 people supported"
+    assert groups.size(None, None, "home_care") == fmt.MISSING
 
 
 # ---- the pages -----------------------------------------------------------------------------------
@@ -199,7 +199,7 @@ def test_search_finds_a_location_by_its_cqc_brand(app_env: Path) -> None:
     with store.warehouse(app_env) as con:  # publishes a new serving copy on leaving
         con.execute("update cqc_locations set brand_id = 'BD999', brand_name = 'BRAND Quillfeather Group' "
                     "where location_id = $id", {"id": location_id})
-    # when part of the brand's name is typed, then that location is found, and only it
+    # when part of the brand's name is typed, then that location is found, and the brand itself
     with store.connect(store.current_serving_copy(app_env), read_only=True) as connection:
         found = search.search(connection.cursor(), "quillfeather", limit=search.CHOICES)
-    assert found["id"].to_list() == [location_id]
+    assert sorted(zip(found["kind"], found["id"], strict=True)) == [("brand", "BD999"), ("location", location_id)]

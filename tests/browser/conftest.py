@@ -123,3 +123,28 @@ def page(browser: Browser, app_url: str) -> Iterator[Page]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+BRAND_ID = "BD4242"
+BRAND_NAME = "Hollowmere Care Group"
+
+
+@pytest.fixture(scope="session")
+def branded_db(tmp_path_factory: pytest.TempPathFactory, red_provider: str) -> Path:
+    """A copy of the demo whose red location's provider, and one location of another provider,
+    belong to a CQC brand (the demo's own CQC records carry none): for the brand page."""
+    cached = suite_demo()
+    db = copy_warehouse(cached, tmp_path_factory.mktemp("branded") / "demo.duckdb")
+    with store.warehouse(db) as con:  # publishes a new serving copy on leaving
+        other = con.execute("select location_id from cqc_locations where provider_id <> $p "
+                            "order by location_id limit 1", {"p": red_provider}).fetchall()[0][0]
+        con.execute("update cqc_locations set brand_id = $b, brand_name = $n where provider_id = $p or location_id = $l",
+                    {"b": BRAND_ID, "n": BRAND_NAME, "p": red_provider, "l": other})
+    return db
+
+
+@pytest.fixture(scope="session")
+def branded_url(branded_db: Path, browser_env: dict[str, str]) -> Iterator[str]:
+    """The app on the branded copy of the demo, stopped at the end of the session."""
+    with serve_app(branded_db, browser_env, "streamlit-branded.log") as url:
+        yield url

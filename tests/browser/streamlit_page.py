@@ -51,13 +51,35 @@ def settle(page: Page, *, timeout: float = 30_000) -> None:
     page.wait_for_timeout(300)  # charts draw after the script finishes
 
 
+def charts_drawn(page: Page, *, timeout: float = 30_000) -> None:
+    """Wait until every chart on the page has drawn (Vega draws after the script has finished, and
+    a chart wider than the window shows only then)."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                 .every(c => c.querySelector('canvas, svg'))""", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
 def sideways_overflow(page: Page) -> float:
     """How many CSS pixels the page (or Streamlit's main area, which scrolls itself) is wider than
-    the window: more than 1 means the reader must scroll sideways (WCAG 1.4.10)."""
+    the window once its charts have drawn: more than 1 means the reader must scroll sideways
+    (WCAG 1.4.10)."""
+    charts_drawn(page)
     return page.evaluate(
         "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
         " return Math.max(document.documentElement.scrollWidth - window.innerWidth,"
         " m ? m.scrollWidth - m.clientWidth : 0); }")
+
+
+def type_in_search(page: Page, text: str) -> None:
+    """Type into the search in the menu, a key at a time and without Enter, as a reader does (at a
+    phone's width the menu is opened first)."""
+    expand = page.get_by_test_id("stExpandSidebarButton")
+    if expand.is_visible():
+        expand.click()
+    search = page.get_by_role("searchbox", name="Find a location or provider")
+    search.click()
+    search.press_sequentially(text, delay=40)
 
 
 def open_page(page: Page, path: str) -> None:

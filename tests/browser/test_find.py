@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from market_oversight import store
 from tests.browser.streamlit_page import (WIDTHS, axe_check, open_page, page_at, screenshot, settle,
-                                          sideways_overflow)
+                                          sideways_overflow, type_in_search)
 
 
 def _provider_with_most_locations(db: Path) -> tuple[str, str]:
@@ -31,13 +31,8 @@ def test_find_a_provider_by_name_from_the_overview_and_open_its_company_page(
     with page_at(browser, app_url, WIDTHS[width]) as page:
         # Given the market overview (at a phone's width the menu is opened first)
         open_page(page, "/")
-        expand = page.get_by_test_id("stExpandSidebarButton")
-        if expand.is_visible():
-            expand.click()
         # When part of the provider's name is typed in lower case into the search, without Enter
-        search = page.get_by_role("searchbox", name="Find a location or provider")
-        search.click()
-        search.press_sequentially(name.lower()[: max(4, len(name) - 4)], delay=40)
+        type_in_search(page, name.lower()[: max(4, len(name) - 4)])
         suggestion = page.get_by_role("link", name=name, exact=True)
         # Then its company page is suggested while typing, and opens from the suggestion
         expect(suggestion).to_be_visible()

@@ -1,12 +1,18 @@
--- Every location of one provider, registered first, with the RAG in force (mart.risk_current, the
+-- Every location of one group, registered first: a provider (the registered company) or a CQC brand
+-- ($scope is provider or brand; $id its CQC ID). Each with the RAG in force (mart.risk_current, the
 -- one definition), its latest CQC overall rating, its registered beds and the flags raised at the
 -- latest score, causes apart from impact items, each largest first. (People supported come from
--- provider_people.sql: joined here, DuckDB reads every home-care return on the national demo.)
--- Grain: one row per location of the provider, deregistered ones included.
+-- group_people.sql: joined here, DuckDB reads every home-care return on the national demo.)
+-- Grain: one row per location of the group, deregistered ones included.
 with located as (
-    select location_id, location_name, service_kind, local_authority, postcode, beds, is_active
+    select
+        location_id, location_name, provider_id, provider_name, brand_id, brand_name, service_kind,
+        local_authority, postcode, beds, is_active
     from mart.register
-    where provider_id = $provider_id
+    where case $scope
+              when 'provider' then provider_id
+              when 'brand' then brand_id
+          end = $id
 ),
 
 latest_overall as (

@@ -1,0 +1,20 @@
+-- The people supported by each home-care location of one group (a provider or a CQC brand: $scope
+-- is provider or brand, $id its CQC ID), in its latest return.
+-- Grain: one row per home-care location of the group with a return.
+with located as (
+    select location_id
+    from mart.register
+    where case $scope
+              when 'provider' then provider_id
+              when 'brand' then brand_id
+          end = $id
+),
+
+final as (
+    select location_id, arg_max(people_supported, period) as people_supported
+    from mart.home_care_returns
+    where location_id in (select location_id from located)
+    group by location_id
+)
+
+select * from final
