@@ -6,7 +6,7 @@ DEMO_DB := var/demo.duckdb
 DEMO_READY := var/demo.ready
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-fast browser demo bench docs clean
+.PHONY: setup run test test-fast browser demo bench docs docs-img clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ test-fast: setup
 
 bench: setup
 	$(BIN)/python -m bench.run
+
+# Retake the pictures of each page in docs/app.md (docs/img/) from the demo, in chromium.
+docs-img: setup browser
+	MARKET_OVERSIGHT_DOCS_IMG=1 $(BIN)/pytest -p no:randomly -n 0 tests/browser/test_docs_screenshots.py
 
 # Regenerate docs/data_dictionary.md from sql/marts/ (a test fails when it is stale).
 docs: setup

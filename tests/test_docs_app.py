@@ -1,5 +1,5 @@
 """docs/app.md shows every page the app routes with a picture the browser tests took
-(tests/browser/test_docs_screenshots.py saves them to docs/img/)."""
+(tests/browser/test_docs_screenshots.py saves them to docs/img/ under `make docs-img`)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,6 @@ def test_every_routed_page_has_its_picture_in_the_docs() -> None:
     assert set(pages) <= shown, f"pages without a picture in docs/app.md: {sorted(set(pages) - shown)}"
     for name in pages:
         picture = PROJECT_ROOT / "docs" / "img" / f"{name}.png"
-        assert picture.is_file(), f"{picture} is missing: run tests/browser/test_docs_screenshots.py"
+        assert picture.is_file(), f"{picture} is missing: run `make docs-img`"
         with Image.open(picture) as image:
             assert image.width == 1366, (name, image.size)
