@@ -9,10 +9,7 @@ with located as (
         location_id, location_name, provider_id, provider_name, brand_id, brand_name, service_kind,
         local_authority, postcode, beds, is_active
     from mart.register
-    where case $scope
-              when 'provider' then provider_id
-              when 'brand' then brand_id
-          end = $id
+    where in_scope($scope, $id, location_id, provider_id, brand_id)   -- migration 096
 ),
 
 latest_overall as (

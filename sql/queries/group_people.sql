@@ -4,10 +4,7 @@
 with located as (
     select location_id
     from mart.register
-    where case $scope
-              when 'provider' then provider_id
-              when 'brand' then brand_id
-          end = $id
+    where in_scope($scope, $id, location_id, provider_id, brand_id)   -- migration 096
 ),
 
 final as (

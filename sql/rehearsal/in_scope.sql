@@ -5,11 +5,7 @@
 with final as (
     select *
     from rehearsal_capacity
-    where case $scope
-              when 'location' then location_id
-              when 'provider' then provider_id
-              when 'brand' then brand_id
-          end = $id
+    where in_scope($scope, $id, location_id, provider_id, brand_id)   -- migration 096
 )
 
 select * from final

@@ -4,11 +4,7 @@
 with matched as (
     select location_id, location_name, provider_name, brand_name, is_active, service_kind
     from mart.register
-    where case $scope
-              when 'location' then location_id
-              when 'provider' then provider_id
-              when 'brand' then brand_id
-          end = $id
+    where in_scope($scope, $id, location_id, provider_id, brand_id)   -- migration 096
 ),
 
 final as (

@@ -12,6 +12,7 @@ import pytest
 
 from market_oversight import fmt, store
 from market_oversight.queries import brand, groups
+from tests.conftest import errors
 
 from .conftest import assert_clean, open_page, read, texts
 
@@ -124,7 +125,7 @@ def test_a_location_without_a_brand_has_no_brand_link(app_env: Path) -> None:
 def test_an_unknown_brand_says_so_and_how_to_find_one(app_env: Path) -> None:
     at = open_page("brand.py", brand="BD0000001")
     assert not at.exception
-    assert "There is no brand with ID 'BD0000001'" in at.error[0].value
+    assert "There is no brand with ID 'BD0000001'" in errors(at)[0]
     at = open_page("brand.py")
     assert_clean(at)
     assert "CQC brand ID" in texts(at)
