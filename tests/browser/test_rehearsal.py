@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from market_oversight.rehearsal.pack import SECTIONS
 from tests.browser.streamlit_page import WIDTHS, axe_check, page_at, screenshot, settle, sideways_overflow
@@ -21,8 +21,11 @@ def test_rehearse_a_red_homes_failure_and_download_the_pack(browser: Browser, ap
         settle(page)
         page.get_by_role("link", name="Rehearse failure: who would need care elsewhere if it stopped").click()
         settle(page)
-        assert page.get_by_role("heading", name="What if a provider stopped tomorrow?").is_visible()
-        assert page.get_by_role("heading", name=f"Failure rehearsal: location {name} ({location_id})").is_visible()
+        expect(page.get_by_role("heading", name="What if a provider stopped tomorrow?")).to_be_visible()
+        # the page reruns with the ID in its address before the rehearsal is drawn: wait for it
+        expect(page.get_by_role("heading", name=f"Failure rehearsal: location {name} ({location_id})")
+               ).to_be_visible(timeout=30_000)
+        settle(page)
         # the summary is written as typed: invisible word joiners keep its names from being linked
         assert f"If {name} stopped tomorrow:" in page.locator("main").inner_text().replace("\u2060", "")
         for question in ("Who is affected?", "Where could they go?", "Who must be told?"):
