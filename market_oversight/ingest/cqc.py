@@ -49,7 +49,7 @@ def ingest_cqc(db: Path, source: str, *, local_authority: str | None = None,
     started = datetime.now()
     staged = stage_source(source, local_authority=local_authority,
                           api_key=api_key or os.environ.get(API_KEY_ENV), progress=progress,
-                          retry=retry, limits=limits or InputLimits.from_settings(settings_from(None)))
+                          retry=retry, limits=limits)
     return load_staged(db, staged, started=started)
 
 

@@ -200,7 +200,7 @@ else:
 # ---- siblings ------------------------------------------------------------------------------------
 st.header(f"What else does {place['provider_name'] or 'this provider'} run?")
 siblings = common.load(profile.siblings, location_id, place["provider_id"])
-st.page_link(common.PROVIDER_PAGE, label=f"Open the provider's page: every location it runs, with its RAG history",
+st.page_link(common.PROVIDER_PAGE, label="Open the provider's page: every location it runs, with its RAG history",
              icon=":material/domain:", query_params={"provider": place["provider_id"]})
 st.page_link(common.REHEARSAL_PAGE, label="Rehearse the failure of the whole provider", icon=":material/emergency:",
              query_params={"scope": "provider", "id": place["provider_id"]})

@@ -8,7 +8,6 @@ on the same line."""
 
 from __future__ import annotations
 
-import io
 import os
 import resource
 import subprocess

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 
 from tests.risk.conftest import HandMade, month
 from market_oversight.risk.thresholds import load_thresholds
