@@ -65,12 +65,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests/browser journeys are marked `browser`, and run on one pytest-xdist worker (`--dist
-    loadgroup`), so that one Streamlit server and one chromium serve them all."""
+    """The tests/browser journeys are marked `browser` (`make test-fast` leaves them out). They run
+    on every pytest-xdist worker: each worker that draws one starts its own Streamlit server and
+    chromium (session fixtures), which costs a few seconds and keeps both cores busy."""
     for item in items:
         if item.nodeid.startswith("tests/browser/"):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture

@@ -48,16 +48,43 @@ def settle(page: Page, *, timeout: float = 30_000) -> None:
                  && !document.querySelector('[data-testid="stSkeleton"]')""",
         timeout=timeout,
     )
-    page.wait_for_timeout(300)  # charts draw after the script finishes
+    layout_still(page, timeout=timeout)  # charts and tables draw after the script finishes
+
+
+# The widths of the charts' drawings and of the page, as one string to compare between samples.
+_LAYOUT_NOW = """() => {
+    const drawn = [...document.querySelectorAll(
+        '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')];
+    const main = document.querySelector('[data-testid="stMain"]');
+    const now = drawn.map(e => e.getBoundingClientRect().width).join()
+        + '|' + (main ? main.scrollWidth + 'x' + main.scrollHeight : '')
+        + '|' + document.documentElement.scrollWidth;
+    window.__layoutSame = window.__layout === now ? (window.__layoutSame || 0) + 1 : 0;
+    window.__layout = now;
+    return window.__layoutSame >= 2;
+}"""
+
+
+def layout_still(page: Page, *, timeout: float = 30_000) -> None:
+    """Wait until the page's layout has stopped moving: the charts' drawn widths and the page's
+    size the same over three samples 100 ms apart (rather than a fixed pause)."""
+    page.wait_for_function(_LAYOUT_NOW, polling=100, timeout=timeout)
 
 
 def charts_drawn(page: Page, *, timeout: float = 30_000) -> None:
     """Wait until every chart on the page has drawn (Vega draws after the script has finished, and
-    a chart wider than the window shows only then)."""
+    a chart wider than the window shows only then) and the layout is still."""
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
                  .every(c => c.querySelector('canvas, svg'))""", timeout=timeout)
-    page.wait_for_timeout(300)
+    layout_still(page, timeout=timeout)
+
+
+def charts_redrawn(page: Page, *, timeout: float = 30_000) -> None:
+    """After the window is resized: wait until the charts have redrawn to their new width (Vega
+    follows its container's size) and the layout is still."""
+    page.evaluate("() => { window.__layout = undefined; }")
+    charts_drawn(page, timeout=timeout)
 
 
 def sideways_overflow(page: Page) -> float:
@@ -99,7 +126,7 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     )
     if full_page and viewport and height > viewport["height"]:
         page.set_viewport_size({"width": viewport["width"], "height": min(height, 12_000)})
-        page.wait_for_timeout(300)
+        layout_still(page)
         page.screenshot(path=str(path))
         page.set_viewport_size(viewport)
     else:

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page
 
-from tests.browser.streamlit_page import axe_check, open_page, screenshot
+from tests.browser.streamlit_page import axe_check, open_page
 
 
 def navigation_paths(page: Page) -> list[str]:
@@ -30,7 +30,6 @@ def test_every_page_has_no_serious_or_critical_violation_of_ours(page: Page, red
     for name, path in pages:
         # When each is drawn at 1280x720 and checked
         open_page(page, path)
-        screenshot(page, f"page-{name}")
         ours[name], streamlits[name] = axe_check(page, name)
     # Then nothing of ours is serious or critical (Streamlit's own known issues are reported aside)
     found = "\n".join(f"[{name}] {line}" for name, lines in ours.items() for line in lines)
