@@ -167,7 +167,7 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, Path]]
         for v in ("stage_loaded", "stage_broken_raw", "stage_checked", *(f.rows for f in staged)):
             con.execute(f"drop view if exists {v}")          # names we made
         for t in (*(_dups_table(c) for c in all_contracts()), "stage_problems", "stage_versions",
-                  "staged_quarantine", "staged_batches",
+                  "staged_quarantine", "staged_batches", "stage_checked_union", "stage_broken_raw_union",
                   *(f.table for f in staged), *(f.checked for f in staged)):
             con.execute(f"drop table if exists {t}")
         con.execute("reset disabled_optimizers")
@@ -282,10 +282,22 @@ def _check_files(con: duckdb.DuckDBPyConnection, contract: Contract, group: list
     return counts
 
 
-def _checked_view(con: duckdb.DuckDBPyConnection, group: list[_File]) -> None:
-    """View `stage_checked`: the rows of every file of the group."""
-    con.execute("create or replace temp view stage_checked as\n"
-                + "\nunion all by name\n".join(f"select * from {f.rows}" for f in group))
+def _checked_view(con: duckdb.DuckDBPyConnection, group: list[_File], *, once: bool = False) -> None:
+    """View `stage_checked`: the rows of every file of the group; with `once`, the union of the
+    files read once into a table that the view reads (see `_union_view`)."""
+    _union_view(con, "stage_checked", [f"select * from {f.rows}" for f in group], "\nunion all by name\n", once)
+
+
+def _union_view(con: duckdb.DuckDBPyConnection, view: str, parts: list[str], union: str, once: bool) -> None:
+    """View `view` over the union of `parts`. With `once` (several files, their rows no longer
+    changing), the union goes into table `<view>_union` first: DuckDB binds a view's whole query in
+    every statement that reads it, and a union of many files' views bound in each of the per-file
+    statements that follow grew with the square of the files (160 small files: most of a minute)."""
+    query = union.join(parts)
+    if once and len(parts) > 1:
+        con.execute(f"create or replace temp table {view}_union as\n{query}")   # names we made
+        query = f"select * from {view}_union"
+    con.execute(f"create or replace temp view {view} as\n{query}")
 
 
 def _dups_table(contract: Contract) -> str:
@@ -325,7 +337,7 @@ def _broken_raw(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[
                      f"from stage_checked as c left join {_dups_table(contract)} as d on d.file_no = c.file_no "
                      f"and {contract_sql.key_match(contract, 'c', 'd')} "
                      f"where c.file_no = {f.no} and c.broken")
-    con.execute("create or replace temp view stage_broken_raw as\n" + "\nunion all\n".join(parts))
+    _union_view(con, "stage_broken_raw", parts, "\nunion all\n", once=True)
 
 
 def _first_pass(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File],
@@ -346,7 +358,7 @@ def _load_group(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[
                 limits: contract_sql.Limits, opts: IngestOptions) -> None:
     counts = {f.no: f.rows_read for f in group}
     gx_files = {f.no for f in group if f.use_gx}
-    _checked_view(con, group)
+    _checked_view(con, group, once=True)   # the files' rows change no more
     # Pass 2, the broken rows only: which rules, and a plain message for each.
     _broken_raw(con, contract, group)
     problems, params = contract_sql.problems_query(contract, limits)
