@@ -127,6 +127,7 @@ def test_folder_import_twice_changes_nothing(db_path, realdata):
     assert table_counts(db_path) == before
 
 
+@pytest.mark.slow
 def test_url_import_follows_paging_retries_and_matches_the_json(db_path, realdata):
     # given the Oldham responses served over HTTP, one record answering 429 first, one 503 first
     with FakeCqcApi(realdata / OLDHAM) as api:
@@ -145,6 +146,7 @@ def test_url_import_follows_paging_retries_and_matches_the_json(db_path, realdat
     check_oldham(db_path, realdata)
 
 
+@pytest.mark.slow
 def test_url_import_twice_and_after_the_folder_changes_nothing(db_path, realdata):
     # given the Oldham folder already imported
     ingest_cqc(db_path, str(realdata / OLDHAM), local_authority=None, api_key=None, progress=False)
@@ -158,6 +160,7 @@ def test_url_import_twice_and_after_the_folder_changes_nothing(db_path, realdata
     assert table_counts(db_path) == before
 
 
+@pytest.mark.slow
 def test_the_key_comes_from_the_environment(db_path, realdata, monkeypatch):
     # given the key only in $CQC_API_KEY
     monkeypatch.setenv("CQC_API_KEY", API_KEY)

@@ -29,6 +29,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_cli_json_reports_the_batch_then_already_loaded(db_path: Path, realdata: Path):
     # given the saved Oldham folder
     folder = str(realdata / "cqc_api_json_oldham_2025-03")

@@ -91,6 +91,7 @@ def _niceness(pid: int) -> int | None:
     return int(stat.rsplit(")", 1)[1].split()[16])   # field 19, after the command's name
 
 
+@pytest.mark.slow
 def test_a_job_process_lowers_its_own_priority(db_path: Path, realdata: Path, tmp_path: Path) -> None:
     # given a council's configuration asking jobs for niceness 7 (above this test's own)
     assert os.nice(0) < 7
@@ -118,6 +119,7 @@ def _receive(db: Path, name: str, data: bytes) -> Path:
     return uploads.receive_upload(db, OFFICER, name, data, uploads.UploadLimits.from_settings(load_settings()))
 
 
+@pytest.mark.slow
 def test_two_uploads_at_once_queue_and_both_load(db_path: Path, realdata: Path) -> None:
     # given two files uploaded one after the other
     data = (realdata / CQC_SAMPLE).read_bytes()

@@ -113,6 +113,7 @@ def _settings_keys() -> set[str]:
     return set(re.findall(r"^(\w+) =", DEFAULTS.read_text(encoding="utf-8"), re.MULTILINE))
 
 
+@pytest.mark.slow
 def test_no_code_path_carries_a_literal_default_for_a_settings_key() -> None:
     # `.get("<a settings key>", default)`, the old dict-of-sections `.section(...)`, or a module
     # constant named after a settings key (DEFAULT_DUE_DAY) would be a second place for a default

@@ -99,6 +99,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(file=files)
 def test_a_hostile_file_is_refused_cleanly_or_fully_accounted_for(warehouse, tmp_path_factory, file):

@@ -65,6 +65,7 @@ def _weeks(first: date, count: int) -> list[IsoWeek]:
     return [IsoWeek.containing(first + timedelta(weeks=i)) for i in range(count)]
 
 
+@pytest.mark.slow
 def test_each_change_in_exactly_one_week(demo_source: Path) -> None:
     """Over 22 consecutive weeks: every CQC report, deregistration and suspension in the raw tables is
     reported once, in the week of its date, and nothing is said twice."""

@@ -4,6 +4,7 @@ read the same in the plain-text and HTML e-mail."""
 
 from __future__ import annotations
 
+import pytest
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def _week(db: Path, week: IsoWeek = WEEK):
         return week_changes(con, week)
 
 
+@pytest.mark.slow
 def test_stages_entered_are_reported_in_their_week_graded_by_stage(demo_db: Path) -> None:
     (first, _), (second, _) = _homes(demo_db, 2)
     a = concerns.open_concern(demo_db, CM, stage="enhanced_monitoring", opened_on=date(2026, 10, 6),

@@ -124,6 +124,7 @@ def test_no_raw_keys_json_or_long_decimals(outbox: Path, week: str) -> None:
         assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", words), f"a raw ISO date in the {name} part"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("week", [QUIET, BUSY, RETURNS])
 def test_every_link_is_absolute_https_and_opens_a_known_page(outbox: Path, week: str) -> None:
     db = outbox / "warehouse.duckdb"
@@ -148,6 +149,7 @@ def test_every_link_is_absolute_https_and_opens_a_known_page(outbox: Path, week:
     assert "api.service.cqc.org.uk" not in text + " ".join(page.hrefs)
 
 
+@pytest.mark.slow
 def test_items_are_ordered_by_risk_within_each_urgency(outbox: Path) -> None:
     risk = _risk_at(outbox / "warehouse.duckdb", BUSY)
     _, text, _ = _parts(outbox, BUSY)

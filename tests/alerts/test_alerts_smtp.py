@@ -208,6 +208,7 @@ def test_dry_run_needs_an_outbox(demo_db: Path, config_file: Path, capsys) -> No
     assert "--outbox" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_login_uses_the_password_from_the_environment(demo_db: Path, tmp_path: Path, monkeypatch) -> None:
     from aiosmtpd.controller import Controller

@@ -61,6 +61,7 @@ def test_every_notebook_is_in_the_tested_list() -> None:
     assert sorted(p.stem for p in NOTEBOOKS.glob("*.py")) == sorted(NAMES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_on_an_empty_warehouse_and_says_so(name: str, empty_snapshot: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,6 +176,7 @@ def test_ratings_and_risk_shows_movements_and_a_backtest(demo_snapshot: Path,
                                     "where table_name like 'bt_%'")[0][0]
 
 
+@pytest.mark.slow
 def test_marimo_exports_a_notebook_headless(demo_snapshot: Path, tmp_path: Path) -> None:
     # the command an analyst or CI runs: marimo executes every cell in its own kernel and fails if
     # any cell fails (the other notebooks run in-process above; one export keeps the suite fast)

@@ -171,6 +171,7 @@ def _finish(proc: subprocess.Popen[str]) -> int:
     return int(out.strip())
 
 
+@pytest.mark.slow
 def test_a_load_runs_while_an_analyst_holds_the_copy_open(warehouse_copy: Path) -> None:
     # given an analyst's session (its own process, as a notebook is) holding latest.duckdb open
     snapshot.publish_snapshot(warehouse_copy, keep=3)
@@ -250,6 +251,7 @@ def test_notebooks_find_the_snapshot_from_the_environment(warehouse_copy: Path,
     assert snapshot.snapshot_path() == snapshot.snapshots_dir(warehouse_copy) / snapshot.LATEST
 
 
+@pytest.mark.slow
 def test_a_snapshot_while_the_warehouse_is_held_fails_clearly_and_publishes_nothing(
         warehouse_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     snapshot.publish_snapshot(warehouse_copy, keep=3)

@@ -60,6 +60,7 @@ def test_piped_statements_print_rows_and_a_write_is_refused(published: Path, tmp
     assert hashlib.sha256(published.read_bytes()).hexdigest() == before
 
 
+@pytest.mark.slow
 def test_one_command_exits_zero_and_dot_commands_list_the_documented_views(published: Path, tmp_path: Path) -> None:
     done = subprocess.run(CLI + ["--snapshot", str(published), "-c",
                                   "select count(*) as n from mart.risk_current; select 7 as seven;"],

@@ -76,6 +76,7 @@ def test_a_brand_id_typed_in_lower_case_opens_the_brand(branded) -> None:
     assert at.query_params["brand"] == BRAND_ID
 
 
+@pytest.mark.slow
 def test_brand_page_opens_by_name_with_every_location_and_links_to_profiles_and_providers(branded) -> None:
     at = open_page("brand.py", brand="hollowmere")  # part of the name: it resolves to the ID
     assert_clean(at)
@@ -104,6 +105,7 @@ def test_the_search_suggests_the_brand_and_it_opens_the_brand_page(branded) -> N
     assert (BRAND_NAME, "brand", f"brand={BRAND_ID}") in links, links
 
 
+@pytest.mark.slow
 def test_the_profile_and_the_provider_page_link_to_the_brand(branded) -> None:
     at = open_page(location=branded["lone"])
     assert_clean(at)
@@ -115,6 +117,7 @@ def test_the_profile_and_the_provider_page_link_to_the_brand(branded) -> None:
     assert ("brand", f"brand={BRAND_ID}") in [(p.proto.page, p.proto.query_string) for p in at.get("page_link")]
 
 
+@pytest.mark.slow
 def test_a_location_without_a_brand_has_no_brand_link(app_env: Path) -> None:
     location_id = read(app_env, "select location_id from mart.register where brand_id is null limit 1")[0][0]
     at = open_page(location=location_id)
@@ -122,6 +125,7 @@ def test_a_location_without_a_brand_has_no_brand_link(app_env: Path) -> None:
     assert not [p for p in at.get("page_link") if p.proto.page == "brand"]
 
 
+@pytest.mark.slow
 def test_an_unknown_brand_says_so_and_how_to_find_one(app_env: Path) -> None:
     at = open_page("brand.py", brand="BD0000001")
     assert not at.exception

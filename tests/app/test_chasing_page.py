@@ -4,6 +4,7 @@ quality."""
 
 from __future__ import annotations
 
+import pytest
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,7 @@ def _owed_on(db: Path, as_of: date, months: int | None = 3) -> list[tuple]:
     return [r for r in rows if since <= r[2] < as_of and (r[3] is None or r[3].date() > as_of)]
 
 
+@pytest.mark.slow
 def test_the_page_lists_the_returns_owed_at_the_newest_return_most_overdue_first(app_env: Path) -> None:
     newest = read(app_env, "select max(received_at) from mart.expected_returns")[0][0].date()
     expected = _owed_on(app_env, newest)
@@ -47,6 +49,7 @@ def test_the_page_lists_the_returns_owed_at_the_newest_return_most_overdue_first
     assert first["CQC location ID"] not in reminder
 
 
+@pytest.mark.slow
 def test_counting_up_to_today_chases_the_returns_not_loaded_since(app_env: Path) -> None:
     at = open_page("chasing.py")
     shown_at_newest = len(at.dataframe[0].value)
@@ -55,6 +58,7 @@ def test_counting_up_to_today_chases_the_returns_not_loaded_since(app_env: Path)
     assert len(at.dataframe[0].value) == len(_owed_on(app_env, date.today())) > shown_at_newest
 
 
+@pytest.mark.slow
 def test_any_time_chases_every_return_never_sent(app_env: Path) -> None:
     at = open_page("chasing.py")
     as_of = at.radio(key="chase-as-of").value
@@ -64,6 +68,7 @@ def test_any_time_chases_every_return_never_sent(app_env: Path) -> None:
     assert len(at.dataframe[0].value) == len(_owed_on(app_env, as_of, None)) > recent
 
 
+@pytest.mark.slow
 def test_choosing_another_provider_writes_its_reminder(app_env: Path) -> None:
     at = open_page("chasing.py")
     table = at.dataframe[0].value
@@ -77,6 +82,7 @@ def test_choosing_another_provider_writes_its_reminder(app_env: Path) -> None:
     assert all(f"due on {d}" in reminder for d in owed_by_it["Due"])
 
 
+@pytest.mark.slow
 def test_data_quality_keeps_the_history_and_points_to_the_chasing_list(app_env: Path) -> None:
     at = open_page("data_quality.py")
     assert_clean(at)

@@ -36,6 +36,7 @@ def _click(at: AppTest, label: str) -> AppTest:
     return at
 
 
+@pytest.mark.slow
 def test_a_concern_run_through_the_profile_shows_everywhere(app_env: Path) -> None:
     location_id, name, provider_id = _quiet_home(app_env)
     at = open_page(location=location_id)

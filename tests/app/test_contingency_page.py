@@ -45,6 +45,7 @@ def test_the_demo_register_shows_an_overdue_review_and_a_notice(app_env: Path) -
     assert noticed[0][1].split()[0] in texts(at)
 
 
+@pytest.mark.slow
 def test_a_review_and_a_notice_recorded_on_the_provider_page_show_everywhere(app_env: Path) -> None:
     provider_id, location_id = _provider_with_nothing(app_env)
     at = open_page("provider.py", provider=provider_id)

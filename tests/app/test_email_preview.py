@@ -37,6 +37,7 @@ def sends_logged(db: Path) -> int:
         return con.execute("select count(*) from alert_send_log").fetchone()[0]
 
 
+@pytest.mark.slow
 def test_an_administrator_previews_a_week_and_sends_a_test_to_themselves(council) -> None:
     db, inbox, _ = council
     at = open_page(PAGE)
@@ -73,6 +74,7 @@ def test_a_viewer_sees_no_preview(council, monkeypatch: pytest.MonkeyPatch) -> N
     assert not at.subheader and [b.label for b in at.button] == ["Sign out"]
 
 
+@pytest.mark.slow
 def test_previews_only_for_recipients_and_tests_only_by_administrators(council) -> None:
     db, inbox, config = council
     settings = alert_settings(load_settings(config))

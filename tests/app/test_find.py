@@ -148,6 +148,7 @@ def test_profile_of_an_unknown_name_says_so(app_env: Path) -> None:
     assert "There is no location named 'Nowhere At All Care Home'" in errors(at)[0]
 
 
+@pytest.mark.slow
 def test_provider_page_lists_every_location_with_its_rag(app_env: Path) -> None:
     provider_id, name, count = _largest_provider(app_env)
     at = open_page("provider.py", provider=name)  # by name: it resolves to the ID
@@ -163,6 +164,7 @@ def test_provider_page_lists_every_location_with_its_rag(app_env: Path) -> None:
     assert "scores from" in texts(at)  # the group's RAG history, summarised
 
 
+@pytest.mark.slow
 def test_the_search_on_every_page_suggests_locations_and_providers(app_env: Path) -> None:
     provider_id, name, _ = _largest_provider(app_env)
     at = open_page()  # the market overview
@@ -187,6 +189,7 @@ def test_profile_of_an_ambiguous_name_lists_the_matches_to_choose_from(app_env: 
     assert all(c.query_string.startswith("location=1-") for c in choices)
 
 
+@pytest.mark.slow
 def test_provider_page_without_a_provider_says_how_to_find_one(app_env: Path) -> None:
     at = open_page("provider.py")
     assert_clean(at)

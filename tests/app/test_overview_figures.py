@@ -3,6 +3,7 @@ its own figures, and fees are drawn once per care category on an axis of their o
 
 from __future__ import annotations
 
+import pytest
 import json
 import re
 from pathlib import Path
@@ -105,6 +106,7 @@ def test_each_median_is_drawn_once_on_an_axis_of_its_own_unit() -> None:
     assert table.row(0) == ("Nursing", 10, "£1,036.64", "£936.64", "£1,136.64", "£1,040.76", "£1,217.69")
 
 
+@pytest.mark.slow
 def test_overview_headline_arrows_follow_the_sign_of_each_change(app_env: Path) -> None:
     at = open_page()
     assert_clean(at)
@@ -116,6 +118,7 @@ def test_overview_headline_arrows_follow_the_sign_of_each_change(app_env: Path) 
         assert not re.match(r"[+−]0(\.0)?( |$)", delta), (metric.label, delta)
 
 
+@pytest.mark.slow
 def test_overview_of_home_care_shows_its_returns_not_occupancy(app_env: Path) -> None:
     period, hours, people = read(app_env, """
         select period, sum(hours_delivered), sum(people_supported) from mart.home_care_returns

@@ -74,6 +74,7 @@ def test_watchlist_ranks_red_first_and_marks_new_this_week(app_env: Path) -> Non
     assert ATTRIBUTION in texts(at)
 
 
+@pytest.mark.slow
 def test_watchlist_opens_a_profile_and_its_filters_narrow_the_list(app_env: Path) -> None:
     at = open_page("watchlist.py")
     first = at.dataframe[-1].value.iloc[0]
@@ -140,6 +141,7 @@ def _first_unsuspended_home(db: Path) -> tuple[str, str]:
                     "service_kind = 'care_home' order by location_id limit 1 offset 3")[0]
 
 
+@pytest.mark.slow
 def test_note_and_action_written_through_the_profile_are_kept(app_env: Path) -> None:
     location_id, _ = _first_unsuspended_home(app_env)
     at = open_page(location=location_id)
@@ -175,6 +177,7 @@ def read_audit(db: Path, target: str) -> set[str]:
     return {row[3] for row in audit.recent(db, 500) if row[4] == target}
 
 
+@pytest.mark.slow
 def test_visit_suspension_and_override_written_through_the_app(app_env: Path) -> None:
     location_id, name = read(app_env, "select location_id, location_name from mart.locations where is_active "
                                       "and service_kind = 'care_home' order by location_id limit 1 offset 5")[0]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 import json
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from market_oversight import store
 from .conftest import assert_clean, open_page, read, texts
 
 
+@pytest.mark.slow
 def test_reliability_page_shows_the_stored_backtest(app_env: Path) -> None:
     # Given the demo with its stored backtest, read straight from the warehouse
     (positives, location_dates, thresholds_hash, result), = read(
@@ -44,6 +46,7 @@ def test_reliability_page_shows_the_stored_backtest(app_env: Path) -> None:
     assert f"{location_dates:,} location-dates" in body
 
 
+@pytest.mark.slow
 def test_reliability_page_without_a_stored_backtest_names_the_command(app_env: Path) -> None:
     # Given a warehouse with no backtest stored (the removal published as a job would)
     with store.warehouse(app_env) as con:

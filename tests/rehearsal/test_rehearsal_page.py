@@ -29,6 +29,7 @@ def test_the_page_shows_the_rehearsal_its_sections_and_the_pack(app_market: Path
     assert [d.value for d in at.dataframe][2]["CQC location ID"].to_list() == ["D1", "D6", "D9", "D3", "D2"]
 
 
+@pytest.mark.slow
 def test_an_unknown_id_is_said_on_the_page(app_market: Path) -> None:
     at = open_page("rehearsal.py", scope="provider", id="NOPE")
     assert errors(at) == [

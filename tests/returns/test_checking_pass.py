@@ -3,6 +3,7 @@ row, key duplicates found afterwards) says exactly what the rule-by-rule check s
 
 from __future__ import annotations
 
+import pytest
 import json
 
 import duckdb
@@ -51,6 +52,7 @@ def _outcome(db) -> tuple[tuple[int, int, int], list[tuple]]:
     return counts[0], quarantined, loaded
 
 
+@pytest.mark.slow
 def test_awkward_cells_get_the_same_verdict_from_the_one_pass_as_from_the_rule_by_rule_check(
         register_template, tmp_path):
     # given a clean UTF-8 CSV of rows with cells that a cast reads but a rule may refuse

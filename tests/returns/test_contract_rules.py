@@ -125,6 +125,7 @@ def test_every_dataset_has_a_contract_with_rules():
     assert all(len(c.rules()) >= 5 for c in all_contracts())
 
 
+@pytest.mark.slow  # the load behind them has Great Expectations judge every file
 def test_the_row_that_breaks_nothing_is_loaded(breaking_load):
     db, _, results = breaking_load
     for r in results:
@@ -133,6 +134,7 @@ def test_the_row_that_breaks_nothing_is_loaded(breaking_load):
         assert r.rows_loaded == 1, r
 
 
+@pytest.mark.slow  # the load behind them has Great Expectations judge every file
 @pytest.mark.parametrize(("dataset", "rule"), _cases())
 def test_a_row_breaking_the_rule_is_quarantined_and_says_why(breaking_load, dataset, rule):
     # given a file with a row that breaks this rule, loaded
@@ -151,6 +153,7 @@ def test_a_row_breaking_the_rule_is_quarantined_and_says_why(breaking_load, data
         assert set(BASE_ROWS[dataset]) <= set(raw) <= set(BASE_ROWS[dataset]) | added_later
 
 
+@pytest.mark.slow  # the load behind them has Great Expectations judge every file
 def test_great_expectations_counts_equal_the_sql_counts_for_every_rule(breaking_load):
     db, rows_of, results = breaking_load
     con = duckdb.connect(str(db), read_only=True)

@@ -51,6 +51,7 @@ def test_demo_calendar_has_late_and_missing_returns(demo):
     assert statuses["on_time"] > statuses["late"] > 0 and statuses["missing"] > 0
 
 
+@pytest.mark.slow
 def test_great_expectations_agrees_with_the_sql_check_on_the_demo_files(demo, tmp_path):
     # given the demo's returns files with the most quarantined rows, and its fees and benchmarks
     db, files = demo

@@ -64,6 +64,7 @@ RESENT = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("resent", list(RESENT))
 def test_the_original_sent_again_in_other_bytes_is_already_loaded_and_the_correction_stays(db, tmp_path, resent):
     # given an original return (UTF-8, LF line ends), then its correction
@@ -90,6 +91,7 @@ def test_the_same_rows_twice_in_one_load_are_loaded_once(db, tmp_path):
     assert query(db, "select count(*) from care_home_returns") == [(2,)]
 
 
+@pytest.mark.slow
 def test_changed_rows_are_a_new_version_even_when_only_one_cell_differs(db, tmp_path):
     ingest_file(db, "returns", _original(tmp_path, line_end="\n"), options=SQL_JUDGE)
     changed = write_csv(tmp_path / "changed.csv", REORDERED,
@@ -100,6 +102,7 @@ def test_changed_rows_are_a_new_version_even_when_only_one_cell_differs(db, tmp_
         ("1-101", 1, 2), ("1-102", 2, 2)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("together", [False, True])
 def test_an_older_version_sent_after_the_correction_is_kept_but_does_not_replace_it(db, tmp_path, together):
     # given the correction (submitted 20 October), then the original (submitted 9 October) sent
@@ -221,6 +224,7 @@ def _as_scored(db, as_of) -> list[tuple]:
                            "where location_id = '1-101'").fetchall()
 
 
+@pytest.mark.slow
 def test_the_risk_engine_reads_the_same_version_as_the_marts_on_a_tie_and_after_an_older_resend(db, tmp_path):
     from datetime import date
 
@@ -247,6 +251,7 @@ def _migration(name: str) -> str:
     return next(text for _, file, text in store.migrations() if file == name)
 
 
+@pytest.mark.slow
 def test_the_migration_puts_right_a_warehouse_whose_resend_undid_a_correction(db, tmp_path):
     # given a correction then the original sent again, left as the loader before migration 077 left
     # them: the original (loaded last) current, the correction superseded by it

@@ -68,6 +68,7 @@ def test_notices_are_counted_and_the_latest_named(market: HandMade) -> None:
     assert row["plan_held"] is None and row["review_overdue"] is False
 
 
+@pytest.mark.slow
 def test_the_watchlist_names_an_overdue_review_and_a_notice_with_the_live_casework(market: HandMade) -> None:
     register(market)                     # the warehouse as the last job left it: an empty register
     due = TODAY - timedelta(days=5)
@@ -83,6 +84,7 @@ def test_the_watchlist_names_an_overdue_review_and_a_notice_with_the_live_casewo
                     "K": f"{fmt.oversight_notice('likely_failure')}, {fmt.long_date(TODAY)}"}
 
 
+@pytest.mark.slow
 def test_the_email_reports_a_review_in_the_week_it_fell_overdue(market: HandMade) -> None:
     # this week (the register as recorded by a week's end counts, so a past week cannot be given a
     # review recorded now): due the Sunday before, so the first overdue day is its Monday

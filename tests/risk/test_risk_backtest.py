@@ -54,6 +54,7 @@ def history(wh: HandMade) -> None:
            imposed_by="ann")
 
 
+@pytest.mark.slow
 def test_backtest_on_observed_events(wh: HandMade, capsys) -> None:
     history(wh)
     wh.build()
@@ -85,6 +86,7 @@ def test_backtest_on_observed_events(wh: HandMade, capsys) -> None:
     assert low["raised"] > 0 and low["precision"] > out["base_rate"]
 
 
+@pytest.mark.slow
 def test_backtest_against_demo_truth_needs_the_demo(wh: HandMade) -> None:
     history(wh)
     wh.build()

@@ -71,6 +71,7 @@ def test_scores_out_parquet_on_the_demo_agrees_with_the_summary(tmp_path: Path, 
     assert sum(i["raised"] for i in summary["indicators"]) > 0
 
 
+@pytest.mark.slow
 def test_scores_out_csv_reads_back(wh: HandMade, tmp_path: Path, capsys) -> None:
     small_history(wh)
     wh.build()

@@ -81,6 +81,7 @@ def rags(wh: HandMade, as_of: date = AS_OF, thresholds=None) -> dict[str, str]:
         return dict(con.execute("select location_id, computed_rag from stage_scores").fetchall())
 
 
+@pytest.mark.slow
 def test_hard_floors_inadequate_and_suspension_in_force_are_red(wh: HandMade, tmp_path: Path) -> None:
     # given an Inadequate home scored with no points for Inadequate, a suspended home, a home whose
     # suspension was lifted, and 20 healthy homes
@@ -108,6 +109,7 @@ def test_hard_floors_inadequate_and_suspension_in_force_are_red(wh: HandMade, tm
     assert unfloored["inadequate"] != "red" and unfloored["suspended"] == "green"
 
 
+@pytest.mark.slow
 def test_rank_caps_keep_a_tie_wholly_in_or_out(wh: HandMade, tmp_path: Path) -> None:
     # given 20 homes, one rated Requires improvement (amber on its points, set here to 30), the others
     # Good and recent

@@ -39,6 +39,7 @@ def home_care_paid_below_the_minimum(wh: HandMade) -> None:
            batch_id="b-bm", row_number=1)
 
 
+@pytest.mark.slow
 def test_the_year_with_a_benchmark_raises_the_flag_and_warns_of_nothing(wh: HandMade) -> None:
     home_care_paid_below_the_minimum(wh)
     assert "fee_below_benchmark" in wh.flags("hc", LAST_DAY_WITH)
@@ -74,6 +75,7 @@ def test_no_warning_where_no_fee_is_in_force(wh: HandMade) -> None:
         assert engine.warnings(con, FIRST_DAY_WITHOUT, load_thresholds()) == ()
 
 
+@pytest.mark.slow
 def test_score_prints_the_warning_and_puts_it_in_its_json(wh: HandMade, capsys: pytest.CaptureFixture) -> None:
     home_care_paid_below_the_minimum(wh)
     wh.build()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from datetime import date
 
 import polars as pl
@@ -97,6 +98,7 @@ def test_impact_formatting_never_shows_not_known_as_zero() -> None:
     assert "impact Not known" in watchlist.summary(df)
 
 
+@pytest.mark.slow
 def test_the_email_line_says_impact_not_known(wh: HandMade) -> None:
     # given a home-care service without returns, scored green before the week, rated Inadequate in it
     wh.location("hc", kind="home_care", rated=None)

@@ -5,6 +5,7 @@ values set at, just below and just above the indicator's threshold."""
 
 from __future__ import annotations
 
+import pytest
 from datetime import date, datetime
 
 from tests.risk.conftest import HandMade, month
@@ -35,6 +36,7 @@ def test_low_occupancy_is_raised_strictly_below_the_threshold(wh: HandMade) -> N
     assert "31 of 40 beds" in flags["below"]["message"]
 
 
+@pytest.mark.slow
 def test_occupancy_counts_only_from_five_beds(wh: HandMade) -> None:
     # given homes of 5 (at the minimum), 4 (below) and 6 (above) beds, each with two beds empty and
     # full three months before
@@ -160,6 +162,7 @@ def test_late_and_missing_returns(wh: HandMade) -> None:
     assert flags["at"]["value"] == 2 and flags["above"]["value"] == 3
 
 
+@pytest.mark.slow
 def test_group_stress_needs_two_flagged_locations_and_half_the_group(wh: HandMade) -> None:
     # given provider G with 3 homes, 2 of them flagged (low occupancy); provider H with 4 homes, 1 flagged
     for loc in ("g1", "g2", "g3"):

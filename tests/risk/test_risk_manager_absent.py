@@ -3,6 +3,7 @@ absent; the snapshot-date rule where no date is known. The date is imported from
 
 from __future__ import annotations
 
+import pytest
 import json
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ def manager_flag(wh: HandMade, as_of: date) -> dict | None:
     return wh.flags("absent", as_of).get("no_registered_manager")
 
 
+@pytest.mark.slow
 def test_raised_from_the_absent_date_on_with_the_months_absent(wh: HandMade) -> None:
     wh.location("absent", manager_absent_since=ABSENT_SINCE, snapshot=SNAPSHOT)
     assert manager_flag(wh, date(2025, 12, 14)) is None                     # the day before

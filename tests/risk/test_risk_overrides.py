@@ -85,6 +85,7 @@ def test_bad_overrides_are_refused(wh: HandMade, rag, reason, expires, message) 
         override_rag(wh.path, "A", rag, reason, expires, "ann", today=AS_OF)
 
 
+@pytest.mark.slow
 def test_history_applies_the_override_in_force_at_each_date(wh: HandMade) -> None:
     scored(wh)
     engine.score(wh.path, load_thresholds(), [AS_OF + timedelta(days=30)])
@@ -102,6 +103,7 @@ def test_history_applies_the_override_in_force_at_each_date(wh: HandMade) -> Non
     assert flags >= 3
 
 
+@pytest.mark.slow
 def test_a_suspension_makes_the_location_red_from_the_day_it_is_imposed(wh: HandMade) -> None:
     scored(wh)
     engine.score(wh.path, load_thresholds(), [AS_OF + timedelta(days=30)])

@@ -44,6 +44,7 @@ def test_every_score_is_exactly_the_sum_of_its_flags(wh: HandMade) -> None:
         assert sorted(s["flags"]) == sorted(f["flag"] for f in mine)
 
 
+@pytest.mark.slow
 def test_data_after_the_as_of_date_does_not_change_the_score(wh: HandMade) -> None:
     # given a warehouse scored at AS_OF
     busy_market(wh)
@@ -126,6 +127,7 @@ def test_rag_follows_the_matrix(wh: HandMade) -> None:
     assert lik["red"] == expected and rags == {"red": "red", "green": "green"}
 
 
+@pytest.mark.slow
 def test_score_command_prints_json_and_rebuilds_monthly(wh: HandMade, capsys) -> None:
     busy_market(wh)
     wh.build()
