@@ -42,7 +42,9 @@ browser:
 # The whole suite, on every core (pytest-xdist), in a random order: pytest-randomly prints the seed,
 # and `make test PYTEST_ARGS=--randomly-seed=N` repeats an order. The demo warehouse the tests share
 # is built once and kept in var/test-cache (tests/demo_cache.py).
-PYTEST_WORKERS ?= auto
+# One worker more than the cores: the browser tests and the CLI jobs wait on other processes
+# (Streamlit, chromium, the job), and the extra worker keeps the cores busy meanwhile.
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 test: setup browser
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
