@@ -159,7 +159,6 @@ def _condition(contract: Contract, rule: Rule, p: str, lazy: bool = False) -> tu
         table, key = REFERENCES[rule.value]     # identifiers from the fixed map
         return f"{c[0]} is not null and {c[0]} not in (select {key} from main.{table})", None
     if k == "key_unique":
-        cols = ", ".join(c)
         all_null = " and ".join(f"{x} is null" for x in c)
         return f"key_count > 1 and not ({all_null})", None
     if k == "at_most":
