@@ -1,7 +1,8 @@
 -- The one definition, for both kinds of monthly return, of what the marts say of a return's
--- versions: how many were received (versions) and when the first arrived (first_received_at, the
--- start of the batch that loaded it: what lateness is counted from). Which version is current is
--- decided when returns load (sql/ingest/stage_versions.sql) and stored as superseded_at is null.
+-- versions: how many were loaded (versions) and when the first was loaded (first_received_at, the
+-- start of the batch that loaded it; lateness, in mart.expected_returns, counts from when it was
+-- sent instead). Which version is current is decided when returns load
+-- (sql/ingest/stage_versions.sql) and stored as superseded_at is null.
 -- `kind` is 'care_home' or 'home_care'. Read by mart.care_home_returns and mart.home_care_returns.
 -- (The tables are named here, not passed in: query_table() inside a mart view binds a name to the
 -- view's own schema, mart, first.)
