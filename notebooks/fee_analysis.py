@@ -14,16 +14,14 @@ def _():
     import polars as pl
 
     from market_oversight import fmt
-    from market_oversight.analyst import open_snapshot, snapshot_path
+    from market_oversight.analyst import notebook_snapshot
 
-    return alt, fmt, mo, open_snapshot, pl, snapshot_path
+    return alt, fmt, mo, notebook_snapshot, pl
 
 
 @app.cell
-def _(mo, open_snapshot, snapshot_path):
-    path = snapshot_path()
-    con = open_snapshot(path)
-    taken_at = con.execute("select taken_at_utc from meta.snapshot").fetchall()[0][0]
+def _(mo, notebook_snapshot):
+    path, con, taken_at = notebook_snapshot()
     mo.md(
         f"""
         # Fee analysis

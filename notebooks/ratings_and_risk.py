@@ -18,7 +18,7 @@ def _():
     import polars as pl
 
     from market_oversight import fmt
-    from market_oversight.analyst import open_snapshot, scratch_copy, snapshot_path
+    from market_oversight.analyst import notebook_snapshot, scratch_copy
     from market_oversight.errors import RiskError
     from market_oversight.risk.backtest import BacktestOptions, run_backtest
     from market_oversight.risk.thresholds import load_thresholds
@@ -33,21 +33,18 @@ def _():
         fmt,
         load_thresholds,
         mo,
-        open_snapshot,
+        notebook_snapshot,
         os,
         pl,
         run_backtest,
         scratch_copy,
-        snapshot_path,
         tempfile,
     )
 
 
 @app.cell
-def _(mo, open_snapshot, snapshot_path):
-    path = snapshot_path()
-    con = open_snapshot(path)
-    taken_at = con.execute("select taken_at_utc from meta.snapshot").fetchall()[0][0]
+def _(mo, notebook_snapshot):
+    path, con, taken_at = notebook_snapshot()
     mo.md(
         f"""
         # Ratings and risk

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["latest_snapshot", "open_snapshot", "publish_snapshot", "scratch_copy", "snapshot_path",
-           "snapshots_dir"]
+__all__ = ["latest_snapshot", "notebook_snapshot", "open_snapshot", "publish_snapshot", "scratch_copy",
+           "snapshot_path", "snapshot_taken_at", "snapshots_dir"]
 
 
 def __getattr__(name: str) -> Any:

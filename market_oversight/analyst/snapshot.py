@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import time
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -152,6 +153,21 @@ def open_snapshot(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPy
             raise SnapshotError(f"{found} was taken by an older version of Care Market Oversight; "
                                 "run `market-oversight snapshot` to publish a current one") from None
         raise
+
+
+def snapshot_taken_at(con: duckdb.DuckDBPyConnection) -> datetime:
+    """When the snapshot open on `con` was taken (UTC), as `publish_snapshot` recorded it."""
+    return con.execute(store.sql("analyst/snapshot_taken_at")).fetchall()[0][0]
+
+
+def notebook_snapshot(
+    path: str | os.PathLike[str] | None = None,
+) -> tuple[Path, duckdb.DuckDBPyConnection, datetime]:
+    """What a notebook opens first: the snapshot's path (see `snapshot_path`), a read-only connection
+    to it, and when it was taken (UTC), for the notebook's heading."""
+    found = snapshot_path(path)
+    con = open_snapshot(found)
+    return found, con, snapshot_taken_at(con)
 
 
 def scratch_copy(snapshot: Path, folder: Path) -> Path:

@@ -1,6 +1,7 @@
 -- THE rule for which version of a provider's return is current, for care homes and home care alike:
 -- the version the provider says it sent last (submitted_at; a version without one counts from the
--- start of the load that brought it), and of versions sent at the same moment the one loaded last.
+-- start of the load that brought it: version_sent_at, migration 118), and of versions sent at the
+-- same moment the one loaded last.
 -- A re-sent older version is kept but does not replace a newer one.
 -- Looks at the returns of dataset $dataset this load brings (stage_loaded, with the batches of this
 -- load in staged_batches): the current version of each held in the warehouse, and the new ones.
@@ -35,7 +36,7 @@ arriving as (
 
 candidates as (
     select v.location_id, v.period, v.batch_id,
-        coalesce(v.submitted_at, b.started_at) as sent_at,
+        version_sent_at(v.submitted_at, b.started_at) as sent_at,
         b.started_at as loaded_at
     from (select * from held union all select * from arriving) as v
     left join (

@@ -18,13 +18,13 @@ batches as (
 -- tenths of a second on the national demo)
 received as not materialized (
     select 'care_home' as service_kind, r.location_id, r.period,
-           min(coalesce(r.submitted_at, b.started_at)) as received_at
+           min(version_sent_at(r.submitted_at, b.started_at)) as received_at
     from main.care_home_returns as r
     left join batches as b using (batch_id)
     group by r.location_id, r.period
     union all
     select 'home_care' as service_kind, r.location_id, r.period,
-           min(coalesce(r.submitted_at, b.started_at)) as received_at
+           min(version_sent_at(r.submitted_at, b.started_at)) as received_at
     from main.home_care_returns as r
     left join batches as b using (batch_id)
     group by r.location_id, r.period

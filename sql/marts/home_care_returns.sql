@@ -6,10 +6,9 @@ with current_returns as (
 ),
 
 versions as (
-    select location_id, period, count(*) as versions, min(b.started_at) as first_received_at
-    from main.home_care_returns as r
-    left join main.ingest_batches as b using (batch_id)
-    group by location_id, period
+    -- versions and first_received_at: the macro of migration 116, one rule for both kinds of return
+    select *
+    from return_versions('home_care')
 ),
 
 final as (

@@ -5,10 +5,11 @@
 -- matches with or without its space. Best first: an exact CQC ID, then the exact name, then names
 -- that start with what was typed, then the rest; registered before deregistered; by name.
 -- $typed: the text as typed; $kinds: which of 'location', 'provider' and 'brand' to look for; $limit.
+-- The text rule (search_text) and the shared-value rule (sole_value) are the macros of migration 117.
 -- Grain: one row per location, provider or brand matched (kind says which).
 with typed as (
     select
-        regexp_replace(lower(trim($typed)), '[^\p{L}\p{N} ]', '', 'g') as text,
+        search_text(trim($typed)) as text,
         list_filter(string_split(regexp_replace(lower(trim($typed)), '[^\p{L}\p{N} ]', ' ', 'g'), ' '),
                     lambda w: w <> '') as words,
         lower(trim($typed)) as exact_id
@@ -25,9 +26,8 @@ locations as (
         service_kind,
         is_active,
         1 as locations,
-        regexp_replace(lower(concat_ws(' ', location_name, postcode, replace(postcode, ' ', ''), location_id,
-                                       brand_name)),
-                       '[^\p{L}\p{N} ]', '', 'g') as haystack
+        search_text(concat_ws(' ', location_name, postcode, replace(postcode, ' ', ''), location_id, brand_name))
+            as haystack
     from mart.register
     where list_contains($kinds, 'location')
 ),
@@ -39,12 +39,11 @@ providers as (
         any_value(provider_name) as name,
         any_value(provider_name) as provider_name,
         null as postcode,
-        case when count(distinct local_authority) = 1 then any_value(local_authority) end as local_authority,
-        case when count(distinct service_kind) = 1 then any_value(service_kind) end as service_kind,
+        sole_value(local_authority) as local_authority,
+        sole_value(service_kind) as service_kind,
         bool_or(is_active) as is_active,
         count(*) as locations,
-        regexp_replace(lower(concat_ws(' ', any_value(provider_name), provider_id)), '[^\p{L}\p{N} ]', '', 'g')
-            as haystack
+        search_text(concat_ws(' ', any_value(provider_name), provider_id)) as haystack
     from mart.register
     where list_contains($kinds, 'provider')
     group by provider_id
@@ -57,12 +56,11 @@ brands as (
         coalesce(any_value(brand_name), brand_id) as name,
         case when count(distinct provider_id) = 1 then any_value(provider_name) end as provider_name,
         null as postcode,
-        case when count(distinct local_authority) = 1 then any_value(local_authority) end as local_authority,
-        case when count(distinct service_kind) = 1 then any_value(service_kind) end as service_kind,
+        sole_value(local_authority) as local_authority,
+        sole_value(service_kind) as service_kind,
         bool_or(is_active) as is_active,
         count(*) as locations,
-        regexp_replace(lower(concat_ws(' ', any_value(brand_name), brand_id)), '[^\p{L}\p{N} ]', '', 'g')
-            as haystack
+        search_text(concat_ws(' ', any_value(brand_name), brand_id)) as haystack
     from mart.register
     where list_contains($kinds, 'brand')
       and brand_id is not null
@@ -70,7 +68,7 @@ brands as (
 ),
 
 matched as (
-    select c.*, regexp_replace(lower(c.name), '[^\p{L}\p{N} ]', '', 'g') as plain_name
+    select c.*, search_text(c.name) as plain_name
     from (select * from locations union all by name select * from providers
           union all by name select * from brands) as c
     cross join typed as t

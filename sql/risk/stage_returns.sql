@@ -2,7 +2,7 @@
 -- location and period before $as_of (in the 13 months before it) the version current at $as_of,
 -- that is the latest submitted on or before $as_of (a version superseded later still counts), and
 -- when the first version arrived (for lateness). A version's time is its submitted_at, else the start
--- of the batch that loaded it; of two at the same time, the later load is the later version (the
+-- of the batch that loaded it (version_sent_at, migration 118); of two at the same time, the later load is the later version (the
 -- rule of sql/ingest/stage_versions.sql, as it stood at $as_of). Most returns have one version: only the few (location, period) pairs
 -- that were ever resubmitted are grouped (`repeated`), and every other version of those is left out
 -- by a join against that small set.
@@ -18,7 +18,7 @@ versions as not materialized (
         'care_home' as kind,
         r.location_id,
         r.period,
-        coalesce(r.submitted_at, b.started_at) as known_at,
+        version_sent_at(r.submitted_at, b.started_at) as known_at,
         b.started_at as loaded_at,
         r.row_number,
         r.superseded_at is not null as superseded,
@@ -41,7 +41,7 @@ versions as not materialized (
     left join batches as b using (batch_id)
     where r.period < $as_of
       and r.period >= cast($as_of - interval 13 month as date)
-      and coalesce(r.submitted_at, b.started_at) < cast($as_of as date) + interval 1 day
+      and version_sent_at(r.submitted_at, b.started_at) < cast($as_of as date) + interval 1 day
 
     union all
 
@@ -49,7 +49,7 @@ versions as not materialized (
         'home_care' as kind,
         r.location_id,
         r.period,
-        coalesce(r.submitted_at, b.started_at) as known_at,
+        version_sent_at(r.submitted_at, b.started_at) as known_at,
         b.started_at as loaded_at,
         r.row_number,
         r.superseded_at is not null as superseded,
@@ -72,7 +72,7 @@ versions as not materialized (
     left join batches as b using (batch_id)
     where r.period < $as_of
       and r.period >= cast($as_of - interval 13 month as date)
-      and coalesce(r.submitted_at, b.started_at) < cast($as_of as date) + interval 1 day
+      and version_sent_at(r.submitted_at, b.started_at) < cast($as_of as date) + interval 1 day
 ),
 
 resubmitted as (
