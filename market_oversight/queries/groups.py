@@ -25,7 +25,7 @@ def _scoped(scope: str, group_id: str) -> dict[str, object]:
 def locations(con: duckdb.DuckDBPyConnection, scope: str, group_id: str) -> pl.DataFrame:
     """Every location of the group, with the people supported by its home-care ones."""
     located = frame(con, sql("queries/group_locations"), {**_scoped(scope, group_id), "rag_order": list(RAG)})
-    people = frame(con, sql("queries/group_people"), _scoped(scope, group_id))
+    people = frame(con, sql("queries/group_people"), {"location_ids": located["location_id"].to_list()})
     return located.join(people, on="location_id", how="left", maintain_order="left")
 
 
