@@ -1,22 +1,14 @@
 -- Locations ranked by risk at the latest score, with a marker for those newly red or amber this
 -- week (green, or not scored, at the latest score at least seven days earlier). Its flags come
--- apart: causes (quality and sustainability, adding to likelihood) and impact items, each largest first.
+-- apart: causes (quality and sustainability, adding to likelihood) and impact items, each largest first
+-- (serving.location_latest, made when the serving copy is published: listing them here took most of
+-- the page's time on the national demo).
 -- stages_in_force: the provider-concerns stages in force (the page names the gravest).
 -- contingency_*: the provider's contingency register (mart.contingency_register: an overdue plan
 -- review, the latest CQC Market Oversight notice).
 -- Grain: one row per location scored at the latest as-of date.
 with current_score as (
     select * from mart.risk_current
-),
-
-flags_by_domain as (
-    select
-        f.location_id,
-        list(f.flag order by f.points desc, f.flag) filter (where f.domain <> 'impact') as causes,
-        list(f.flag order by f.points desc, f.flag) filter (where f.domain = 'impact') as impacts
-    from mart.risk_flags as f
-    where f.as_of = (select max(as_of) from current_score)
-    group by f.location_id
 ),
 
 earlier as (
@@ -56,7 +48,7 @@ ranked as (
     from current_score as c
     join mart.register as l using (location_id)
     left join earlier as e using (location_id)
-    left join flags_by_domain as d using (location_id)
+    left join serving.location_latest as d using (location_id)
     left join mart.contingency_register as k on k.provider_id = l.provider_id
     where in_market_filter(l.local_authority, l.icb_name, l.service_kind,
                            $local_authority, $icb_name, $service_kind)
