@@ -61,8 +61,8 @@ def locations_for_people(df: pl.DataFrame, *, with_provider: bool = False) -> pl
         pl.struct("beds", "people_supported", "service_kind")
         .map_elements(lambda r: size(r["beds"], r["people_supported"], r["service_kind"]), return_dtype=pl.String)
         .alias("Beds or people supported"),
-        pl.col("causes").map_elements(flag_words.labels, return_dtype=pl.String).fill_null("").alias("Flags"),
-        pl.col("impacts").map_elements(flag_words.labels, return_dtype=pl.String).fill_null("")
+        flag_words.labels_column(df, "causes").fill_null("").alias("Flags"),
+        flag_words.labels_column(df, "impacts").fill_null("")
         .alias("Impact if it failed"),
         *provider,
         pl.col("service_kind").map_elements(fmt.service_kind, return_dtype=pl.String, skip_nulls=False)

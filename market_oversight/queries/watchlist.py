@@ -39,8 +39,8 @@ def for_people(df: pl.DataFrame) -> pl.DataFrame:
         .alias("Impact (0 to 100)"),
         pl.col("latest_overall_rating").replace_strict(RATING_WORDS, default=fmt.rating(None))
         .alias("CQC overall rating"),
-        pl.col("causes").map_elements(flag_words.labels, return_dtype=pl.String).fill_null("").alias("Flags"),
-        pl.col("impacts").map_elements(flag_words.labels, return_dtype=pl.String).fill_null("")
+        flag_words.labels_column(df, "causes").fill_null("").alias("Flags"),
+        flag_words.labels_column(df, "impacts").fill_null("")
         .alias("Impact if it failed"),
         concern_stage().alias("Concerns"),
         why_not_computed().alias("Override"),
