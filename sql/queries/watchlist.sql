@@ -4,6 +4,8 @@
 -- (serving.location_latest, made when the serving copy is published: listing them here took most of
 -- the page's time on the national demo).
 -- stages_in_force: the provider-concerns stages in force (the page names the gravest).
+-- The score's own list of flags (risk_scores.flags) is not carried: the page shows causes and
+-- impacts, and that list column took a third of the query's time on the national demo.
 -- contingency_*: the provider's contingency register (mart.contingency_register: an overdue plan
 -- review, the latest CQC Market Oversight notice).
 -- Grain: one row per location scored at the latest as-of date.
@@ -34,7 +36,6 @@ ranked as (
         c.stages_in_force,
         c.likelihood,
         c.impact,
-        c.flags,
         coalesce(d.causes, []) as causes,
         coalesce(d.impacts, []) as impacts,
         coalesce(k.review_overdue, false) as contingency_overdue,
