@@ -388,14 +388,27 @@ def remove_orphan_copies(db: Path) -> list[Path]:
 
 SERVING_POINTER = "CURRENT"
 SERVING_KEEP = 3
+# The tables of schema `serving` (migration 106), each refilled from sql/serving/<name>.sql on publishing.
+SERVING_TABLES = ("location_latest", "search_entries")
+
+
+def refresh_serving_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Refill the app's first-paint tables (schema `serving`) from the warehouse as committed, in one
+    transaction: what pages would otherwise compute from whole tables of the market on every render
+    is computed once per published copy."""
+    with transaction(con):
+        for table in SERVING_TABLES:  # identifiers from the fixed list above
+            con.execute(f"delete from serving.{table}")
+            con.execute(f"insert into serving.{table} by name ({sql(f'serving/{table}')})")
 
 
 def publish_serving_copy(con: duckdb.DuckDBPyConnection, db: Path) -> Path:
     """Copy the warehouse, as committed, to a new file in the serving folder and point CURRENT at it.
 
     The app reads only serving copies, read-only, so a long load never blocks it and it never sees a
-    half-finished load. The copy is taken by the process holding the warehouse, after a checkpoint,
-    so it is consistent; CURRENT is switched with an atomic rename."""
+    half-finished load. The copy is taken by the process holding the warehouse, after its serving
+    tables are refilled and a checkpoint, so it is consistent; CURRENT is switched with an atomic rename."""
+    refresh_serving_tables(con)
     con.execute("checkpoint")
     folder = serving_dir(db)
     folder.mkdir(parents=True, exist_ok=True)

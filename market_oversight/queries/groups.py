@@ -25,7 +25,7 @@ def _scoped(scope: str, group_id: str) -> dict[str, object]:
 def locations(con: duckdb.DuckDBPyConnection, scope: str, group_id: str) -> pl.DataFrame:
     """Every location of the group, with the people supported by its home-care ones."""
     located = frame(con, sql("queries/group_locations"), {**_scoped(scope, group_id), "rag_order": list(RAG)})
-    people = frame(con, sql("queries/group_people"), _scoped(scope, group_id))
+    people = frame(con, sql("queries/group_people"), {"location_ids": located["location_id"].to_list()})
     return located.join(people, on="location_id", how="left", maintain_order="left")
 
 
@@ -61,8 +61,8 @@ def locations_for_people(df: pl.DataFrame, *, with_provider: bool = False) -> pl
         pl.struct("beds", "people_supported", "service_kind")
         .map_elements(lambda r: size(r["beds"], r["people_supported"], r["service_kind"]), return_dtype=pl.String)
         .alias("Beds or people supported"),
-        pl.col("causes").map_elements(flag_words.labels, return_dtype=pl.String).fill_null("").alias("Flags"),
-        pl.col("impacts").map_elements(flag_words.labels, return_dtype=pl.String).fill_null("")
+        flag_words.labels_column(df, "causes").fill_null("").alias("Flags"),
+        flag_words.labels_column(df, "impacts").fill_null("")
         .alias("Impact if it failed"),
         *provider,
         pl.col("service_kind").map_elements(fmt.service_kind, return_dtype=pl.String, skip_nulls=False)

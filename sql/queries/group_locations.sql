@@ -1,7 +1,8 @@
 -- Every location of one group, registered first: a provider (the registered company) or a CQC brand
 -- ($scope is provider or brand; $id its CQC ID). Each with the RAG in force (mart.risk_current, the
 -- one definition), its latest CQC overall rating, its registered beds and the flags raised at the
--- latest score, causes apart from impact items, each largest first. (People supported come from
+-- latest score, causes apart from impact items, each largest first (these two from
+-- serving.location_latest, made when the serving copy is published). (People supported come from
 -- group_people.sql: joined here, DuckDB reads every home-care return on the national demo.)
 -- Grain: one row per location of the group, deregistered ones included.
 with located as (
@@ -12,38 +13,18 @@ with located as (
     where in_scope($scope, $id, location_id, provider_id, brand_id)   -- migration 096
 ),
 
-latest_overall as (
-    select location_id, arg_max(rating, report_date) as latest_overall_rating
-    from mart.ratings
-    where key_question = 'overall'
-      and location_id in (select location_id from located)
-    group by location_id
-),
-
-flags as (
-    select
-        location_id,
-        list(flag order by points desc, flag) filter (where domain <> 'impact') as causes,
-        list(flag order by points desc, flag) filter (where domain = 'impact') as impacts
-    from mart.risk_flags
-    where as_of = (select max(as_of) from mart.risk_current)
-      and location_id in (select location_id from located)
-    group by location_id
-),
-
 final as (
     select
         l.*,
-        r.latest_overall_rating,
+        f.latest_overall_rating,
         c.rag,
         c.likelihood,
         c.impact,
         coalesce(f.causes, []) as causes,
         coalesce(f.impacts, []) as impacts
     from located as l
-    left join latest_overall as r using (location_id)
     left join mart.risk_current as c using (location_id)
-    left join flags as f using (location_id)
+    left join serving.location_latest as f using (location_id)
 )
 
 select * from final

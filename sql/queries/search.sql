@@ -4,8 +4,10 @@
 -- ignored on both sides ("St Annes" finds "St. Anne's", "1234" finds "1-234..."), and a postcode
 -- matches with or without its space. Best first: an exact CQC ID, then the exact name, then names
 -- that start with what was typed, then the rest; registered before deregistered; by name.
+-- The text searched, and each name without its punctuation, are made when the serving copy is
+-- published (serving.search_entries, sql/serving/search_entries.sql).
 -- $typed: the text as typed; $kinds: which of 'location', 'provider' and 'brand' to look for; $limit.
--- The text rule (search_text) and the shared-value rule (sole_value) are the macros of migration 117.
+-- The text rule (search_text) is the macro of migration 117.
 -- Grain: one row per location, provider or brand matched (kind says which).
 with typed as (
     select
@@ -15,64 +17,12 @@ with typed as (
         lower(trim($typed)) as exact_id
 ),
 
-locations as (
-    select
-        'location' as kind,
-        location_id as id,
-        location_name as name,
-        provider_name,
-        postcode,
-        local_authority,
-        service_kind,
-        is_active,
-        1 as locations,
-        search_text(concat_ws(' ', location_name, postcode, replace(postcode, ' ', ''), location_id, brand_name))
-            as haystack
-    from mart.register
-    where list_contains($kinds, 'location')
-),
-
-providers as (
-    select
-        'provider' as kind,
-        provider_id as id,
-        any_value(provider_name) as name,
-        any_value(provider_name) as provider_name,
-        null as postcode,
-        sole_value(local_authority) as local_authority,
-        sole_value(service_kind) as service_kind,
-        bool_or(is_active) as is_active,
-        count(*) as locations,
-        search_text(concat_ws(' ', any_value(provider_name), provider_id)) as haystack
-    from mart.register
-    where list_contains($kinds, 'provider')
-    group by provider_id
-),
-
-brands as (
-    select
-        'brand' as kind,
-        brand_id as id,
-        coalesce(any_value(brand_name), brand_id) as name,
-        case when count(distinct provider_id) = 1 then any_value(provider_name) end as provider_name,
-        null as postcode,
-        sole_value(local_authority) as local_authority,
-        sole_value(service_kind) as service_kind,
-        bool_or(is_active) as is_active,
-        count(*) as locations,
-        search_text(concat_ws(' ', any_value(brand_name), brand_id)) as haystack
-    from mart.register
-    where list_contains($kinds, 'brand')
-      and brand_id is not null
-    group by brand_id
-),
-
 matched as (
-    select c.*, search_text(c.name) as plain_name
-    from (select * from locations union all by name select * from providers
-          union all by name select * from brands) as c
+    select c.*
+    from serving.search_entries as c
     cross join typed as t
-    where len(t.words) > 0
+    where list_contains($kinds, c.kind)
+      and len(t.words) > 0
       and list_bool_and(list_transform(t.words, lambda w: contains(c.haystack, w)))
 ),
 

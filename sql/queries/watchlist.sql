@@ -1,22 +1,16 @@
 -- Locations ranked by risk at the latest score, with a marker for those newly red or amber this
 -- week (green, or not scored, at the latest score at least seven days earlier). Its flags come
--- apart: causes (quality and sustainability, adding to likelihood) and impact items, each largest first.
+-- apart: causes (quality and sustainability, adding to likelihood) and impact items, each largest first
+-- (serving.location_latest, made when the serving copy is published: listing them here took most of
+-- the page's time on the national demo).
 -- stages_in_force: the provider-concerns stages in force (the page names the gravest).
+-- The score's own list of flags (risk_scores.flags) is not carried: the page shows causes and
+-- impacts, and that list column took a third of the query's time on the national demo.
 -- contingency_*: the provider's contingency register (mart.contingency_register: an overdue plan
 -- review, the latest CQC Market Oversight notice).
 -- Grain: one row per location scored at the latest as-of date.
 with current_score as (
     select * from mart.risk_current
-),
-
-flags_by_domain as (
-    select
-        f.location_id,
-        list(f.flag order by f.points desc, f.flag) filter (where f.domain <> 'impact') as causes,
-        list(f.flag order by f.points desc, f.flag) filter (where f.domain = 'impact') as impacts
-    from mart.risk_flags as f
-    where f.as_of = (select max(as_of) from current_score)
-    group by f.location_id
 ),
 
 earlier as (
@@ -42,7 +36,6 @@ ranked as (
         c.stages_in_force,
         c.likelihood,
         c.impact,
-        c.flags,
         coalesce(d.causes, []) as causes,
         coalesce(d.impacts, []) as impacts,
         coalesce(k.review_overdue, false) as contingency_overdue,
@@ -56,7 +49,7 @@ ranked as (
     from current_score as c
     join mart.register as l using (location_id)
     left join earlier as e using (location_id)
-    left join flags_by_domain as d using (location_id)
+    left join serving.location_latest as d using (location_id)
     left join mart.contingency_register as k on k.provider_id = l.provider_id
     where in_market_filter(l.local_authority, l.icb_name, l.service_kind,
                            $local_authority, $icb_name, $service_kind)

@@ -33,6 +33,19 @@ def test_causes_come_before_impact_items_each_largest_first() -> None:
     assert flag_words.labels(["overall_inadequate", "low_occupancy"]) == "Rated Inadequate overall; Low occupancy"
 
 
+def test_a_column_of_flag_lists_reads_as_labels_does_row_by_row() -> None:
+    lists = [["low_occupancy", "overall_inadequate"], [], None, ["a_flag_not_known", "low_occupancy"],
+             ["people_affected"]]
+    df = pl.DataFrame({"causes": lists}, schema={"causes": pl.List(pl.String)})
+
+    cells = df.select(flag_words.labels_column(df, "causes")).to_series().to_list()
+
+    assert cells == [None if flags is None else flag_words.labels(flags) for flags in lists]
+    assert cells[0] == "Low occupancy; Rated Inadequate overall"
+    assert cells[3] == "A flag not known; Low occupancy"
+    assert df.head(0).select(flag_words.labels_column(df.head(0), "causes")).height == 0
+
+
 def test_a_sentence_is_the_stored_message_capitalised_else_the_label() -> None:
     # the indicators write their own sentences with figures formatted (tests/risk checks them)
     assert flag_words.sentence("low_occupancy", "Occupancy 71.0% in July 2026", "{}") == "Occupancy 71.0% in July 2026"
