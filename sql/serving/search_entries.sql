@@ -34,6 +34,7 @@ providers as (
         count(*) as locations,
         search_text(concat_ws(' ', any_value(provider_name), provider_id)) as haystack
     from mart.register
+    where provider_id is not null            -- a location whose record names no provider is found as a location
     group by provider_id
 ),
 

@@ -89,3 +89,21 @@ def test_publishing_refills_the_serving_tables_from_the_warehouse_as_committed(d
                 {"l": location_id}) in ([], [(None, None)])
     found = read(demo_db, "select kind, id, name from serving.search_entries where haystack like '%zephyrine%'")
     assert found == [("location", location_id, "Zephyrine Lodge")]
+
+
+def test_a_location_whose_record_names_no_provider_is_published_and_found_as_a_location(tmp_path: Path) -> None:
+    """Found by the hostile-input property test: a CQC row with a location ID and nothing else loads,
+    and publishing it must not fail on a provider without an ID."""
+    from market_oversight.ingest.cqc import ingest_cqc
+
+    source = tmp_path / "register.csv"
+    source.write_text("Location ID,Location Name,Care home?,Care homes beds,Location HSCA start date,"
+                      "Location Local Authority,Location Latest Overall Rating,Publication Date,Provider ID,"
+                      "Provider Name,Location Postal Code\n1-101,,,,,,,,,,\n", encoding="utf-8")
+    db = tmp_path / "warehouse.duckdb"
+    assert ingest_cqc(db, str(source)).status == "loaded"      # publishes a serving copy on leaving
+    with store.connect(store.current_serving_copy(db), read_only=True) as connection:
+        con = connection.cursor()
+        assert con.execute("select kind, id from serving.search_entries order by kind").fetchall() == [
+            ("location", "1-101")]
+        assert [(r["kind"], r["id"]) for r in search.search(con, "1-101").to_dicts()] == [("location", "1-101")]
