@@ -33,10 +33,16 @@ AGENCIES = ("CQC", "ICB", "NHS community health services", "Police", "Healthwatc
 OVERSIGHT_NOTICE_KINDS = ("sustainability_plan", "independent_review", "likely_failure", "other")
 
 
+# How grave each concerns stage is: its place in CONCERN_STAGES (mildest first).
+CONCERN_STAGE_RANK = {stage: rank for rank, stage in enumerate(CONCERN_STAGES)}
+
+
 def gravest_stage(stages: list[str] | tuple[str, ...] | None) -> str | None:
-    """The gravest of these concerns stages (CONCERN_STAGES is mildest first); None if none."""
-    known = [s for s in stages or () if s in CONCERN_STAGES]
-    return max(known, key=CONCERN_STAGES.index) if known else None
+    """The gravest of these concerns stages (by CONCERN_STAGE_RANK); None if none is known."""
+    known = [s for s in stages or () if s in CONCERN_STAGE_RANK]
+    return max(known, key=CONCERN_STAGE_RANK.__getitem__) if known else None
+
+
 RAG = ("red", "amber", "green")  # worst first: lists and charts order by it
 # The events a backtest or a calibration can count as "the bad thing happened" (sql/risk/events_*.sql);
 # [backtest] event_types in risk/thresholds.toml chooses among them.

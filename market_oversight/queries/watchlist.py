@@ -8,7 +8,7 @@ import polars as pl
 from market_oversight import flag_words, fmt
 from market_oversight.queries.filters import MarketFilter
 from market_oversight.store import frame, sql
-from market_oversight.vocab import CONCERN_STAGES, RAG, RATINGS
+from market_oversight.vocab import CONCERN_STAGE_RANK, RAG, RATINGS
 
 RAG_WORDS = {r: fmt.rag(r) for r in RAG}
 RATING_WORDS = {r: fmt.rating(r) for r in RATINGS}
@@ -52,13 +52,12 @@ def for_people(df: pl.DataFrame) -> pl.DataFrame:
 def concern_stage() -> pl.Expr:
     """The gravest provider-concerns stage in force, in words; empty where there is none.
 
-    vocab.gravest_stage for a whole column: each list's stages ranked by CONCERN_STAGES (mildest
-    first, a stage not known left out) and the highest rank kept, in polars rather than a call a
-    row (a national watchlist's thousands of rows took 20 ms a column so). A test ties the two."""
-    rank = {stage: i for i, stage in enumerate(CONCERN_STAGES)}
-    words = {i: fmt.CONCERN_STAGE_LABELS.get(stage, "") for stage, i in rank.items()}
+    vocab.gravest_stage for a whole column: each list's stages ranked by CONCERN_STAGE_RANK (a stage
+    not known left out) and the highest rank kept, in polars rather than a call a row (a national
+    watchlist's thousands of rows took 20 ms a column so). A test ties the two."""
+    words = {rank: fmt.CONCERN_STAGE_LABELS.get(stage, "") for stage, rank in CONCERN_STAGE_RANK.items()}
     gravest = pl.col("stages_in_force").list.eval(
-        pl.element().replace_strict(rank, default=None, return_dtype=pl.Int64)).list.max()
+        pl.element().replace_strict(CONCERN_STAGE_RANK, default=None, return_dtype=pl.Int64)).list.max()
     return gravest.replace_strict(words, default="", return_dtype=pl.String).fill_null("")
 
 
