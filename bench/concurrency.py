@@ -2,9 +2,11 @@
 
 Loads run as cron runs them: `market-oversight ingest cqc FILE` then `market-oversight score`, each
 its own process holding the warehouse read-write. Users are threads of this one process, as
-Streamlit's users are sessions of one server process: each page view opens a cursor on the newest
-published serving copy (like `pages.common.cursor`) and calls the page's query functions; a note is
-saved with `casework.add_note`, the function the casework page calls. Reported: errors (must be 0),
+Streamlit's users are sessions of one server process: each page view pins the newest published
+serving copy and reads the live casework, as `pages.common.run` does on every run, and calls the
+page's query functions through the app's own query cache (`pages.common.cached_query`, which every
+page's `common.load` calls), and the casework functions the page calls; a note is saved with
+`casework.add_note`, the function the casework page calls. Reported: errors (must be 0),
 lost writes (notes whose save returned but which are not in the casework file afterwards; must be
 0), pages that saw two states (must be 0), and the slowest page. Writes
 bench/results/concurrency.json (or --out).
@@ -18,6 +20,7 @@ import argparse
 import csv
 import functools
 import io
+import itertools
 import json
 import os
 import random
@@ -35,8 +38,10 @@ from pathlib import Path
 import duckdb
 
 from market_oversight import casework, store
+from market_oversight.pages import common
 from market_oversight.paths import PROJECT_ROOT
-from market_oversight.queries import data_quality, filters, overview, profile, watchlist
+from market_oversight.queries import contingency, data_quality, filters, overview, profile, watchlist
+from market_oversight.queries import serving as read_side
 from market_oversight.queries.filters import MarketFilter
 from market_oversight.risk.thresholds import Thresholds, load_thresholds
 from market_oversight.roles import Role, User
@@ -50,14 +55,14 @@ THINK_SECONDS = 0.05      # a pause between page views
 # ---- the app's reading side --------------------------------------------------------------------
 
 class ServingConnections:
-    """One read-only connection per serving copy, a cursor per page view (as the app's cache)."""
+    """One read-only connection per serving copy, for the bench's own check that a page saw one state."""
 
     def __init__(self, db: Path) -> None:
         self.db, self._lock, self._open = db, threading.Lock(), {}
 
     def pinned(self) -> tuple[str, duckdb.DuckDBPyConnection]:
-        """The newest copy, chosen once for a whole page view (as the app pins it per run)."""
-        path = str(store.current_serving_copy(self.db))
+        """The newest copy, chosen once for a whole page view (as `common.run` pins it per run)."""
+        path = str(read_side.newest_copy(self.db))
         with self._lock:
             if path not in self._open:
                 self._open[path] = store.connect(Path(path), read_only=True)
@@ -70,10 +75,12 @@ class ServingConnections:
 
 def _overview(q: Callable, db: Path, loc: str) -> None:
     market = MarketFilter()
-    as_of = q(filters.data_as_of)
+    cqc_as_of = q(filters.data_as_of)
     q(filters.choices)
+    as_of = max((d for d in (cqc_as_of, q(filters.scored_on)) if d is not None), default=None)
     if as_of is not None:
         q(overview.headline, market, as_of)
+        q(overview.home_care_headline, market, as_of)
         q(overview.ratings_mix, market, as_of)
         q(overview.fees, market, as_of)
     q(overview.map_points, market)
@@ -81,8 +88,10 @@ def _overview(q: Callable, db: Path, loc: str) -> None:
 
 
 def _watchlist(q: Callable, db: Path, loc: str) -> None:
-    q(watchlist.watchlist, MarketFilter())
+    q(filters.choices)
+    q(watchlist.watchlist, MarketFilter(), rags=(), search=None)
     q(filters.scored_on)
+    q(filters.data_as_of)
 
 
 @functools.cache
@@ -98,21 +107,25 @@ def _profile(q: Callable, db: Path, loc: str) -> None:
     q(profile.risk_history, loc)
     if place:
         q(profile.returns, loc, place["service_kind"])
+        q(profile.late_or_missing, loc)
         fee_rule = _thresholds().indicator("fee_below_benchmark").params  # as the page reads them
         q(profile.fees, loc, place["provider_id"], care_home_benchmark=fee_rule["care_home_benchmark"],
           home_care_benchmark=fee_rule["home_care_benchmark"])
         q(profile.siblings, loc, place["provider_id"])
+        q(contingency.register, (place["provider_id"],))
     casework.location_casework(db, loc)
 
 
 def _data_quality(q: Callable, db: Path, loc: str) -> None:
-    q(data_quality.batches)
-    q(data_quality.quarantine)
+    batches = q(data_quality.batches)
+    q(data_quality.quarantine, batch_id=batches["batch_id"][0] if len(batches) else None)
     q(data_quality.returns_by_provider)
+    q(data_quality.latest_score_date)
 
 
 def _casework(q: Callable, db: Path, loc: str) -> None:
-    casework.market_casework(db)
+    record = casework.market_casework(db)
+    q(filters.location_names, tuple(sorted(set(record.notes["location_id"].to_list()))))
 
 
 PAGES: dict[str, Callable] = {"overview": _overview, "watchlist": _watchlist, "profile": _profile,
@@ -143,9 +156,10 @@ def user(n: int, db: Path, serving: ServingConnections, locations: list[str], ta
         try:
             started = time.perf_counter()
             path, con = serving.pinned()
+            live = read_side.live_casework(db)  # as `common.run` reads it on every run
 
-            def q(function: Callable, *args, con=con, **kwargs):  # a cursor per query, as `common.load`
-                return function(con.cursor(), *args, **kwargs)
+            def q(function: Callable, *args, path=path, live=live, **kwargs):  # as `common.load`
+                return common.cached_query(path, live, function, *args, **kwargs)
 
             before = con.cursor().execute(STATE).fetchall()
             PAGES[page](q, db, loc)
@@ -187,9 +201,12 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=900)
 
 
-def loads(db: Path, count: int, folder: Path, tally: Tally, loading: threading.Event,
-          seconds: list[float]) -> None:
-    for k in range(count):
+def loads(db: Path, count: int | None, folder: Path, tally: Tally, loading: threading.Event,
+          seconds: list[float], until: threading.Event | None = None) -> None:
+    """`count` loads one after another, or (count None) loads until `until` is set."""
+    for k in itertools.count():
+        if (count is not None and k >= count) or (until is not None and until.is_set()):
+            break
         file = _variant(SOURCE, k, folder)
         loading.set()
         started = time.perf_counter()
@@ -215,7 +232,7 @@ def run(users: int, load_count: int, workdir: Path, *, settle_seconds: float = 1
         built = _cli("demo", "--db", str(db))
         if built.returncode != 0:
             raise SystemExit(f"demo build failed: {built.stderr}")
-    with store.warehouse(store.current_serving_copy(db), read_only=True) as con:
+    with store.warehouse(read_side.newest_copy(db), read_only=True) as con:
         locations = [r[0] for r in con.execute(
             "select location_id from cqc_locations order by location_id").fetchall()]
     serving = ServingConnections(db)

@@ -214,6 +214,20 @@ RAG_CASEWORK_TABLES = ("rag_overrides", "placement_suspensions", "concerns", "co
 LIVE_CASEWORK_TABLES = (*RAG_CASEWORK_TABLES, "contingency_plans", "oversight_notices")
 
 
+def casework_stamp(db: Path) -> tuple[tuple[int, int, int] | None, ...]:
+    """The casework file's and its write-ahead log's (modification time, size, inode), or None for
+    one that does not exist: a committed write changes at least one (reads change neither)."""
+    stamp, file = [], casework_path(db)
+    for path in (file, file.with_name(file.name + ".wal")):
+        try:
+            found = path.stat()
+        except FileNotFoundError:
+            stamp.append(None)
+        else:
+            stamp.append((found.st_mtime_ns, found.st_size, found.st_ino))
+    return tuple(stamp)
+
+
 def read_casework_tables(db: Path, tables: tuple[str, ...] = RAG_CASEWORK_TABLES) -> dict[str, pa.Table]:
     """The live rows of casework tables (names from CASEWORK_TABLES), read in one snapshot."""
     unknown = set(tables) - set(CASEWORK_TABLES)

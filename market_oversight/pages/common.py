@@ -86,13 +86,19 @@ def _cached_call(copy: str, casework_key: str, query: str, args: tuple, kwargs: 
     return _function(cur, *args, **dict(kwargs))
 
 
-def load(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Call a query function of `market_oversight.queries` on the serving copy with the live
-    casework, cached by its parameters, by the copy's path and by the casework's state (so neither a
-    newly published copy nor a casework write is ever answered from the cache)."""
-    live = live_casework()
-    return _cached_call(serving_copy(), live.key, f"{function.__module__}.{function.__qualname__}", args,
+def cached_query(copy: str, live: serving.LiveCasework, function: Callable[..., T], *args: Any,
+                 **kwargs: Any) -> T:
+    """Call a query function of `market_oversight.queries` on serving copy `copy` with the live
+    casework `live`, cached by its parameters, by the copy's path and by the casework's state (so
+    neither a newly published copy nor a casework write is ever answered from the cache). Every page
+    reads through it (`load`), and bench/concurrency.py's users too."""
+    return _cached_call(copy, live.key, f"{function.__module__}.{function.__qualname__}", args,
                         tuple(sorted(kwargs.items())), function, live)
+
+
+def load(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`cached_query` on the copy and the live casework pinned for this run."""
+    return cached_query(serving_copy(), live_casework(), function, *args, **kwargs)
 
 
 # ---- who is using the app ------------------------------------------------------------------------

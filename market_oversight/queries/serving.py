@@ -5,6 +5,8 @@ queries (see the layers in docs/design.md)."""
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,13 +34,36 @@ class LiveCasework:
     key: str  # changes whenever any of the rows does: query results are cached by it
 
 
+# Read again at least this often even when the file looks unchanged (a backstop: see live_casework).
+LIVE_CASEWORK_MAX_AGE_SECONDS = 5.0
+_last_read: dict[Path, tuple[tuple, float, LiveCasework]] = {}
+_last_read_guard = threading.Lock()
+
+
 def live_casework(db: Path) -> LiveCasework:
+    """The live casework, read again only when the casework file has changed since the last read in
+    this process (every page run asks; a read opens the file, 30 ms, one thread at a time).
+
+    A write to the file, from this process or another, changes the file's or its write-ahead log's
+    modification time or size (`store.casework_stamp`), and the next call reads it. The stamp is
+    taken before the read, so a write during the read makes the next call read again. Reads are
+    redone after LIVE_CASEWORK_MAX_AGE_SECONDS whatever the stamp says."""
+    key = db.resolve()
+    stamp = store.casework_stamp(db)
+    with _last_read_guard:
+        last = _last_read.get(key)
+    if last is not None and last[0] == stamp and time.monotonic() - last[1] < LIVE_CASEWORK_MAX_AGE_SECONDS:
+        return last[2]
+    read_at = time.monotonic()
     tables = store.read_casework_tables(db, store.LIVE_CASEWORK_TABLES)
     digest = hashlib.sha256()
     for name, table in sorted(tables.items()):
         digest.update(name.encode())
         digest.update(repr(table.to_pydict()).encode())
-    return LiveCasework(tables, digest.hexdigest()[:16])
+    live = LiveCasework(tables, digest.hexdigest()[:16])
+    with _last_read_guard:
+        _last_read[key] = (stamp, read_at, live)
+    return live
 
 
 def with_live_casework(cur: duckdb.DuckDBPyConnection, live: LiveCasework) -> duckdb.DuckDBPyConnection:
