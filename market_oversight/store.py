@@ -7,6 +7,7 @@ written by the app in short transactions. Each has its own ordered migrations un
 
 from __future__ import annotations
 
+
 import errno
 import os
 import re
@@ -14,7 +15,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -489,11 +490,29 @@ def casework(db: Path, *, wait_seconds: float = 10.0, writing: bool = True,
             lock.release()
 
 
+def _job_waiting_marker(path: Path) -> Path:
+    return path.with_name(path.name + ".job-waiting")
+
+
+def _job_is_waiting(path: Path) -> bool:
+    """A job's attach of the casework file (casework_attached) is waiting: saves and reads, which
+    open the file many times a second while people use the app, give it the next turn. A marker
+    older than the longest wait is a job's that was killed, and is ignored."""
+    try:
+        age = time.time() - _job_waiting_marker(path).stat().st_mtime
+    except FileNotFoundError:
+        return False
+    return age < CASEWORK_ATTACH_WAIT_SECONDS
+
+
 @contextmanager
 def _casework_connection(path: Path, wait_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
     opening = _casework_lock(path, "open")
     deadline = time.monotonic() + wait_seconds
     while True:
+        if _job_is_waiting(path) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            continue
         try:
             with opening:
                 con = _open(path, read_only=False)
@@ -540,24 +559,37 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("commit")
 
 
+CASEWORK_ATTACH_WAIT_SECONDS = 10.0
+
+
 @contextmanager
 def casework_attached(con: duckdb.DuckDBPyConnection, db: Path, *,
-                      wait_seconds: float = 10.0) -> Iterator[str]:
+                      wait_seconds: float = CASEWORK_ATTACH_WAIT_SECONDS) -> Iterator[str]:
     """Attach the casework file read-only to a warehouse connection as schema `casework`, for jobs
-    (scoring, alerts, backtests) that join casework to the warehouse. Yields the alias."""
+    (scoring, alerts, backtests) that join casework to the warehouse. Yields the alias.
+
+    While the app holds the file (each save and casework read, milliseconds each), the attach waits;
+    it leaves a marker beside the file so that the app's next opens wait for it instead of taking
+    the file again, as a busy app otherwise did for the whole wait (a load failed with "in use")."""
     path = casework_path(db)
     if not path.exists():
         with casework(db, wait_seconds=wait_seconds):
             pass
     deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            con.execute("attach $path as casework (read_only)", {"path": str(path)})
-            break
-        except duckdb.IOException as exc:
-            if not any(s in str(exc) for s in _LOCKED) or time.monotonic() > deadline:
-                raise WarehouseBusy(f"{path} is in use by another process; try again shortly") from exc
-            time.sleep(0.05)
+    marker = _job_waiting_marker(path)
+    try:
+        while True:
+            try:
+                con.execute("attach $path as casework (read_only)", {"path": str(path)})
+                break
+            except duckdb.IOException as exc:
+                if not any(s in str(exc) for s in _LOCKED) or time.monotonic() > deadline:
+                    raise WarehouseBusy(f"{path} is in use by another process; try again shortly") from exc
+                with suppress(OSError):  # a folder we may not write: wait unannounced
+                    marker.touch()
+                time.sleep(0.05)
+    finally:
+        marker.unlink(missing_ok=True)
     try:
         yield "casework"
     finally:

@@ -75,3 +75,41 @@ def test_query_functions_leave_no_half_read_result_on_the_cursor(db_path: Path) 
         filters.data_as_of(cursor)
         filters.scored_on(cursor)
         assert data_quality.provider_returns(cursor, "p1") is not None
+
+
+def test_a_job_gets_the_casework_file_while_users_keep_it_busy(tmp_path: Path) -> None:
+    """Saves and casework reads open the casework file many times a second while people use the
+    app; a job's attach (every read-write open of the warehouse mirrors the casework) must still
+    get its turn within its wait, not fail with "in use" (it did at 20 users in bench/concurrency)."""
+    import subprocess
+    import sys
+
+    from market_oversight.paths import PROJECT_ROOT
+
+    db = copy_warehouse(suite_demo(), tmp_path / "warehouse.duckdb")
+    stop, errors = threading.Event(), []
+
+    def busy(n: int) -> None:  # profiles opened one after another: readers overlap, so the
+        while not stop.is_set():  # process never lets go of the file of its own accord
+            try:
+                casework.location_casework(db, "1-1")
+                if n == 0:
+                    casework.add_note(db, MANAGER, "1-1", "busy")
+            except Exception as exc:  # any failure a user would see
+                errors.append(f"{type(exc).__name__}: {exc}")
+
+    users = [threading.Thread(target=busy, args=(n,)) for n in range(6)]
+    for t in users:
+        t.start()
+    try:
+        job = subprocess.run(
+            [sys.executable, "-c", "import os, sys; from pathlib import Path; from market_oversight import store\n"
+             "os.nice(10)  # as a job runs\n"
+             "for _ in range(3):\n    with store.warehouse(Path(sys.argv[1])): pass", str(db)],
+            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        stop.set()
+        for t in users:
+            t.join()
+    assert job.returncode == 0, job.stderr[-1500:]
+    assert errors == []
