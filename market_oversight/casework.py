@@ -255,9 +255,8 @@ def published_suspensions(suspensions: pl.DataFrame, names: pl.DataFrame) -> pl.
         pl.col("provider_name").alias("Provider"),
         pl.col("postcode").alias("Postcode"),
         pl.col("location_id").alias("CQC location ID"),
-        pl.col("imposed_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Suspended since"),
-        pl.struct("scope", "categories").map_elements(
-            lambda r: fmt.suspension_scope(r["scope"], r["categories"]), return_dtype=pl.String).alias("Scope"),
-        pl.col("review_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Next review"),
+        fmt.texts(joined["imposed_on"], fmt.long_date).alias("Suspended since"),
+        fmt.texts_of(joined, ("scope", "categories"), fmt.suspension_scope).alias("Scope"),
+        fmt.texts(joined["review_on"], fmt.long_date).alias("Next review"),
         pl.col("reason").alias("Reason"),
     ).sort("Service")

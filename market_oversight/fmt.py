@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from typing import Any
+
+import polars as pl
 
 from market_oversight.vocab import RAG, RATINGS
 
@@ -338,3 +342,22 @@ def table_heading(column: str) -> str:
     if column in RATINGS:
         return rating(column)
     return label(column)
+
+
+# ---- words for a whole column ---------------------------------------------------------------------
+# Never a Python function inside a polars expression (`map_elements`): polars runs those on its
+# worker threads, which must take Python's GIL, while some polars calls (`to_pandas`) hold the GIL
+# and wait for those same workers; two pages drawn at once then froze the whole app, every user's
+# session and its health check with it (bench/browser_load.py, 7 December 2026; polars issues #10970
+# and #26832 describe the same). These put a column into words here, in the page's own thread.
+
+def texts(values: pl.Series, to_text: Callable[[Any], str | None], *, nulls: bool = False) -> pl.Series:
+    """`to_text` of each value of `values`, as a text column of the same name; a missing value stays
+    missing unless `nulls` (then `to_text` is given None too)."""
+    return pl.Series(values.name, [to_text(v) if v is not None or nulls else None for v in values.to_list()],
+                     dtype=pl.String)
+
+
+def texts_of(frame: pl.DataFrame, columns: Sequence[str], to_text: Callable[..., str | None]) -> pl.Series:
+    """`to_text(*row)` of each row of `frame`'s `columns`, as a text column."""
+    return pl.Series(columns[0], [to_text(*row) for row in frame.select(columns).iter_rows()], dtype=pl.String)

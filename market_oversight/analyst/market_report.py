@@ -125,7 +125,8 @@ def ratings_section(con: duckdb.DuckDBPyConnection, area: str | None, area_name:
     long = pl.concat([
         shown.select("service_kind", "rating", pl.col("share"), pl.lit(area_name).alias("market")),
         shown.select("service_kind", "rating", pl.col("england_share").alias("share"), pl.lit("England").alias("market")),
-    ]).with_columns(pl.col("service_kind").map_elements(fmt.service_kind, return_dtype=pl.String))
+    ])
+    long = long.with_columns(fmt.texts(long["service_kind"], fmt.service_kind))
     chart = (
         alt.Chart(long, title="Latest overall rating: share of active locations")
         .mark_bar()

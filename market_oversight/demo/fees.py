@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from market_oversight import vocab
+from market_oversight import fmt, vocab
 from market_oversight.demo.simulate import Simulation
 from market_oversight.demo.world import CARE_HOME, HOME_CARE
 
@@ -108,5 +108,5 @@ def benchmarks(sim: Simulation, year: int, council: int = 0) -> pl.DataFrame:
     if fy in HOMECARE_ASSOCIATION_MINIMUM:
         rows.append((fy, "home_care", "homecare_association_minimum", HOMECARE_ASSOCIATION_MINIMUM[fy],
                      "hour", f"Homecare Association minimum price for homecare {fy} (published)"))
-    return pl.DataFrame(rows, schema=list(BENCHMARK_COLUMNS), orient="row").with_columns(
-        pl.col("amount").map_elements(lambda a: f"{a:.2f}", return_dtype=pl.String))
+    frame = pl.DataFrame(rows, schema=list(BENCHMARK_COLUMNS), orient="row")
+    return frame.with_columns(fmt.texts(frame["amount"], lambda a: f"{a:.2f}"))

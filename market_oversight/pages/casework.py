@@ -37,10 +37,11 @@ common.downloads(published, "published list of suspensions", key="published")
 past = record.suspensions.filter(~pl.col("is_current"))
 if past.height:
     with st.expander(f"Suspensions lifted ({past.height})"):
-        st.dataframe(with_names(past, names).select(
+        lifted = with_names(past, names)
+        st.dataframe(lifted.select(
             pl.col("location_name").alias("Service"),
-            pl.col("imposed_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Suspended on"),
-            pl.col("lifted_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Lifted on"),
+            fmt.texts(lifted["imposed_on"], fmt.long_date).alias("Suspended on"),
+            fmt.texts(lifted["lifted_on"], fmt.long_date).alias("Lifted on"),
             pl.col("reason").alias("Reason"), pl.col("lift_reason").alias("Why lifted")),
             hide_index=True, width="stretch")
 
@@ -52,10 +53,11 @@ if actions.is_empty():
 else:
     overdue = actions.filter(pl.col("due_date") < pl.lit(common.today())).height
     st.write(f"{fmt.plural(actions.height, 'open action')}, {overdue} overdue.")
-    st.dataframe(with_names(actions, names).select(
+    named = with_names(actions, names)
+    st.dataframe(named.select(
         pl.col("location_name").alias("Location"), pl.col("title").alias("Action"),
         pl.col("owner").alias("Owner"),
-        pl.col("due_date").map_elements(fmt.long_date, return_dtype=pl.String).alias("Due"),
+        fmt.texts(named["due_date"], fmt.long_date).alias("Due"),
         pl.when(pl.col("due_date") < pl.lit(common.today())).then(pl.lit("Overdue")).otherwise(pl.lit(""))
         .alias("Overdue"),
         ("profile?location=" + pl.col("location_id")).alias("Profile")),
@@ -68,13 +70,14 @@ active = record.overrides.filter(pl.col("is_active"))
 if active.is_empty():
     st.write("No RAG overrides in force.")
 else:
-    st.dataframe(with_names(active, names).join(
-        names.select("location_id", pl.col("rag").alias("rag_now")), on="location_id", how="left").select(
+    overridden = with_names(active, names).join(
+        names.select("location_id", pl.col("rag").alias("rag_now")), on="location_id", how="left")
+    st.dataframe(overridden.select(
         pl.col("location_name").alias("Location"),
-        pl.col("rag").map_elements(fmt.rag, return_dtype=pl.String).alias("RAG set"),
-        pl.col("rag_now").map_elements(fmt.rag, return_dtype=pl.String).alias("RAG in force"),
+        fmt.texts(overridden["rag"], fmt.rag).alias("RAG set"),
+        fmt.texts(overridden["rag_now"], fmt.rag).alias("RAG in force"),
         pl.col("reason").alias("Reason"), pl.col("created_by").alias("By"),
-        pl.col("expires_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Until")),
+        fmt.texts(overridden["expires_on"], fmt.long_date).alias("Until")),
         hide_index=True, width="stretch")
 
 # ---- notes and visits ----------------------------------------------------------------------------
@@ -84,18 +87,20 @@ with notes_tab:
     if record.notes.is_empty():
         st.write("No notes yet.")
     else:
-        st.dataframe(with_names(record.notes, names).select(
-            pl.col("created_at").map_elements(fmt.date_time, return_dtype=pl.String).alias("When"),
+        notes = with_names(record.notes, names)
+        st.dataframe(notes.select(
+            fmt.texts(notes["created_at"], fmt.date_time).alias("When"),
             pl.col("location_name").alias("Location"), pl.col("author").alias("By"),
             pl.col("body").alias("Note")), hide_index=True, width="stretch")
 with visits_tab:
     if record.visits.is_empty():
         st.write("No quality visits recorded.")
     else:
-        st.dataframe(with_names(record.visits, names).select(
-            pl.col("visit_date").map_elements(fmt.long_date, return_dtype=pl.String).alias("Visit date"),
+        visits = with_names(record.visits, names)
+        st.dataframe(visits.select(
+            fmt.texts(visits["visit_date"], fmt.long_date).alias("Visit date"),
             pl.col("location_name").alias("Location"),
-            pl.col("rating").map_elements(fmt.rating, return_dtype=pl.String).alias("Council's rating"),
+            fmt.texts(visits["rating"], fmt.rating).alias("Council's rating"),
             pl.col("assessor").alias("Assessor"), pl.col("summary").alias("Summary")),
             hide_index=True, width="stretch")
 

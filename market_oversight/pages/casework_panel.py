@@ -93,7 +93,7 @@ def _actions(db, user: User, location_id: str, record: casework.LocationCasework
     else:
         st.dataframe(record.actions.select(
             pl.col("title").alias("Action"), pl.col("owner").alias("Owner"),
-            pl.col("due_date").map_elements(fmt.long_date, return_dtype=pl.String).alias("Due"),
+            fmt.texts(record.actions["due_date"], fmt.long_date).alias("Due"),
             pl.col("status").str.to_titlecase().alias("Status"),
             pl.col("created_by").alias("Set by")), hide_index=True, width="stretch")
     if not user.can(Permission.CASEWORK):
@@ -125,8 +125,8 @@ def _visits(db, user: User, location_id: str, record: casework.LocationCasework)
         st.write("No quality visits recorded.")
     else:
         st.dataframe(record.visits.select(
-            pl.col("visit_date").map_elements(fmt.long_date, return_dtype=pl.String).alias("Visit date"),
-            pl.col("rating").map_elements(fmt.rating, return_dtype=pl.String).alias("Council's rating"),
+            fmt.texts(record.visits["visit_date"], fmt.long_date).alias("Visit date"),
+            fmt.texts(record.visits["rating"], fmt.rating).alias("Council's rating"),
             pl.col("summary").alias("Summary"), pl.col("assessor").alias("Assessor")),
             hide_index=True, width="stretch")
     if not user.can(Permission.CASEWORK):
@@ -148,12 +148,11 @@ def _suspensions(db, user: User, location_id: str, record: casework.LocationCase
         st.write("Placements here have never been suspended.")
     else:
         st.dataframe(record.suspensions.select(
-            pl.col("imposed_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Suspended on"),
-            pl.struct("scope", "categories").map_elements(
-                lambda r: fmt.suspension_scope(r["scope"], r["categories"]), return_dtype=pl.String).alias("Scope"),
-            pl.col("review_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Review"),
+            fmt.texts(record.suspensions["imposed_on"], fmt.long_date).alias("Suspended on"),
+            fmt.texts_of(record.suspensions, ("scope", "categories"), fmt.suspension_scope).alias("Scope"),
+            fmt.texts(record.suspensions["review_on"], fmt.long_date).alias("Review"),
             pl.col("reason").alias("Reason"), pl.col("imposed_by").alias("By"),
-            pl.col("lifted_on").map_elements(fmt.long_date, return_dtype=pl.String).alias("Lifted on"),
+            fmt.texts(record.suspensions["lifted_on"], fmt.long_date).alias("Lifted on"),
             pl.col("lift_reason").alias("Why lifted")), hide_index=True, width="stretch")
     if not user.can(Permission.SUSPEND):
         return _cannot(user, "suspend placements")

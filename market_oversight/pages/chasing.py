@@ -1,7 +1,6 @@
 """Returns to chase: who owes which monthly return now, how many days overdue, with the list to
 download and a reminder to paste into an e-mail to each provider."""
 
-import polars as pl
 import streamlit as st
 
 from market_oversight import fmt
@@ -46,7 +45,7 @@ else:
     who = chasing.providers(owed)
     st.write(chasing.summary(owed, as_of, since))
     table = chasing.for_people(owed)
-    st.dataframe(table.with_columns(pl.col("Due").map_elements(fmt.long_date, return_dtype=pl.String)),
+    st.dataframe(table.with_columns(fmt.texts(table["Due"], fmt.long_date)),
                  hide_index=True, width="stretch")
     common.downloads(table, f"returns to chase on {as_of.isoformat()}", key="chase-list",
                      title="Monthly returns to chase", as_of=chasing.summary(owed, as_of, since))

@@ -20,8 +20,8 @@ FLASH = "concerns-flash"
 TYPED = "concern-typed-"   # the keys of what a person typed start with this: emptied after a write
 
 
-def _long_date(column: str, title: str) -> pl.Expr:
-    return pl.col(column).map_elements(fmt.long_date, return_dtype=pl.String).alias(title)
+def _long_date(frame: pl.DataFrame, column: str, title: str) -> pl.Series:
+    return fmt.texts(frame[column], fmt.long_date).alias(title)
 
 
 def show(user: User, location_id: str, provider_id: str | None, provider_name: str | None) -> None:
@@ -67,8 +67,8 @@ def _concern(db, user: User, row: dict, record: concerns.Concerns, provider_name
                         *(["Change stage or close"] if can else [])])
         key = f"{TYPED}{row['concern_id'][:8]}"
         with tabs[0]:
-            st.dataframe(stages.select(_long_date("entered_on", "From"),
-                                       pl.col("stage").map_elements(fmt.concern_stage, return_dtype=pl.String)
+            st.dataframe(stages.select(_long_date(stages, "entered_on", "From"),
+                                       fmt.texts(stages["stage"], fmt.concern_stage)
                                        .alias("Stage"), pl.col("reason").alias("Why"),
                                        pl.col("recorded_by").alias("By")), hide_index=True, width="stretch")
         if can:
@@ -80,13 +80,13 @@ def _concern(db, user: User, row: dict, record: concerns.Concerns, provider_name
                 _meeting_form(db, user, row, key)
         with tabs[2]:
             _table(actions, "No improvement-plan actions yet.", pl.col("title").alias("Action"),
-                   pl.col("owner").alias("Owner"), _long_date("due_date", "Due"), _long_date("done_on", "Done"))
+                   pl.col("owner").alias("Owner"), _long_date(actions, "due_date", "Due"), _long_date(actions, "done_on", "Done"))
             if can:
                 _plan_forms(db, user, row, open_actions, key)
         with tabs[3]:
             st.caption("Held by reference and date only: the case system holds the rest.")
             _table(enquiries, "No safeguarding enquiries linked.", pl.col("reference").alias("Reference"),
-                   _long_date("enquiry_date", "Date"), pl.col("recorded_by").alias("Linked by"))
+                   _long_date(enquiries, "enquiry_date", "Date"), pl.col("recorded_by").alias("Linked by"))
             if can:
                 _enquiry_form(db, user, row, key)
 

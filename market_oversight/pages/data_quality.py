@@ -28,8 +28,8 @@ rejected = batches.filter(pl.col("status") == "rejected").height
 st.write(f"{fmt.plural(batches.height, 'load')} listed (newest first): {rejected} rejected, "
          f"{fmt.count(quarantined_total, 'row')} quarantined in all.")
 st.dataframe(batches.select(
-    pl.col("started_at").map_elements(fmt.date_time, return_dtype=pl.String).alias("Loaded"),
-    pl.col("dataset").map_elements(fmt.dataset, return_dtype=pl.String).alias("Dataset"),
+    fmt.texts(batches["started_at"], fmt.date_time).alias("Loaded"),
+    fmt.texts(batches["dataset"], fmt.dataset).alias("Dataset"),
     pl.col("source").str.split("/").list.last().alias("File"),
     pl.col("status").str.to_titlecase().alias("Status"),
     pl.col("rows_read").alias("Rows read"), pl.col("rows_loaded").alias("Rows loaded"),
@@ -105,10 +105,10 @@ else:
     if detail is not None:
         shown = detail.select(
             pl.col("location_name").alias("Location"),
-            pl.col("period").map_elements(fmt.month, return_dtype=pl.String).alias("Month"),
+            fmt.texts(detail["period"], fmt.month).alias("Month"),
             pl.col("status").str.to_titlecase().alias("Status"),
-            pl.col("due_date").map_elements(fmt.long_date, return_dtype=pl.String).alias("Due"),
-            pl.col("received_at").map_elements(fmt.long_date, return_dtype=pl.String).alias("Received"))
+            fmt.texts(detail["due_date"], fmt.long_date).alias("Due"),
+            fmt.texts(detail["received_at"], fmt.long_date).alias("Received"))
         st.dataframe(shown, hide_index=True, width="stretch")
         common.downloads(shown, f"late and missing returns for {pick}", key="dq-late-rows")
 

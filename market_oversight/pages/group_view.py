@@ -46,8 +46,8 @@ def rag_history(history: pl.DataFrame, *, key: str) -> None:
         st.write(summary)
         return
     drawn = history.with_columns(
-        pl.col("rag").map_elements(fmt.rag, return_dtype=pl.String).alias("RAG"),
-        pl.col("as_of").map_elements(fmt.long_date, return_dtype=pl.String).alias("Scored on"),
+        fmt.texts(history["rag"], fmt.rag).alias("RAG"),
+        fmt.texts(history["as_of"], fmt.long_date).alias("Scored on"),
         pl.col("rag").replace_strict({r: i for i, r in enumerate(RAG)}, default=len(RAG)).alias("rag_order"))
     # one bar per score, evenly spaced: scores come monthly and weekly, so a time axis would draw slivers
     figure = alt.Chart(drawn.to_pandas()).mark_bar().encode(

@@ -58,8 +58,8 @@ if mix.is_empty():
     st.write("No ratings to show for these filters.")
 else:
     mix_table = mix.with_columns(
-        pl.col("rating").map_elements(fmt.rating, return_dtype=pl.String).alias("Rating"),
-        pl.col("month_end").map_elements(fmt.month, return_dtype=pl.String).alias("Month"),
+        fmt.texts(mix["rating"], fmt.rating).alias("Rating"),
+        fmt.texts(mix["month_end"], fmt.month).alias("Month"),
     )
     last = mix.filter(pl.col("month_end") == mix["month_end"].max())
     first = mix.filter(pl.col("month_end") == mix["month_end"].min())
@@ -119,7 +119,7 @@ capacity = common.load(overview.capacity, market)
 table = capacity.select(
     pl.col("local_authority").alias("Local authority"),
     pl.col("icb_name").alias("ICB"),
-    pl.col("service_kind").map_elements(fmt.service_kind, return_dtype=pl.String).alias("Kind of service"),
+    fmt.texts(capacity["service_kind"], fmt.service_kind).alias("Kind of service"),
     pl.col("locations").alias("Locations"),
     pl.col("registered_beds").alias("Registered beds"),
     pl.col("occupied_beds").alias("Occupied beds (latest returns)"),
@@ -152,14 +152,15 @@ else:
 
 def fee_chart(panel: overview.FeePanel) -> alt.LayerChart:
     """The median paid as one bar per care category; each benchmark a black mark, told apart by shape."""
-    categories = pl.col("care_category").map_elements(fmt.care_category, return_dtype=pl.String).alias("Care category")
     y = alt.Y("Care category:N", title=None, axis=alt.Axis(labelLimit=160))
-    bars = alt.Chart(panel.paid.with_columns(categories).to_pandas()).mark_bar(
+    bars = alt.Chart(panel.paid.with_columns(
+        fmt.texts(panel.paid["care_category"], fmt.care_category).alias("Care category")).to_pandas()).mark_bar(
         color=fmt.FIGURE_COLOUR, height=22).encode(
         y=y, x=alt.X("median_paid:Q", title=f"Median paid (£ {fmt.per_unit(panel.unit)})"),
         tooltip=["Care category:N", alt.Tooltip("median_paid:Q", title="Median paid (£)", format=",.2f")])
     marks = alt.Chart(panel.benchmarks.with_columns(
-        categories, pl.col("benchmark").map_elements(fmt.benchmark, return_dtype=pl.String).alias("Benchmark"),
+        fmt.texts(panel.benchmarks["care_category"], fmt.care_category).alias("Care category"),
+        fmt.texts(panel.benchmarks["benchmark"], fmt.benchmark).alias("Benchmark"),
     ).to_pandas()).mark_point(color=fmt.BENCHMARK_COLOUR, filled=True, size=150, opacity=1).encode(
         y=y, x="benchmark_amount:Q",
         shape=alt.Shape("Benchmark:N", scale=alt.Scale(range=["diamond", "triangle-up", "square"]),

@@ -118,11 +118,11 @@ ratings = common.load(profile.ratings, location_id)
 if ratings.is_empty():
     st.write("CQC has not rated this location yet.")
 else:
-    timeline = profile.rating_timeline(ratings).with_columns(
-        pl.col("rating").map_elements(fmt.rating, return_dtype=pl.String).alias("Rating"),
-        pl.col("key_question").cast(pl.String).map_elements(fmt.key_question, return_dtype=pl.String)
-        .alias("Key question"),
-        pl.col("report_date").map_elements(fmt.long_date, return_dtype=pl.String).alias("Report date"),
+    timeline = profile.rating_timeline(ratings)
+    timeline = timeline.with_columns(
+        fmt.texts(timeline["rating"], fmt.rating).alias("Rating"),
+        fmt.texts(timeline["key_question"].cast(pl.String), fmt.key_question).alias("Key question"),
+        fmt.texts(timeline["report_date"], fmt.long_date).alias("Report date"),
     )
     latest = timeline.sort("report_date").group_by("key_question").last()
     summary = (f"{fmt.plural(ratings['report_date'].n_unique(), 'report')} from "
@@ -156,9 +156,9 @@ else:
     measures = RETURN_MEASURES[kind]
     long = returns.select("period", *measures).with_columns(
         [(pl.col(m) * 100).round(1) for m in measures if m in PERCENT_MEASURES]
-    ).unpivot(index="period", variable_name="measure", value_name="value").with_columns(
-        pl.col("measure").replace_strict(measures).alias("Measure"),
-        pl.col("period").map_elements(fmt.month, return_dtype=pl.String).alias("Month"))
+    ).unpivot(index="period", variable_name="measure", value_name="value")
+    long = long.with_columns(pl.col("measure").replace_strict(measures).alias("Measure"),
+                             fmt.texts(long["period"], fmt.month).alias("Month"))
     last = returns.row(-1, named=True)
     summary = (f"{fmt.plural(returns.height, 'monthly return')} from {fmt.month(returns['period'].min())} to "
                f"{fmt.month(returns['period'].max())}; in the latest, "
@@ -219,10 +219,10 @@ if siblings.is_empty():
 else:
     st.dataframe(siblings.select(
         pl.col("location_name").alias("Location"),
-        pl.col("service_kind").map_elements(fmt.service_kind, return_dtype=pl.String).alias("Kind of service"),
+        fmt.texts(siblings["service_kind"], fmt.service_kind).alias("Kind of service"),
         pl.col("local_authority").alias("Local authority"),
-        pl.col("rag").map_elements(fmt.rag, return_dtype=pl.String).alias("RAG"),
-        pl.col("latest_overall_rating").map_elements(fmt.rating, return_dtype=pl.String).alias("CQC rating"),
+        fmt.texts(siblings["rag"], fmt.rag).alias("RAG"),
+        fmt.texts(siblings["latest_overall_rating"], fmt.rating).alias("CQC rating"),
         pl.when(pl.col("is_active")).then(pl.lit("Registered")).otherwise(pl.lit("Deregistered")).alias("Status"),
         ("profile?location=" + pl.col("location_id")).alias("Profile"),
     ), hide_index=True, width="stretch",

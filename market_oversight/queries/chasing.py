@@ -86,7 +86,7 @@ def for_people(owed: pl.DataFrame) -> pl.DataFrame:
         pl.col("days_overdue").alias("Days overdue"),
         pl.col("provider_name").fill_null(pl.col("provider_id")).alias("Provider"),
         pl.col("location_name").alias("Service"),
-        pl.col("period").map_elements(fmt.month, return_dtype=pl.String).alias("Month owed"),
+        fmt.texts(owed["period"], fmt.month).alias("Month owed"),
         pl.col("due_date").alias("Due"),
         pl.col("service_kind").replace_strict(fmt.SERVICE_KIND_LABELS, default=fmt.MISSING).alias("Return"),
         pl.col("postcode").fill_null(fmt.MISSING).alias("Postcode"),

@@ -55,17 +55,15 @@ def locations_for_people(df: pl.DataFrame, *, with_provider: bool = False) -> pl
                 pl.col("provider_id").alias("CQC provider ID")] if with_provider else []
     return df.select(
         pl.col("location_name").alias("Location"),
-        pl.col("rag").map_elements(fmt.rag, return_dtype=pl.String, skip_nulls=False).alias("RAG"),
-        pl.col("latest_overall_rating").map_elements(fmt.rating, return_dtype=pl.String, skip_nulls=False)
+        fmt.texts(df["rag"], fmt.rag, nulls=True).alias("RAG"),
+        fmt.texts(df["latest_overall_rating"], fmt.rating, nulls=True)
         .alias("CQC overall rating"),
-        pl.struct("beds", "people_supported", "service_kind")
-        .map_elements(lambda r: size(r["beds"], r["people_supported"], r["service_kind"]), return_dtype=pl.String)
-        .alias("Beds or people supported"),
+        fmt.texts_of(df, ("beds", "people_supported", "service_kind"), size).alias("Beds or people supported"),
         flag_words.labels_column(df, "causes").fill_null("").alias("Flags"),
         flag_words.labels_column(df, "impacts").fill_null("")
         .alias("Impact if it failed"),
         *provider,
-        pl.col("service_kind").map_elements(fmt.service_kind, return_dtype=pl.String, skip_nulls=False)
+        fmt.texts(df["service_kind"], fmt.service_kind, nulls=True)
         .alias("Kind of service"),
         pl.col("local_authority").fill_null(fmt.MISSING).alias("Local authority"),
         pl.when(pl.col("is_active")).then(pl.lit("Registered")).otherwise(pl.lit("Deregistered")).alias("Status"),

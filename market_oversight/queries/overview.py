@@ -240,15 +240,15 @@ def _fee_summary(paid: pl.DataFrame, benchmarks: pl.DataFrame, unit: str) -> str
 
 def fee_table(panel: FeePanel) -> pl.DataFrame:
     """A panel's figures as a table: one row per care category, a column per benchmark."""
-    def money(column: str) -> pl.Expr:
-        return pl.col(column).map_elements(lambda v: fmt.money(v), return_dtype=pl.String)
+    def money(frame: pl.DataFrame, column: str) -> pl.Series:
+        return fmt.texts(frame[column], fmt.money)
 
     table = panel.paid.select(
-        pl.col("care_category").map_elements(fmt.care_category, return_dtype=pl.String).alias("Care category"),
+        fmt.texts(panel.paid["care_category"], fmt.care_category).alias("Care category"),
         pl.col("rates").alias("Rates in force"),
-        money("median_paid").alias("Median paid"), money("lowest_paid").alias("Lowest"),
-        money("highest_paid").alias("Highest"), "care_category")
+        money(panel.paid, "median_paid").alias("Median paid"), money(panel.paid, "lowest_paid").alias("Lowest"),
+        money(panel.paid, "highest_paid").alias("Highest"), "care_category")
     for (name,), rows in panel.benchmarks.group_by("benchmark", maintain_order=True):
-        table = table.join(rows.select("care_category", money("benchmark_amount").alias(fmt.benchmark(name))),
+        table = table.join(rows.select("care_category", money(rows, "benchmark_amount").alias(fmt.benchmark(name))),
                            on="care_category", how="left")
     return table.drop("care_category")

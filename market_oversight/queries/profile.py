@@ -77,30 +77,29 @@ def fees(con: duckdb.DuckDBPyConnection, location_id: str, provider_id: str, *,
 
 def fees_for_people(df: pl.DataFrame) -> pl.DataFrame:
     """The fee table as people read it: money with pence and thousands, the difference with its sign."""
-    def money(column: str) -> pl.Expr:
-        return pl.struct(column, "unit").map_elements(lambda r: fmt.money(r[column], r["unit"]),
-                                                      return_dtype=pl.String)
+    def money(column: str) -> pl.Series:
+        return fmt.texts_of(df, (column, "unit"), fmt.money)
 
     return df.select(
-        pl.col("care_category").map_elements(fmt.care_category, return_dtype=pl.String).alias("Care category"),
+        fmt.texts(df["care_category"], fmt.care_category).alias("Care category"),
         money("amount").alias("Rate paid"),
-        pl.col("effective_from").map_elements(fmt.long_date, return_dtype=pl.String).alias("From"),
-        pl.col("effective_to").map_elements(fmt.long_date, return_dtype=pl.String).fill_null("In force").alias("To"),
-        pl.col("benchmark").map_elements(fmt.benchmark, return_dtype=pl.String).fill_null("None for that year")
+        fmt.texts(df["effective_from"], fmt.long_date).alias("From"),
+        fmt.texts(df["effective_to"], fmt.long_date).fill_null("In force").alias("To"),
+        fmt.texts(df["benchmark"], fmt.benchmark).fill_null("None for that year")
         .alias("Benchmark"),
         money("benchmark_amount").alias("Benchmark rate"),
-        (pl.col("amount") - pl.col("benchmark_amount")).map_elements(fmt.money_difference, return_dtype=pl.String)
-        .fill_null(fmt.MISSING).alias("Difference"),
+        fmt.texts(df["amount"] - df["benchmark_amount"], fmt.money_difference).fill_null(fmt.MISSING)
+        .alias("Difference"),
     )
 
 
 def late_for_people(df: pl.DataFrame) -> pl.DataFrame:
     """Late and missing returns as people read them: "Not received" rather than a blank."""
     return df.select(
-        pl.col("period").map_elements(fmt.month, return_dtype=pl.String).alias("Month"),
+        fmt.texts(df["period"], fmt.month).alias("Month"),
         pl.col("status").str.replace("_", " ").str.to_titlecase().alias("Status"),
-        pl.col("due_date").map_elements(fmt.long_date, return_dtype=pl.String).alias("Due"),
-        pl.col("received_at").map_elements(fmt.received, return_dtype=pl.String)
+        fmt.texts(df["due_date"], fmt.long_date).alias("Due"),
+        fmt.texts(df["received_at"], fmt.received)
         .fill_null(fmt.received(None)).alias("Received"),
     )
 

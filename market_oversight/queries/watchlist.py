@@ -35,8 +35,7 @@ def for_people(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("service_kind").replace_strict(fmt.SERVICE_KIND_LABELS, default=fmt.MISSING).alias("Service"),
         pl.col("local_authority").alias("Local authority"),
         pl.col("likelihood").round(0).alias("Likelihood (0 to 100)"),
-        pl.col("impact").map_elements(fmt.impact, return_dtype=pl.String, skip_nulls=False)
-        .alias("Impact (0 to 100)"),
+        fmt.texts(df["impact"], fmt.impact, nulls=True).alias("Impact (0 to 100)"),
         pl.col("latest_overall_rating").replace_strict(RATING_WORDS, default=fmt.rating(None))
         .alias("CQC overall rating"),
         flag_words.labels_column(df, "causes").fill_null("").alias("Flags"),
@@ -44,7 +43,7 @@ def for_people(df: pl.DataFrame) -> pl.DataFrame:
         .alias("Impact if it failed"),
         concern_stage().alias("Concerns"),
         why_not_computed().alias("Override"),
-        contingency().alias("Contingency"),
+        contingency(df).alias("Contingency"),
         pl.col("location_id").alias("CQC location ID"),
     )
 
@@ -61,16 +60,16 @@ def concern_stage() -> pl.Expr:
     return gravest.replace_strict(words, default="", return_dtype=pl.String).fill_null("")
 
 
-def contingency() -> pl.Expr:
+def contingency(df: pl.DataFrame) -> pl.Expr:
     """The provider's contingency register where it needs attention: a plan review overdue, a CQC
     Market Oversight notice; empty where neither."""
     overdue = pl.when(pl.col("contingency_overdue")).then(
         pl.lit("Plan review overdue (due ")
-        + pl.col("contingency_due_on").map_elements(fmt.long_date, return_dtype=pl.String) + pl.lit(")"))
+        + fmt.texts(df["contingency_due_on"], fmt.long_date) + pl.lit(")"))
     notice = pl.when(pl.col("oversight_notice_kind").is_not_null()).then(
-        pl.col("oversight_notice_kind").map_elements(fmt.oversight_notice, return_dtype=pl.String)
+        pl.lit(fmt.texts(df["oversight_notice_kind"], fmt.oversight_notice))
         + pl.lit(", ")
-        + pl.col("oversight_notice_on").map_elements(fmt.long_date, return_dtype=pl.String))
+        + fmt.texts(df["oversight_notice_on"], fmt.long_date))
     return pl.concat_str([overdue, notice], separator="; ", ignore_nulls=True).fill_null("")
 
 

@@ -91,16 +91,16 @@ def tables(r: Rehearsal) -> dict[str, pl.DataFrame]:
             "Shortfall": _shortfall(r), "Who to tell": _notify(r), "Contingency": _contingency(r)}
 
 
-def _words(column: str, to_words) -> pl.Expr:
-    return pl.col(column).map_elements(to_words, return_dtype=pl.String, skip_nulls=False)
+def _words(frame: pl.DataFrame, column: str, to_words) -> pl.Series:
+    return fmt.texts(frame[column], to_words, nulls=True)
 
 
 def _locations(r: Rehearsal) -> pl.DataFrame:
     return r.locations.select(
         pl.col("location_name").alias("Location"), pl.col("location_id").alias("CQC location ID"),
-        pl.col("provider_name").alias("Provider"), _words("care_category", fmt.care_category).alias("Care"),
-        pl.col("local_authority").alias("Local authority"), _words("rag", fmt.rag).alias("RAG"),
-        _words("return_period", fmt.month).alias("Latest return"),
+        pl.col("provider_name").alias("Provider"), _words(r.locations, "care_category", fmt.care_category).alias("Care"),
+        pl.col("local_authority").alias("Local authority"), _words(r.locations, "rag", fmt.rag).alias("RAG"),
+        _words(r.locations, "return_period", fmt.month).alias("Latest return"),
         pl.col("people").alias("People"), pl.col("people_council").alias("Council-funded"),
         pl.col("people_nhs").alias("NHS-funded"), pl.col("people_self_funded").alias("Self-funded"),
         pl.col("people_other_councils").alias("Placed by other councils"),
@@ -119,16 +119,16 @@ def _people(r: Rehearsal) -> pl.DataFrame:
 def _destinations(r: Rehearsal) -> pl.DataFrame:
     return r.destinations.select(
         pl.col("location_name").alias("Destination"), pl.col("location_id").alias("CQC location ID"),
-        pl.col("provider_name").alias("Provider"), _words("care_category", fmt.care_category).alias("Care"),
+        pl.col("provider_name").alias("Provider"), _words(r.destinations, "care_category", fmt.care_category).alias("Care"),
         pl.col("local_authority").alias("Local authority"), pl.col("distance_km").alias("Distance (km)"),
-        _words("rag", fmt.rag).alias("RAG"), _words("latest_overall_rating", fmt.rating).alias("CQC rating"),
+        _words(r.destinations, "rag", fmt.rag).alias("RAG"), _words(r.destinations, "latest_overall_rating", fmt.rating).alias("CQC rating"),
         pl.col("room").round(1).alias("Room (beds or hours a week)"), pl.col("offered").round(1).alias("Taken in rehearsal"),
         pl.col("nearest_to").alias("Nearest to (CQC location ID)"))
 
 
 def _shortfall(r: Rehearsal) -> pl.DataFrame:
     return r.shortfall.select(
-        _words("care_category", fmt.care_category).alias("Care"), pl.col("unit").alias("Unit"),
+        _words(r.shortfall, "care_category", fmt.care_category).alias("Care"), pl.col("unit").alias("Unit"),
         pl.col("locations").alias("Services"), pl.col("need").round(1).alias("Needed"),
         pl.col("placed").round(1).alias("Placed within reach"), pl.col("shortfall").round(1).alias("Shortfall"))
 
