@@ -7,7 +7,6 @@ written by the app in short transactions. Each has its own ordered migrations un
 
 from __future__ import annotations
 
-
 import errno
 import os
 import re
@@ -490,6 +489,9 @@ def casework(db: Path, *, wait_seconds: float = 10.0, writing: bool = True,
             lock.release()
 
 
+CASEWORK_ATTACH_WAIT_SECONDS = 10.0   # how long a job's attach of the casework file waits for its turn
+
+
 def _job_waiting_marker(path: Path) -> Path:
     return path.with_name(path.name + ".job-waiting")
 
@@ -559,9 +561,6 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("commit")
 
 
-CASEWORK_ATTACH_WAIT_SECONDS = 10.0
-
-
 @contextmanager
 def casework_attached(con: duckdb.DuckDBPyConnection, db: Path, *,
                       wait_seconds: float = CASEWORK_ATTACH_WAIT_SECONDS) -> Iterator[str]:
@@ -589,7 +588,8 @@ def casework_attached(con: duckdb.DuckDBPyConnection, db: Path, *,
                     marker.touch()
                 time.sleep(0.05)
     finally:
-        marker.unlink(missing_ok=True)
+        with suppress(OSError):
+            marker.unlink(missing_ok=True)
     try:
         yield "casework"
     finally:
