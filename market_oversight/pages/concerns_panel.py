@@ -20,10 +20,6 @@ FLASH = "concerns-flash"
 TYPED = "concern-typed-"   # the keys of what a person typed start with this: emptied after a write
 
 
-def _long_date(frame: pl.DataFrame, column: str, title: str) -> pl.Series:
-    return fmt.texts(frame[column], fmt.long_date).alias(title)
-
-
 def show(user: User, location_id: str, provider_id: str | None, provider_name: str | None) -> None:
     db = common.db_path()
     if message := st.session_state.pop(FLASH, None):
@@ -67,7 +63,7 @@ def _concern(db, user: User, row: dict, record: concerns.Concerns, provider_name
                         *(["Change stage or close"] if can else [])])
         key = f"{TYPED}{row['concern_id'][:8]}"
         with tabs[0]:
-            st.dataframe(stages.select(_long_date(stages, "entered_on", "From"),
+            st.dataframe(stages.select(fmt.texts(stages["entered_on"], fmt.long_date).alias("From"),
                                        fmt.texts(stages["stage"], fmt.concern_stage)
                                        .alias("Stage"), pl.col("reason").alias("Why"),
                                        pl.col("recorded_by").alias("By")), hide_index=True, width="stretch")
@@ -80,13 +76,15 @@ def _concern(db, user: User, row: dict, record: concerns.Concerns, provider_name
                 _meeting_form(db, user, row, key)
         with tabs[2]:
             _table(actions, "No improvement-plan actions yet.", pl.col("title").alias("Action"),
-                   pl.col("owner").alias("Owner"), _long_date(actions, "due_date", "Due"), _long_date(actions, "done_on", "Done"))
+                   pl.col("owner").alias("Owner"), fmt.texts(actions["due_date"], fmt.long_date).alias("Due"),
+                   fmt.texts(actions["done_on"], fmt.long_date).alias("Done"))
             if can:
                 _plan_forms(db, user, row, open_actions, key)
         with tabs[3]:
             st.caption("Held by reference and date only: the case system holds the rest.")
             _table(enquiries, "No safeguarding enquiries linked.", pl.col("reference").alias("Reference"),
-                   _long_date(enquiries, "enquiry_date", "Date"), pl.col("recorded_by").alias("Linked by"))
+                   fmt.texts(enquiries["enquiry_date"], fmt.long_date).alias("Date"),
+                   pl.col("recorded_by").alias("Linked by"))
             if can:
                 _enquiry_form(db, user, row, key)
 

@@ -23,10 +23,6 @@ TYPED = "contingency-typed-"   # the keys of what a person typed start with this
 REVIEW_EVERY_DAYS = 182        # the form's suggestion for the next review: six months on
 
 
-def _long_date(frame: pl.DataFrame, column: str, title: str) -> pl.Series:
-    return fmt.texts(frame[column], fmt.long_date).alias(title)
-
-
 def show(user: User, provider_id: str) -> None:
     db = common.db_path()
     if message := st.session_state.pop(FLASH, None):
@@ -44,15 +40,15 @@ def show(user: User, provider_id: str) -> None:
     reviews, notices = contingency.provider_history(db, provider_id)
     tabs = st.tabs([f"Plan reviews ({reviews.height})", f"Market Oversight notices ({notices.height})"])
     with tabs[0]:
-        _table(reviews, "No review recorded.", _long_date(reviews, "reviewed_on", "Reviewed"),
+        _table(reviews, "No review recorded.", fmt.texts(reviews["reviewed_on"], fmt.long_date).alias("Reviewed"),
                pl.when(pl.col("plan_held")).then(pl.lit("Held")).otherwise(pl.lit("Not held")).alias("Plan"),
-               pl.col("owner").alias("Owner"), _long_date(reviews, "next_review_on", "Next review"),
+               pl.col("owner").alias("Owner"), fmt.texts(reviews["next_review_on"], fmt.long_date).alias("Next review"),
                pl.col("note").fill_null("").alias("Note"), pl.col("recorded_by").alias("By"))
         if user.can(Permission.CASEWORK):
             _review_form(db, user, provider_id, row)
     with tabs[1]:
         st.caption("Notices from CQC's Market Oversight scheme (Care Act 2014 sections 55 and 56) about this provider.")
-        _table(notices, "No notice recorded.", _long_date(notices, "notice_on", "Date"),
+        _table(notices, "No notice recorded.", fmt.texts(notices["notice_on"], fmt.long_date).alias("Date"),
                fmt.texts(notices["kind"], fmt.oversight_notice).alias("Kind"),
                pl.col("note").alias("Note"), pl.col("recorded_by").alias("By"))
         if user.can(Permission.CASEWORK):
