@@ -121,6 +121,9 @@ def browser():
         pytest.fail(f"{CHROMIUM} not found: `make browser` installs Debian's chromium")
     expect.set_options(timeout=30_000)  # a save reruns the page; on 2 busy cores that can take seconds
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM))
+        # As a reader who asked for less motion: Streamlit's running and loading animations then
+        # stand still, and chromium draws about a quarter less per page on these 2 cores (what the
+        # tests check is the same either way; bench/browser_load.py keeps the animations).
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--force-prefers-reduced-motion"])
         yield chromium
         chromium.close()
