@@ -133,14 +133,13 @@ def record(con: duckdb.DuckDBPyConnection, actor: str, action: str, target: str 
         table, row_id = row
         digests = _sealed_rows(con, table, str(row_id))
         detail = {**(detail or {}), "row": f"{table}/{row_id}", "row_digest": digests.get(str(row_id))}
-    last = con.execute(store.sql("audit/last")).fetchone()
+    last = store.run(con, "audit/last").fetchone()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     logged_at = datetime.now().replace(tzinfo=None)
     detail_text = json.dumps(detail, sort_keys=True, default=str) if detail is not None else None
     row_hash = _row_hash(_con_key(con), seq, prev, logged_at, actor, action, target, detail_text)
-    con.execute(store.sql("audit/append"), {
-        "logged_at": logged_at, "actor": actor, "action": action, "target": target,
-        "detail": detail_text, "seq": seq, "prev_hash": prev, "row_hash": row_hash})
+    store.run(con, "audit/append", logged_at=logged_at, actor=actor, action=action, target=target,
+              detail=detail_text, seq=seq, prev_hash=prev, row_hash=row_hash)
     return seq
 
 
@@ -167,7 +166,7 @@ def verify_chain(db: Path) -> ChainReport:
     """Recompute every row's keyed hash and link, then every casework row's digest, then check the
     heads published by jobs are still in the chain; the first problem is reported, not raised."""
     with store.casework(db, writing=False) as con:
-        rows = con.execute(store.sql("audit/chain")).fetchall()
+        rows = store.run(con, "audit/chain").fetchall()
         casework = {table: _sealed_rows(con, table) for table in SEALED}
     key = audit_key(casework_path(db))
     chained = [r for r in rows if r[0] is not None]
@@ -232,7 +231,7 @@ def published_heads(db: Path) -> list[tuple[datetime, int, str]]:
         except duckdb.Error:
             continue
         try:
-            return con.execute(store.sql("audit/published_heads")).fetchall()
+            return store.run(con, "audit/published_heads").fetchall()
         except duckdb.CatalogException:
             return []
         finally:
@@ -243,4 +242,4 @@ def published_heads(db: Path) -> list[tuple[datetime, int, str]]:
 def recent(db: Path, limit: int = 200) -> list[tuple]:
     """The newest rows, newest first: (seq, logged_at, actor, action, target, detail)."""
     with store.casework(db, writing=False) as con:
-        return con.execute(store.sql("audit/recent"), {"limit": limit}).fetchall()
+        return store.run(con, "audit/recent", limit=limit).fetchall()

@@ -24,10 +24,10 @@ from market_oversight.vocab import CARE_CATEGORIES, RAG, RATINGS, SUSPENSION_SCO
 ACTION_STATUSES = ("open", "done", "cancelled")
 
 
-def _first(con: duckdb.DuckDBPyConnection, query: str, params: dict, *, all_rows: bool = False):
-    """The first row (or every row) of a statement, fetched to the end: duckdb 2.0 refuses new
-    work on a connection while a result is unfinished."""
-    rows = con.execute(query, params).fetchall()
+def _first(con: duckdb.DuckDBPyConnection, name: str, params: dict, *, all_rows: bool = False):
+    """The first row (or every row) of statement `sql/<name>.sql`, fetched to the end: duckdb 2.0
+    refuses new work on a connection while a result is unfinished."""
+    rows = store.run(con, name, **params).fetchall()
     return rows if all_rows else (rows[0] if rows else None)
 
 
@@ -57,7 +57,7 @@ def add_note(db: Path, user: User, location_id: str, body: str) -> str:
     roles.require(user, Permission.CASEWORK)
     body = _text(body, "the note", "what was found, said or agreed")
     with store.casework(db) as con, store.transaction(con):
-        note_id = _first(con, store.sql("queries/casework_insert_note"), {
+        note_id = _first(con, "queries/casework_insert_note", {
             "location_id": location_id, "body": body, "author": user.email})[0]
         _audit(con, user, "note_added", location_id, {"note_id": note_id}, row=("notes", note_id))
     return note_id
@@ -73,7 +73,7 @@ def add_action(db: Path, user: User, location_id: str, title: str, owner: str, d
     if due_date < (today or date.today()):
         raise CaseworkError(f"The due date {fmt.long_date(due_date)} is in the past: enter today or a later date")
     with store.casework(db) as con, store.transaction(con):
-        action_id = _first(con, store.sql("queries/casework_insert_action"), {
+        action_id = _first(con, "queries/casework_insert_action", {
             "location_id": location_id, "title": title, "owner": owner, "due_date": due_date,
             "created_by": user.email})[0]
         _audit(con, user, "action_added", location_id,
@@ -86,7 +86,7 @@ def set_action_status(db: Path, user: User, action_id: str, status: str) -> None
     if status not in ACTION_STATUSES:
         raise CaseworkError(f"Action status must be one of {', '.join(ACTION_STATUSES)}, not {status!r}")
     with store.casework(db) as con, store.transaction(con):
-        row = _first(con, store.sql("queries/casework_update_action"), {
+        row = _first(con, "queries/casework_update_action", {
             "status": status, "updated_by": user.email, "action_id": action_id})
         if row is None:
             raise NotFound(f"There is no action with ID {action_id}; reload the page to see current actions")
@@ -105,7 +105,7 @@ def record_visit(db: Path, user: User, location_id: str, visit_date: date | None
     if rating not in RATINGS:
         raise CaseworkError(f"Choose the council's rating from: {', '.join(RATINGS)}")
     with store.casework(db) as con, store.transaction(con):
-        visit_id = _first(con, store.sql("queries/casework_insert_visit"), {
+        visit_id = _first(con, "queries/casework_insert_visit", {
             "location_id": location_id, "visit_date": visit_date, "rating": rating,
             "summary": (summary or "").strip() or None, "assessor": user.email})[0]
         _audit(con, user, "quality_visit", location_id, {"assessment_id": visit_id, "rating": rating},
@@ -141,12 +141,12 @@ def suspend_placements(db: Path, user: User, location_id: str, imposed_on: date 
         raise CaseworkError(f"The review date {fmt.long_date(review_on)} is before the suspension starts: "
                             "enter a later date")
     with store.casework(db) as con, store.transaction(con):
-        current = _first(con, store.sql("queries/casework_suspensions"), {
+        current = _first(con, "queries/casework_suspensions", {
             "location_id": location_id, "current_only": True}, all_rows=True)
         if current:
             raise CaseworkError(f"Placements to {location_id} are already suspended (since "
                                 f"{fmt.long_date(current[0][2])}); lift that suspension first")
-        suspension_id = _first(con, store.sql("queries/casework_insert_suspension"), {
+        suspension_id = _first(con, "queries/casework_insert_suspension", {
             "location_id": location_id, "imposed_on": imposed_on, "reason": reason,
             "imposed_by": user.email, "scope": scope, "categories": chosen, "review_on": review_on})[0]
         _audit(con, user, "suspension_imposed", location_id,
@@ -162,13 +162,13 @@ def lift_suspension(db: Path, user: User, suspension_id: str, lifted_on: date | 
     if lifted_on is None:
         raise CaseworkError("Enter the date the suspension is lifted")
     with store.casework(db) as con, store.transaction(con):
-        imposed = _first(con, store.sql("queries/casework_suspension"), {"id": suspension_id})
+        imposed = _first(con, "queries/casework_suspension", {"id": suspension_id})
         if imposed is None:
             raise NotFound(f"There is no suspension with ID {suspension_id}; reload the page")
         if lifted_on < imposed[0]:
             raise CaseworkError(f"The lift date {fmt.long_date(lifted_on)} is before the suspension began "
                                 f"({fmt.long_date(imposed[0])}): enter a later date")
-        row = _first(con, store.sql("queries/casework_lift_suspension"), {
+        row = _first(con, "queries/casework_lift_suspension", {
             "lifted_on": lifted_on, "lift_reason": reason, "lifted_by": user.email,
             "suspension_id": suspension_id})
         if row is None:
@@ -217,16 +217,14 @@ class LocationCasework:
 def location_casework(db: Path, location_id: str, *, today: date | None = None) -> LocationCasework:
     with store.casework(db, writing=False) as con:
         return LocationCasework(
-            notes=store.frame(con, store.sql("queries/casework_notes"),
-                              {"location_id": location_id, "limit": 500}),
-            actions=store.frame(con, store.sql("queries/casework_actions"),
-                                {"location_id": location_id, "statuses": list(ACTION_STATUSES)}),
-            visits=store.frame(con, store.sql("queries/casework_visits"),
-                               {"location_id": location_id, "limit": 500}),
-            suspensions=store.frame(con, store.sql("queries/casework_suspensions"),
-                                    {"location_id": location_id, "current_only": False}),
-            overrides=store.frame(con, store.sql("queries/casework_overrides"),
-                                  {"location_id": location_id, "today": today or date.today()}),
+            notes=store.query(con, "queries/casework_notes", location_id=location_id, limit=500),
+            actions=store.query(con, "queries/casework_actions", location_id=location_id,
+                                statuses=list(ACTION_STATUSES)),
+            visits=store.query(con, "queries/casework_visits", location_id=location_id, limit=500),
+            suspensions=store.query(con, "queries/casework_suspensions", location_id=location_id,
+                                    current_only=False),
+            overrides=store.query(con, "queries/casework_overrides", location_id=location_id,
+                                  today=today or date.today()),
         )
 
 
@@ -235,14 +233,12 @@ def market_casework(db: Path, *, today: date | None = None, limit: int = 200) ->
     overrides."""
     with store.casework(db, writing=False) as con:
         return LocationCasework(
-            notes=store.frame(con, store.sql("queries/casework_notes"), {"location_id": None, "limit": limit}),
-            actions=store.frame(con, store.sql("queries/casework_actions"),
-                                {"location_id": None, "statuses": ["open"]}),
-            visits=store.frame(con, store.sql("queries/casework_visits"), {"location_id": None, "limit": limit}),
-            suspensions=store.frame(con, store.sql("queries/casework_suspensions"),
-                                    {"location_id": None, "current_only": False}),
-            overrides=store.frame(con, store.sql("queries/casework_overrides"),
-                                  {"location_id": None, "today": today or date.today()}),
+            notes=store.query(con, "queries/casework_notes", location_id=None, limit=limit),
+            actions=store.query(con, "queries/casework_actions", location_id=None, statuses=["open"]),
+            visits=store.query(con, "queries/casework_visits", location_id=None, limit=limit),
+            suspensions=store.query(con, "queries/casework_suspensions", location_id=None, current_only=False),
+            overrides=store.query(con, "queries/casework_overrides", location_id=None,
+                                  today=today or date.today()),
         )
 
 

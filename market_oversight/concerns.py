@@ -39,7 +39,7 @@ def _stage(stage: str) -> str:
 
 def _open_concern(con, concern_id: str) -> tuple:
     """(concern_id, target, opened_on, closed_on, stage, stage_since) of an open concern."""
-    row = _first(con, store.sql("queries/concerns_one"), {"concern_id": concern_id})
+    row = _first(con, "queries/concerns_one", {"concern_id": concern_id})
     if row is None:
         raise NotFound(f"There is no concern with ID {concern_id}; reload the page")
     if row[3] is not None:
@@ -60,12 +60,12 @@ def open_concern(db: Path, user: User, *, stage: str, opened_on: date | None, le
     reason = _text(reason, "why the concern is opened", "what has happened, in a line")
     named = sorted({a.strip() for a in agencies if a and a.strip()})
     with store.casework(db) as con, store.transaction(con):
-        open_now = _first(con, store.sql("queries/concerns_open_for"),
+        open_now = _first(con, "queries/concerns_open_for",
                           {"location_id": location_id, "provider_id": provider_id})
         if open_now:
             raise CaseworkError(f"A concern about {location_id or provider_id} is already open (since "
                                 f"{fmt.long_date(open_now[1])}): change its stage instead")
-        concern_id = _first(con, store.sql("queries/concerns_insert"), {
+        concern_id = _first(con, "queries/concerns_insert", {
             "location_id": location_id, "provider_id": provider_id, "opened_on": opened_on,
             "lead_officer": lead_officer, "agencies": named, "opened_by": user.email})[0]
         target = location_id or provider_id
@@ -76,7 +76,7 @@ def open_concern(db: Path, user: User, *, stage: str, opened_on: date | None, le
 
 
 def _enter(con, user: User, concern_id: str, target: str, stage: str, entered_on: date, reason: str) -> str:
-    stage_id = _first(con, store.sql("queries/concerns_insert_stage"), {
+    stage_id = _first(con, "queries/concerns_insert_stage", {
         "concern_id": concern_id, "stage": stage, "entered_on": entered_on, "reason": reason,
         "recorded_by": user.email})[0]
     audit.record(con, user.email, "concern_stage", target,
@@ -111,7 +111,7 @@ def close_concern(db: Path, user: User, concern_id: str, closed_on: date | None,
         if closed_on < max(opened_on, since or opened_on):
             raise CaseworkError(f"The concern cannot close before its current stage began "
                                 f"({fmt.long_date(max(opened_on, since or opened_on))})")
-        target = _first(con, store.sql("queries/concerns_close"), {
+        target = _first(con, "queries/concerns_close", {
             "closed_on": closed_on, "close_reason": reason, "closed_by": user.email,
             "concern_id": concern_id})[0]
         audit.record(con, user.email, "concern_closed", target,
@@ -127,7 +127,7 @@ def record_meeting(db: Path, user: User, concern_id: str, meeting_date: date | N
     decisions = _text(decisions, "what the meeting decided", "the decisions and who acts on them")
     with store.casework(db) as con, store.transaction(con):
         _, target, *_ = _open_concern(con, concern_id)
-        meeting_id = _first(con, store.sql("queries/concerns_insert_meeting"), {
+        meeting_id = _first(con, "queries/concerns_insert_meeting", {
             "concern_id": concern_id, "meeting_date": meeting_date, "attendees": attendees,
             "decisions": decisions, "recorded_by": user.email})[0]
         audit.record(con, user.email, "concern_meeting", target,
@@ -144,7 +144,7 @@ def add_plan_action(db: Path, user: User, concern_id: str, title: str, owner: st
         raise CaseworkError("Enter a due date for the action")
     with store.casework(db) as con, store.transaction(con):
         _, target, *_ = _open_concern(con, concern_id)
-        action_id = _first(con, store.sql("queries/concerns_insert_action"), {
+        action_id = _first(con, "queries/concerns_insert_action", {
             "concern_id": concern_id, "title": title, "owner": owner, "due_date": due_date,
             "created_by": user.email})[0]
         audit.record(con, user.email, "plan_action_added", target,
@@ -158,11 +158,11 @@ def mark_plan_action_done(db: Path, user: User, plan_action_id: str, done_on: da
     roles.require(user, Permission.CASEWORK)
     done_on = _not_future(done_on, "the action was done", today)
     with store.casework(db) as con, store.transaction(con):
-        row = _first(con, store.sql("queries/concerns_action_done"), {
+        row = _first(con, "queries/concerns_action_done", {
             "done_on": done_on, "done_by": user.email, "plan_action_id": plan_action_id})
         if row is None:
             raise NotFound(f"There is no open improvement-plan action with ID {plan_action_id}; reload the page")
-        target = _first(con, store.sql("queries/concerns_one"), {"concern_id": row[0]})[1]
+        target = _first(con, "queries/concerns_one", {"concern_id": row[0]})[1]
         audit.record(con, user.email, "plan_action_done", target,
                      {"concern_id": row[0], "plan_action_id": plan_action_id, "done_on": done_on},
                      row=("concern_actions", plan_action_id))
@@ -179,7 +179,7 @@ def link_enquiry(db: Path, user: User, concern_id: str, reference: str, enquiry_
     enquiry_date = _not_future(enquiry_date, "the enquiry began", today)
     with store.casework(db) as con, store.transaction(con):
         _, target, *_ = _open_concern(con, concern_id)
-        enquiry_id = _first(con, store.sql("queries/concerns_insert_enquiry"), {
+        enquiry_id = _first(con, "queries/concerns_insert_enquiry", {
             "concern_id": concern_id, "reference": reference, "enquiry_date": enquiry_date,
             "recorded_by": user.email})[0]
         audit.record(con, user.email, "enquiry_linked", target,
@@ -211,13 +211,13 @@ class Concerns:
 
 def location_concerns(db: Path, location_id: str, provider_id: str | None) -> Concerns:
     with store.casework(db, writing=False) as con:
-        found = store.frame(con, store.sql("queries/concerns_for_location"),
-                            {"location_id": location_id, "provider_id": provider_id})
+        found = store.query(con, "queries/concerns_for_location", location_id=location_id,
+                            provider_id=provider_id)
         ids = {"concern_ids": found["concern_id"].to_list()}
         return Concerns(
             found,
-            store.frame(con, store.sql("queries/concerns_stages"), ids),
-            store.frame(con, store.sql("queries/concerns_meetings"), ids),
-            store.frame(con, store.sql("queries/concerns_actions"), ids),
-            store.frame(con, store.sql("queries/concerns_enquiries"), ids),
+            store.query(con, "queries/concerns_stages", **ids),
+            store.query(con, "queries/concerns_meetings", **ids),
+            store.query(con, "queries/concerns_actions", **ids),
+            store.query(con, "queries/concerns_enquiries", **ids),
         )

@@ -47,7 +47,7 @@ def record_review(db: Path, user: User, provider_id: str, *, plan_held: bool, ow
         raise CaseworkError(f"The next review ({fmt.long_date(next_review_on)}) must fall after the review "
                             f"recorded ({fmt.long_date(reviewed_on)})")
     with store.casework(db) as con, store.transaction(con):
-        plan_id = _first(con, store.sql("queries/contingency_insert_plan"), {
+        plan_id = _first(con, "queries/contingency_insert_plan", {
             "provider_id": provider_id, "plan_held": bool(plan_held), "owner": owner,
             "reviewed_on": reviewed_on, "next_review_on": next_review_on,
             "note": (note or "").strip() or None, "recorded_by": user.email})[0]
@@ -68,7 +68,7 @@ def record_notice(db: Path, user: User, provider_id: str, *, notice_on: date | N
     notice_on = _not_future(notice_on, "of the notice", today)
     note = _text(note, "what the notice says", "for example 'CQC asked for a sustainability plan by 1 March'")
     with store.casework(db) as con, store.transaction(con):
-        notice_id = _first(con, store.sql("queries/contingency_insert_notice"), {
+        notice_id = _first(con, "queries/contingency_insert_notice", {
             "provider_id": provider_id, "notice_on": notice_on, "kind": kind, "note": note,
             "recorded_by": user.email})[0]
         audit.record(con, user.email, "oversight_notice", provider_id,
@@ -81,5 +81,5 @@ def provider_history(db: Path, provider_id: str) -> tuple[pl.DataFrame, pl.DataF
     """(reviews, notices) recorded for one provider, newest first, from the casework file as it is now."""
     with store.casework(db, writing=False) as con:
         params = {"provider_id": provider_id}
-        return (store.frame(con, store.sql("queries/contingency_history"), params),
-                store.frame(con, store.sql("queries/contingency_notices"), params))
+        return (store.query(con, "queries/contingency_history", **params),
+                store.query(con, "queries/contingency_notices", **params))

@@ -51,7 +51,7 @@ def record_sign_in(db: Path, user: User, claims: Mapping[str, Any]) -> bool:
     """Audit a sign-in once per identity token; True when this call wrote the row."""
     target = token_id(claims)
     with store.casework(db) as con, store.transaction(con):
-        if con.execute(store.sql("audit/token_seen"), {"actor": user.email, "target": target}).fetchone()[0]:
+        if store.run(con, "audit/token_seen", actor=user.email, target=target).fetchone()[0]:
             return False
         audit.record(con, user.email, audit.SIGN_IN, target,
                      {"role": user.role.value, "issuer": claims.get("iss"), "name": user.name})

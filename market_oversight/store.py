@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from typing import Any
 from functools import cache
 from pathlib import Path
 
@@ -96,6 +97,58 @@ def sql(name: str) -> str:
     if not path.is_file():
         raise WarehouseError(f"missing SQL file {path}")
     return path.read_text(encoding="utf-8")
+
+
+# A statement's own declarations, in comment lines of its file: the values it binds
+# (`-- params: as_of, hash`) and, for a scoring step, the staged tables it reads (`-- reads: ...`).
+_DECLARED = re.compile(r"^--\s*(params|reads):(.*)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """`sql/<name>.sql` with what it declares (tests/test_sql_runner.py checks each declaration
+    against the text)."""
+    name: str
+    text: str
+    params: frozenset[str]
+    reads: frozenset[str]
+
+    def bind(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The declared parameters' values, taken from `given`, which may hold more (a scoring step
+        picks its own from every threshold); a declared one missing is an error naming the file."""
+        missing = self.params - given.keys()
+        if missing:
+            raise WarehouseError(f"sql/{self.name}.sql needs {', '.join(sorted(missing))}, which were not given")
+        return {name: given[name] for name in sorted(self.params)}
+
+
+@cache
+def statement(name: str) -> Statement:
+    declared: dict[str, set[str]] = {"params": set(), "reads": set()}
+    text = sql(name)
+    for kind, names in _DECLARED.findall(text):
+        declared[kind].update(n.strip() for n in names.split(",") if n.strip())
+    return Statement(name, text, frozenset(declared["params"]), frozenset(declared["reads"]))
+
+
+def _exact(stmt: Statement, params: dict[str, Any]) -> dict[str, Any]:
+    unexpected = params.keys() - stmt.params
+    if unexpected:
+        raise WarehouseError(f"sql/{stmt.name}.sql does not take {', '.join(sorted(unexpected))}")
+    return stmt.bind(params)
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, /, **params: Any) -> duckdb.DuckDBPyConnection:
+    """Run `sql/<name>.sql` with exactly the parameters it declares (one missing or one too many is
+    an error naming the file); the connection, to fetch from."""
+    stmt = statement(name)
+    return con.execute(stmt.text, _exact(stmt, params))
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, /, **params: Any) -> pl.DataFrame:
+    """`run`, as a polars frame."""
+    stmt = statement(name)
+    return frame(con, stmt.text, _exact(stmt, params))
 
 
 def migrations(kind: str = "migrations") -> list[tuple[int, str, str]]:
@@ -200,7 +253,7 @@ def refresh_casework_mirror(con: duckdb.DuckDBPyConnection, db: Path) -> None:
                             f"select * from casework.main.{table}")
             con.execute("create table if not exists casework_mirror.audit_heads "
                         "(published_at timestamp not null, seq bigint not null, row_hash varchar not null)")
-            con.execute(sql("audit/publish_head"))
+            run(con, "audit/publish_head")
             con.execute("commit")
         except Exception:
             _rollback(con)

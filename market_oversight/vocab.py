@@ -75,7 +75,8 @@ def financial_year(day: date) -> str:
 
 
 def sql_params() -> dict[str, list[str]]:
-    """The vocabularies SQL files use, as bound parameters (`engine.bind` keeps the ones a file names)."""
+    """The vocabularies SQL files use, as bound parameters (`store.Statement.bind` keeps the ones a
+    file declares)."""
     return {"ratings_worst_first": list(RATINGS_WORST_FIRST), "poor_ratings": sorted(POOR_RATINGS)}
 
 

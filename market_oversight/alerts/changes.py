@@ -127,7 +127,7 @@ class WeekChanges:
 
 
 def _rows(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    cur = con.execute(store.sql(f"alerts/{name}"), params)
+    cur = store.run(con, f"alerts/{name}", **params)
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row)) for row in cur.fetchall()]
 

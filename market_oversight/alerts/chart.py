@@ -16,7 +16,7 @@ from market_oversight.fmt import RAG_COLOURS
 
 
 def rag_trend(con: duckdb.DuckDBPyConnection, week_end: date) -> pl.DataFrame:
-    return store.frame(con, store.sql("alerts/rag_trend"), {"week_end": week_end})
+    return store.query(con, "alerts/rag_trend", week_end=week_end)
 
 
 def rag_trend_png(trend: pl.DataFrame, week_label: str) -> bytes | None:

@@ -53,15 +53,14 @@ class Outcome:
 
 
 def already_sent(con: duckdb.DuckDBPyConnection, week: str) -> set[str]:
-    return {r for (r,) in con.execute(store.sql("alerts/sent_recipients"), {"iso_week": week}).fetchall()}
+    return {r for (r,) in store.run(con, "alerts/sent_recipients", iso_week=week).fetchall()}
 
 
 def record_send(con: duckdb.DuckDBPyConnection, week: str, recipient: str, msg: EmailMessage,
                 items: int) -> None:
     with store.transaction(con):
-        con.execute(store.sql("alerts/record_send"), {
-            "iso_week": week, "recipient": recipient, "message_id": msg["Message-ID"], "items": items,
-            "sent_at": datetime.now(timezone.utc).replace(tzinfo=None)})
+        store.run(con, "alerts/record_send", iso_week=week, recipient=recipient, message_id=msg["Message-ID"],
+                  items=items, sent_at=datetime.now(timezone.utc).replace(tzinfo=None))
 
 
 def _safe_name(recipient: str) -> str:

@@ -75,8 +75,8 @@ class Standing:
 
 
 def _places(con: duckdb.DuckDBPyConnection, as_at: date) -> tuple[date | None, tuple[Place, ...]]:
-    scored_on = con.execute(store.sql("alerts/score_date"), {"as_at": as_at}).fetchall()[0][0]
-    rows = store.frame(con, store.sql("alerts/standing"), {"as_at": as_at}).drop("as_of")
+    scored_on = store.run(con, "alerts/score_date", as_at=as_at).fetchall()[0][0]
+    rows = store.query(con, "alerts/standing", as_at=as_at).drop("as_of")
     return scored_on, tuple(Place(**r) for r in rows.iter_rows(named=True))
 
 

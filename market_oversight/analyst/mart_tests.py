@@ -126,8 +126,8 @@ def _query(test: MartTest) -> tuple[str, dict[str, Any]]:
              "key": ", ".join(_quoted(c) for c in test.columns)}
     if test.parent:
         names |= {"parent": _quoted(test.parent[0]), "parent_column": _quoted(test.parent[1])}
-    params = {"accepted": list(test.accepted)} if test.kind == "accepted_values" else {}
-    return store.sql(f"mart_tests/{test.kind}").format(**names), params
+    stmt = store.statement(f"mart_tests/{test.kind}")
+    return stmt.text.format(**names), stmt.bind({"accepted": list(test.accepted)})
 
 
 def run_tests(con: duckdb.DuckDBPyConnection, tests: list[MartTest] | None = None) -> list[Failure]:

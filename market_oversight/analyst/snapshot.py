@@ -157,7 +157,7 @@ def open_snapshot(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPy
 
 def snapshot_taken_at(con: duckdb.DuckDBPyConnection) -> datetime:
     """When the snapshot open on `con` was taken (UTC), as `publish_snapshot` recorded it."""
-    return con.execute(store.sql("analyst/snapshot_taken_at")).fetchall()[0][0]
+    return store.run(con, "analyst/snapshot_taken_at").fetchall()[0][0]
 
 
 def notebook_snapshot(

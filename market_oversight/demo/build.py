@@ -67,11 +67,11 @@ def import_sources(db: Path, sources: Sources, summary: DemoSummary, settings: S
 def write_truth(db: Path, market: Market, summary: DemoSummary) -> None:
     months, events = truth_months(market.sim), truth_events(market.sim)
     with store.warehouse(db) as con, store.transaction(con):
-        con.execute(store.sql("demo/clear_truth"))
+        store.run(con, "demo/clear_truth")
         con.register("truth_months", months.to_arrow())
         con.register("truth_events", events.to_arrow())
-        con.execute(store.sql("demo/insert_truth_months"))
-        con.execute(store.sql("demo/insert_truth_events"))
+        store.run(con, "demo/insert_truth_months")
+        store.run(con, "demo/insert_truth_events")
         con.unregister("truth_months")
         con.unregister("truth_events")
     summary.truth_months, summary.truth_events = months.height, events.height
@@ -84,15 +84,15 @@ def write_casework(db: Path, market: Market, summary: DemoSummary) -> None:
     frames = {"suspensions": susp, "assessments": visits, **demo_concerns(market.sim, susp),
               **demo_contingency(market.sim)}
     with store.casework(db) as con, store.transaction(con):
-        earlier = con.execute(store.sql("demo/casework_rows")).fetchall()
-        con.execute(store.sql("demo/clear_casework"))
+        earlier = store.run(con, "demo/casework_rows").fetchall()
+        store.run(con, "demo/clear_casework")
         for name, frame in frames.items():  # each insert_<name>.sql reads the frame demo_<name>
             con.register(f"demo_{name}", frame.to_arrow())
-            con.execute(store.sql(f"demo/insert_{name}"))
+            store.run(con, f"demo/insert_{name}")
             con.unregister(f"demo_{name}")
         # The audit log seals every casework row, the demo's too: what went, then what came.
         for action, rows in (("demo_casework_removed", earlier),
-                             ("demo_casework_added", con.execute(store.sql("demo/casework_rows")).fetchall())):
+                             ("demo_casework_added", store.run(con, "demo/casework_rows").fetchall())):
             for table, row_id, location_id in rows:
                 audit.record(con, "demo", action, location_id, row=(table, row_id))
     summary.suspensions, summary.assessments = susp.height, visits.height

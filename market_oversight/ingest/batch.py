@@ -57,7 +57,7 @@ def new_batch_id() -> str:
 
 def previous_load(con: duckdb.DuckDBPyConnection, dataset: str, content_hash: str) -> LoadResult | None:
     """The earlier successful load of exactly these bytes, if any."""
-    row = con.execute(store.sql("ingest/previous_load"), {"d": dataset, "h": content_hash}).fetchone()
+    row = store.run(con, "ingest/previous_load", d=dataset, h=content_hash).fetchone()
     if row is None:
         return None
     return LoadResult(dataset, row[0], "already_loaded", row[1], row[2], row[3],
@@ -67,15 +67,8 @@ def previous_load(con: duckdb.DuckDBPyConnection, dataset: str, content_hash: st
 def record_batch(con: duckdb.DuckDBPyConnection, result: LoadResult, *, source: str, content_hash: str,
                  started_at: datetime, snapshot_date: date | None = None,
                  validation: dict | None = None, rows_hash: str | None = None) -> None:
-    con.execute(
-        store.sql("ingest/record_batch"),
-        {
-            "batch_id": result.batch_id, "dataset": result.dataset, "source": source,
-            "hash": content_hash, "status": result.status, "read": result.rows_read,
-            "loaded": result.rows_loaded, "quarantined": result.rows_quarantined,
-            "set_aside": result.ratings_set_aside,
-            "snapshot": snapshot_date, "started": started_at,
-            "validation": json.dumps(validation) if validation is not None else None,
-            "message": result.message, "rows_hash": rows_hash,
-        },
-    )
+    store.run(con, "ingest/record_batch", batch_id=result.batch_id, dataset=result.dataset, source=source,
+              hash=content_hash, status=result.status, read=result.rows_read, loaded=result.rows_loaded,
+              quarantined=result.rows_quarantined, set_aside=result.ratings_set_aside, snapshot=snapshot_date,
+              started=started_at, validation=json.dumps(validation) if validation is not None else None,
+              message=result.message, rows_hash=rows_hash)

@@ -15,5 +15,5 @@ from market_oversight import store
 
 
 def record_due_day(con: duckdb.DuckDBPyConnection, due_day: int, at: datetime | None = None) -> None:
-    con.execute(store.sql("ingest/record_due_day"), {"due_day": due_day, "set_at": at or datetime.now()})
+    store.run(con, "ingest/record_due_day", due_day=due_day, set_at=at or datetime.now())
 

@@ -173,7 +173,7 @@ def _insert(con, cols: CqcColumns, batch_id: str, snapshot: date) -> None:
         for step in ("cqc_upsert_providers", "cqc_insert_provider_stubs", "cqc_upsert_locations",
                      "cqc_upsert_dual_registrations", "cqc_insert_ratings",
                      "cqc_insert_observed_ratings", "cqc_mark_observed_ratings", "quarantine_insert"):
-            con.execute(store.sql(f"ingest/{step}"))
+            store.run(con, f"ingest/{step}")
     finally:
         for name in staged:
             con.unregister(name)

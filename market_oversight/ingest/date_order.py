@@ -71,8 +71,7 @@ def _orders(con: duckdb.DuckDBPyConnection, fields: dict[int, str], rows: str,
     con.execute("create or replace temp table stage_dates as select row_number, "
                 f"unnest([{names}]) as field, unnest([{cells}]) as text from ({rows})", params)
     try:
-        return [FieldOrder(*row) for row in con.execute(store.sql("ingest/date_orders"),
-                                                        {"shown": SHOWN}).fetchall()]
+        return [FieldOrder(*row) for row in store.run(con, "ingest/date_orders", shown=SHOWN).fetchall()]
     finally:
         con.execute("drop table if exists stage_dates")
 

@@ -15,7 +15,7 @@ def provider_rows(db: Path, provider_id: str) -> pl.DataFrame:
     """One row per quarantined row of the provider (given in the row, or the location's provider in
     the register): where it came from, what is wrong, then every column as it was read."""
     with store.warehouse(db, read_only=True) as con:
-        frame = store.frame(con, store.sql("queries/quarantine_for_provider"), {"provider_id": provider_id})
+        frame = store.query(con, "queries/quarantine_for_provider", provider_id=provider_id)
     return as_export(frame)
 
 

@@ -196,8 +196,8 @@ def _new_rows(con: duckdb.DuckDBPyConnection, staged: list[_File], results: list
 def _previous(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, list[LoadResult]]:
     """Earlier successful loads of any of these contents, by content hash."""
     found: dict[str, list[LoadResult]] = {}
-    for h, dataset, batch_id, read, loaded, quarantined in con.execute(
-            store.sql("ingest/previous_loads"), {"hashes": hashes}).fetchall():
+    for h, dataset, batch_id, read, loaded, quarantined in store.run(con, "ingest/previous_loads",
+                                                                     hashes=hashes).fetchall():
         found.setdefault(h, []).append(LoadResult(dataset, batch_id, "already_loaded", read, loaded,
                                                   quarantined, "the same content was loaded before"))
     return found
@@ -436,7 +436,7 @@ def _store(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File
            opts: IngestOptions) -> None:
     dataset = contract.dataset
     loaded_at = datetime.now()
-    snapshots = dict(con.execute(store.sql(f"ingest/snapshot_{dataset}")).fetchall())
+    snapshots = dict(store.run(con, f"ingest/snapshot_{dataset}").fetchall())
     con.execute("create or replace temp table staged_batches as select unnest($files) as file_no, "
                 "unnest($batches) as batch_id, unnest($started) as started_at",
                 {"files": [f.no for f in group], "batches": [f.result.batch_id for f in group],
@@ -454,7 +454,8 @@ def _store(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File
         batch.record_batch(con, f.result, source=str(f.path), content_hash=f.scanned.content_hash,
                            started_at=f.started, snapshot_date=snapshots.get(f.no),
                            validation=f.validation, rows_hash=f.rows_hash)
-    insert = store.sql(f"ingest/insert_{dataset}")  # our dataset names
+    inserting = store.statement(f"ingest/insert_{dataset}")  # our dataset names
+    insert = inserting.text
     if dataset in RETURNS and len(group) > 1:
         # Rows of several files come out of the union interleaved; stored in file order, a month's
         # returns sit together and the risk engine's reads of recent months skip the older row
@@ -462,11 +463,13 @@ def _store(con: duckdb.DuckDBPyConnection, contract: Contract, group: list[_File
         # anyway cost 4% of the national file's ingest and 170 MB more peak memory.
         insert += "\norder by l.file_no, l.row_number"
     if dataset in RETURNS:  # both returns tables supersede by one rule; the name is from RETURNS
-        supersede = store.sql("ingest/supersede_returns").format(table=dataset)
+        superseding = store.statement("ingest/supersede_returns")
+        supersede = superseding.text.format(table=dataset)
     else:
-        supersede = store.sql(f"ingest/supersede_{dataset}")
-    for text in (supersede, insert):
-        con.execute(text, {"loaded_at": loaded_at} if "$loaded_at" in text else {})
+        superseding = store.statement(f"ingest/supersede_{dataset}")
+        supersede = superseding.text
+    for stmt, text in ((superseding, supersede), (inserting, insert)):
+        con.execute(text, stmt.bind({"loaded_at": loaded_at}))
     _store_quarantine(con, contract, group)
     _store_results(con, dataset, group)
 
@@ -494,7 +497,7 @@ def _store_quarantine(con: duckdb.DuckDBPyConnection, contract: Contract, group:
             "from stage_problems as p\n"
             "join stage_checked as c using (file_no, row_number)\n"
             "where p.file_no = $n", params)
-    con.execute(store.sql("ingest/quarantine_insert"))
+    store.run(con, "ingest/quarantine_insert")
 
 
 def _store_results(con: duckdb.DuckDBPyConnection, dataset: str, group: list[_File]) -> None:
@@ -504,4 +507,4 @@ def _store_results(con: duckdb.DuckDBPyConnection, dataset: str, group: list[_Fi
             for k, x in zip(cols, (f.result.batch_id, rule, f.validation["judge"], v["success"],
                                    v["unexpected_count"], v["sql_unexpected_count"])):
                 cols[k].append(x)
-    con.execute(store.sql("ingest/contract_results_insert"), {"dataset": dataset, **cols})
+    store.run(con, "ingest/contract_results_insert", dataset=dataset, **cols)

@@ -32,8 +32,8 @@ def rows_hash(con: duckdb.DuckDBPyConnection, rows: str, dataset: str) -> str:
 def previous_rows(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> dict[str, list[LoadResult]]:
     """Earlier successful loads of the same rows, by rows hash, oldest first."""
     found: dict[str, list[LoadResult]] = {}
-    for h, dataset, batch_id, read, loaded, quarantined in con.execute(
-            store.sql("ingest/previous_rows"), {"hashes": hashes}).fetchall():
+    for h, dataset, batch_id, read, loaded, quarantined in store.run(con, "ingest/previous_rows",
+                                                                     hashes=hashes).fetchall():
         found.setdefault(h, []).append(LoadResult(dataset, batch_id, "already_loaded", read, loaded,
                                                   quarantined, ALREADY_LOADED))
     return found
@@ -43,8 +43,8 @@ def stage_versions(con: duckdb.DuckDBPyConnection, dataset: str) -> dict[str, in
     """Temp table `stage_versions` (the versions this load leaves superseded, by the rule) over
     `stage_loaded` and `staged_batches`; returns, per batch of this load, how many of its returns
     arrive superseded (an older version re-sent, or followed by a later one in the same load)."""
-    con.execute("create or replace temp table stage_versions as\n" + store.sql("ingest/stage_versions"),
-                {"dataset": dataset})
+    stmt = store.statement("ingest/stage_versions")
+    con.execute(f"create or replace temp table stage_versions as\n{stmt.text}", stmt.bind({"dataset": dataset}))
     return dict(con.execute(
         "select batch_id, count(*) from stage_versions "
         "where batch_id in (select batch_id from staged_batches) group by batch_id").fetchall())

@@ -8,12 +8,12 @@ import polars as pl
 
 from market_oversight.errors import NotFound
 from market_oversight.queries import groups, search
-from market_oversight.store import frame, sql
+from market_oversight.store import query
 
 
 def brand(con: duckdb.DuckDBPyConnection, brand_id: str) -> dict:
     """The brand's row; NotFound with what to do when no location in the register has its ID."""
-    found = frame(con, sql("queries/brand"), {"brand_id": brand_id.strip()}).to_dicts()
+    found = query(con, "queries/brand", brand_id=brand_id.strip()).to_dicts()
     if not found:
         raise NotFound(f"There is no brand with ID {brand_id!r} in the data. {search.HOW_TO_FIND[search.BRAND]}")
     return found[0]

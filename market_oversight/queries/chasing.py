@@ -16,7 +16,7 @@ import polars as pl
 
 from market_oversight import fmt
 from market_oversight.queries.filters import mart_exists
-from market_oversight.store import frame, sql
+from market_oversight.store import query, run
 
 SCHEMA = {"provider_id": pl.String, "provider_name": pl.String, "location_id": pl.String,
           "location_name": pl.String, "postcode": pl.String, "local_authority": pl.String,
@@ -27,7 +27,7 @@ def newest_received(con: duckdb.DuckDBPyConnection) -> date | None:
     """The day the newest return in the warehouse arrived; None while no returns are loaded."""
     if not mart_exists(con, "expected_returns"):
         return None
-    return con.execute(sql("queries/returns_newest_received")).fetchall()[0][0]
+    return run(con, "queries/returns_newest_received").fetchall()[0][0]
 
 
 def count_to(newest: date | None, today: date) -> date:
@@ -53,8 +53,8 @@ def owed(con: duckdb.DuckDBPyConnection, as_of: date, local_authority: str | Non
     overdue first; None while no returns are loaded."""
     if not mart_exists(con, "expected_returns"):
         return None
-    return frame(con, sql("queries/returns_to_chase"),
-                 {"as_of": as_of, "local_authority": local_authority, "due_from": due_since}).cast(SCHEMA)
+    return query(con, "queries/returns_to_chase", as_of=as_of, local_authority=local_authority,
+                 due_from=due_since).cast(SCHEMA)
 
 
 def providers(owed: pl.DataFrame) -> pl.DataFrame:

@@ -10,12 +10,12 @@ import duckdb
 import polars as pl
 
 from market_oversight import fmt
-from market_oversight.store import frame, sql
+from market_oversight.store import query
 
 
 def register(con: duckdb.DuckDBPyConnection, provider_ids: Iterable[str]) -> pl.DataFrame:
     """The register's rows for these providers (none for a provider with nothing recorded)."""
-    return frame(con, sql("queries/contingency_register"), {"provider_ids": sorted(set(provider_ids))})
+    return query(con, "queries/contingency_register", provider_ids=sorted(set(provider_ids)))
 
 
 def plan_words(row: dict | None) -> str:

@@ -12,11 +12,11 @@ import polars as pl
 from market_oversight import fmt, vocab
 from market_oversight.queries.filters import mart_exists
 from market_oversight.queries.quarantine import as_export
-from market_oversight.store import frame, sql
+from market_oversight.store import query, run
 
 
 def batches(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pl.DataFrame:
-    return frame(con, sql("queries/data_quality_batches"), {"limit": limit})
+    return query(con, "queries/data_quality_batches", limit=limit)
 
 
 def contract_results(validation: str | None) -> pl.DataFrame:
@@ -50,8 +50,7 @@ def contract_verdict(validation: str | None) -> str | None:
 
 def quarantine(con: duckdb.DuckDBPyConnection, *, batch_id: str | None = None,
                provider_id: str | None = None) -> pl.DataFrame:
-    return frame(con, sql("queries/data_quality_quarantine"),
-                 {"batch_id": batch_id, "provider_id": provider_id})
+    return query(con, "queries/data_quality_quarantine", batch_id=batch_id, provider_id=provider_id)
 
 
 def quarantine_for_sending(df: pl.DataFrame) -> pl.DataFrame:
@@ -67,14 +66,14 @@ def returns_by_provider(con: duckdb.DuckDBPyConnection, local_authority: str | N
     """Providers with late or missing returns; None while no returns have been loaded."""
     if not mart_exists(con, "expected_returns"):
         return None
-    return frame(con, sql("queries/returns_by_provider"), {"local_authority": local_authority})
+    return query(con, "queries/returns_by_provider", local_authority=local_authority)
 
 
 def provider_returns(con: duckdb.DuckDBPyConnection, provider_id: str) -> pl.DataFrame | None:
     if not mart_exists(con, "expected_returns"):
         return None
-    return frame(con, sql("queries/expected_returns"), {
-        "location_id": None, "provider_id": provider_id, "statuses": ["late", "missing"]})
+    return query(con, "queries/expected_returns", location_id=None, provider_id=provider_id,
+                 statuses=["late", "missing"])
 
 
 def missing_benchmarks(con: duckdb.DuckDBPyConnection, as_of: date, care_home_benchmark: str,
@@ -82,9 +81,8 @@ def missing_benchmarks(con: duckdb.DuckDBPyConnection, as_of: date, care_home_be
     """The benchmarks fee_below_benchmark needs at `as_of` and the benchmarks table lacks for its
     financial year: one row per service kind, benchmark, care category and unit, with the number of
     locations paid a fee in it (sql/risk/missing_benchmarks.sql)."""
-    return frame(con, sql("risk/missing_benchmarks"), {
-        "as_of": as_of, "financial_year": vocab.financial_year(as_of),
-        "care_home_benchmark": care_home_benchmark, "home_care_benchmark": home_care_benchmark})
+    return query(con, "risk/missing_benchmarks", as_of=as_of, financial_year=vocab.financial_year(as_of),
+                 care_home_benchmark=care_home_benchmark, home_care_benchmark=home_care_benchmark)
 
 
 def missing_benchmark_sentences(missing: pl.DataFrame) -> list[str]:
@@ -98,4 +96,4 @@ def missing_benchmark_sentences(missing: pl.DataFrame) -> list[str]:
 
 def latest_score_date(con: duckdb.DuckDBPyConnection) -> date | None:
     """The as-of date of the latest stored risk score (None before any scoring)."""
-    return con.execute(sql("queries/latest_score_date")).fetchall()[0][0]
+    return run(con, "queries/latest_score_date").fetchall()[0][0]

@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from market_oversight.store import frame, sql
+from market_oversight.store import query, run
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,13 @@ class MarketFilter:
 
 
 def choices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return frame(con, sql("queries/filter_choices"))
+    return query(con, "queries/filter_choices")
 
 
 def mart_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     # fetchall, not fetchone: duckdb 2.0 keeps a half-read result open on the cursor, and the
     # caller's next query on it would fail ("connection has an unfinished result").
-    return bool(con.execute(sql("queries/mart_exists"), {"name": name}).fetchall()[0][0])
+    return bool(run(con, "queries/mart_exists", name=name).fetchall()[0][0])
 
 
 def data_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
@@ -44,4 +44,4 @@ def scored_on(con: duckdb.DuckDBPyConnection) -> date | None:
 
 def location_names(con: duckdb.DuckDBPyConnection, location_ids: tuple[str, ...]) -> pl.DataFrame:
     """Name, provider, postcode and RAG in force of the given locations (for casework lists)."""
-    return frame(con, sql("queries/location_names"), {"location_ids": list(location_ids)})
+    return query(con, "queries/location_names", location_ids=list(location_ids))

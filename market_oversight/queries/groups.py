@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from market_oversight import flag_words, fmt
-from market_oversight.store import frame, sql
+from market_oversight.store import query
 from market_oversight.vocab import RAG
 
 PROVIDER = "provider"
@@ -24,13 +24,13 @@ def _scoped(scope: str, group_id: str) -> dict[str, object]:
 
 def locations(con: duckdb.DuckDBPyConnection, scope: str, group_id: str) -> pl.DataFrame:
     """Every location of the group, with the people supported by its home-care ones."""
-    located = frame(con, sql("queries/group_locations"), {**_scoped(scope, group_id), "rag_order": list(RAG)})
-    people = frame(con, sql("queries/group_people"), {"location_ids": located["location_id"].to_list()})
+    located = query(con, "queries/group_locations", **_scoped(scope, group_id), rag_order=list(RAG))
+    people = query(con, "queries/group_people", location_ids=located["location_id"].to_list())
     return located.join(people, on="location_id", how="left", maintain_order="left")
 
 
 def rag_history(con: duckdb.DuckDBPyConnection, scope: str, group_id: str) -> pl.DataFrame:
-    return frame(con, sql("queries/group_rag_history"), {**_scoped(scope, group_id), "rag_order": list(RAG)})
+    return query(con, "queries/group_rag_history", **_scoped(scope, group_id), rag_order=list(RAG))
 
 
 def size(beds: int | None, people_supported: int | None, service_kind: str | None) -> str:

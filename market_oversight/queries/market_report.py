@@ -6,19 +6,19 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from market_oversight.store import frame, sql
+from market_oversight.store import query
 
 
 def ratings_against_england(con: duckdb.DuckDBPyConnection, local_authority: str | None) -> pl.DataFrame:
     """Locations and shares per kind of service and overall rating: the area's and the register's."""
-    return frame(con, sql("queries/market_report_ratings"), {"local_authority": local_authority})
+    return query(con, "queries/market_report_ratings", local_authority=local_authority)
 
 
 def risk_by_kind(con: duckdb.DuckDBPyConnection, local_authority: str | None) -> pl.DataFrame:
     """Active locations per kind of service and RAG in force, in the area."""
-    return frame(con, sql("queries/market_report_risk"), {"local_authority": local_authority})
+    return query(con, "queries/market_report_risk", local_authority=local_authority)
 
 
 def areas(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Local authorities with active locations, largest first."""
-    return frame(con, sql("queries/market_report_areas"))
+    return query(con, "queries/market_report_areas")

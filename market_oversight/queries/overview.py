@@ -10,7 +10,7 @@ import polars as pl
 
 from market_oversight import fmt
 from market_oversight.queries.filters import MarketFilter
-from market_oversight.store import frame, sql
+from market_oversight.store import query
 
 HEADLINES = ("locations", "beds", "occupancy_rate", "good_or_better_share", "red", "amber")
 HOME_CARE_HEADLINES = ("hours_delivered", "people_supported", "packages_handed_back", "spare_hours_a_week",
@@ -53,7 +53,7 @@ def home_care_headline(con: duckdb.DuckDBPyConnection, market: MarketFilter, as_
 
 
 def _home_care_row(con: duckdb.DuckDBPyConnection, market: MarketFilter, as_of: date) -> dict:
-    return frame(con, sql("queries/overview_home_care"), {"as_of": as_of, **market.params()}).row(0, named=True)
+    return query(con, "queries/overview_home_care", as_of=as_of, **market.params()).row(0, named=True)
 
 
 @dataclass(frozen=True)
@@ -153,32 +153,31 @@ def month_before(day: date) -> date:
 
 
 def _headline_row(con: duckdb.DuckDBPyConnection, market: MarketFilter, as_of: date) -> dict:
-    df = frame(con, sql("queries/overview_headline"), {"as_of": as_of, **market.params()})
+    df = query(con, "queries/overview_headline", as_of=as_of, **market.params())
     return df.row(0, named=True)
 
 
 def ratings_mix(con: duckdb.DuckDBPyConnection, market: MarketFilter, as_of: date,
                 quarters: int = 9) -> pl.DataFrame:
     """Active locations per overall rating on `as_of` and quarterly before it (two years by default)."""
-    return frame(con, sql("queries/overview_ratings_mix"),
-                 {"as_of": as_of, "quarters": quarters, **market.params()})
+    return query(con, "queries/overview_ratings_mix", as_of=as_of, quarters=quarters, **market.params())
 
 
 def map_points(con: duckdb.DuckDBPyConnection, market: MarketFilter) -> pl.DataFrame:
-    return frame(con, sql("queries/overview_map"), market.params())
+    return query(con, "queries/overview_map", **market.params())
 
 
 def area_spread(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Each local authority's locations' centre and spread (the demo's outlines are drawn from it)."""
-    return frame(con, sql("queries/map_area_spread"), {})
+    return query(con, "queries/map_area_spread", )
 
 
 def capacity(con: duckdb.DuckDBPyConnection, market: MarketFilter) -> pl.DataFrame:
-    return frame(con, sql("queries/overview_capacity"), market.params())
+    return query(con, "queries/overview_capacity", **market.params())
 
 
 def fees(con: duckdb.DuckDBPyConnection, market: MarketFilter, as_of: date) -> pl.DataFrame:
-    return frame(con, sql("queries/overview_fees"), {"as_of": as_of, **market.params()})
+    return query(con, "queries/overview_fees", as_of=as_of, **market.params())
 
 
 # A unit's panel: its heading and the name its table and download go by.

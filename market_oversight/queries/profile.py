@@ -9,7 +9,7 @@ from market_oversight import fmt
 from market_oversight.errors import NotFound
 from market_oversight.queries import provider, search
 from market_oversight.queries.filters import mart_exists
-from market_oversight.store import frame, sql
+from market_oversight.store import query
 from market_oversight.vocab import KEY_QUESTIONS, gravest_stage
 
 LOCATION_ID_HELP = search.HOW_TO_FIND[search.LOCATION]
@@ -17,7 +17,7 @@ LOCATION_ID_HELP = search.HOW_TO_FIND[search.LOCATION]
 
 def location(con: duckdb.DuckDBPyConnection, location_id: str) -> dict:
     """The location row with its latest score; NotFound with what to do when there is none."""
-    df = frame(con, sql("queries/profile_location"), {"location_id": location_id.strip()})
+    df = query(con, "queries/profile_location", location_id=location_id.strip())
     if df.is_empty():
         raise NotFound(f"There is no location with ID {location_id!r} in the data. {LOCATION_ID_HELP}")
     return df.row(0, named=True)
@@ -46,7 +46,7 @@ def rag_explained(place: dict) -> list[str]:
 
 
 def ratings(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.DataFrame:
-    return frame(con, sql("queries/profile_ratings"), {"location_id": location_id})
+    return query(con, "queries/profile_ratings", location_id=location_id)
 
 
 def rating_timeline(df: pl.DataFrame) -> pl.DataFrame:
@@ -63,16 +63,15 @@ def rating_timeline(df: pl.DataFrame) -> pl.DataFrame:
 
 def returns(con: duckdb.DuckDBPyConnection, location_id: str, service_kind: str) -> pl.DataFrame:
     name = "profile_home_care_returns" if service_kind == "home_care" else "profile_care_home_returns"
-    return frame(con, sql(f"queries/{name}"), {"location_id": location_id})
+    return query(con, f"queries/{name}", location_id=location_id)
 
 
 def fees(con: duckdb.DuckDBPyConnection, location_id: str, provider_id: str, *,
          care_home_benchmark: str, home_care_benchmark: str) -> pl.DataFrame:
     """The rates paid, each beside the one benchmark the thresholds choose for the location's kind
     of service (fee_below_benchmark's care_home_benchmark / home_care_benchmark)."""
-    return frame(con, sql("queries/profile_fees"), {
-        "location_id": location_id, "provider_id": provider_id,
-        "care_home_benchmark": care_home_benchmark, "home_care_benchmark": home_care_benchmark})
+    return query(con, "queries/profile_fees", location_id=location_id, provider_id=provider_id,
+                 care_home_benchmark=care_home_benchmark, home_care_benchmark=home_care_benchmark)
 
 
 def fees_for_people(df: pl.DataFrame) -> pl.DataFrame:
@@ -105,11 +104,11 @@ def late_for_people(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def flags(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.DataFrame:
-    return frame(con, sql("queries/profile_flags"), {"location_id": location_id})
+    return query(con, "queries/profile_flags", location_id=location_id)
 
 
 def risk_history(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.DataFrame:
-    return frame(con, sql("queries/profile_risk_history"), {"location_id": location_id})
+    return query(con, "queries/profile_risk_history", location_id=location_id)
 
 
 def siblings(con: duckdb.DuckDBPyConnection, location_id: str, provider_id: str) -> pl.DataFrame:
@@ -121,5 +120,5 @@ def late_or_missing(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.Data
     """Late and missing returns; None while no returns have been loaded (no expected_returns mart)."""
     if not mart_exists(con, "expected_returns"):
         return None
-    return frame(con, sql("queries/expected_returns"), {
-        "location_id": location_id, "provider_id": None, "statuses": ["late", "missing"]})
+    return query(con, "queries/expected_returns", location_id=location_id, provider_id=None,
+                 statuses=["late", "missing"])

@@ -8,12 +8,12 @@ import polars as pl
 
 from market_oversight.errors import NotFound
 from market_oversight.queries import groups, search
-from market_oversight.store import frame, sql
+from market_oversight.store import query
 
 
 def provider(con: duckdb.DuckDBPyConnection, provider_id: str) -> dict:
     """The provider's row; NotFound with what to do when no location in the register has its ID."""
-    company = frame(con, sql("queries/provider"), {"provider_id": provider_id.strip()}).to_dicts()
+    company = query(con, "queries/provider", provider_id=provider_id.strip()).to_dicts()
     if not company:
         raise NotFound(f"There is no provider with ID {provider_id!r} in the data. "
                        f"{search.HOW_TO_FIND[search.PROVIDER]}")

@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from market_oversight import fmt
-from market_oversight.store import frame, sql
+from market_oversight.store import query
 
 SAVE_COMMAND = "market-oversight backtest --save"
 RAGS = ("red", "amber", "green")
@@ -43,7 +43,7 @@ class StoredBacktest:
 
 def latest(con: duckdb.DuckDBPyConnection) -> StoredBacktest | None:
     """The newest stored backtest; None when none has been stored."""
-    rows = frame(con, sql("queries/reliability_latest")).to_dicts()
+    rows = query(con, "queries/reliability_latest").to_dicts()
     if not rows:
         return None
     row = rows[0]
@@ -53,7 +53,7 @@ def latest(con: duckdb.DuckDBPyConnection) -> StoredBacktest | None:
 def current_scores_hash(con: duckdb.DuckDBPyConnection) -> str | None:
     """The thresholds hash of the latest stored scores (None when nothing is scored, or when the
     latest date was scored with more than one set of thresholds)."""
-    row = frame(con, sql("queries/reliability_scores_hash")).row(0, named=True)
+    row = query(con, "queries/reliability_scores_hash").row(0, named=True)
     return row["thresholds_hash"] if row["hashes"] == 1 else None
 
 

@@ -11,7 +11,7 @@ import polars as pl
 
 from market_oversight import fmt
 from market_oversight.errors import NotFound
-from market_oversight.store import frame, sql
+from market_oversight.store import query
 
 LOCATION = "location"
 PROVIDER = "provider"
@@ -38,7 +38,7 @@ def search(con: duckdb.DuckDBPyConnection, typed: str, *, kinds: tuple[str, ...]
     """Locations, providers and brands whose name, postcode or CQC ID hold every word typed (in any case,
     parts of words too), best first; at most `limit` (one more is fetched, so callers can say
     there are more). Empty when nothing but spaces or punctuation was typed."""
-    return frame(con, sql("queries/search"), {"typed": typed, "kinds": list(kinds), "limit": limit + 1})
+    return query(con, "queries/search", typed=typed, kinds=list(kinds), limit=limit + 1)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import polars as pl
 
 from market_oversight import flag_words, fmt
 from market_oversight.queries.filters import MarketFilter
-from market_oversight.store import frame, sql
+from market_oversight.store import query, run
 from market_oversight.vocab import CONCERN_STAGE_RANK, RAG, RATINGS
 
 RAG_WORDS = {r: fmt.rag(r) for r in RAG}
@@ -17,10 +17,9 @@ RATING_WORDS = {r: fmt.rating(r) for r in RATINGS}
 def watchlist(con: duckdb.DuckDBPyConnection, market: MarketFilter, *,
               rags: tuple[str, ...] = RAG, search: str | None = None) -> pl.DataFrame:
     """Scored locations, red first, then by likelihood × impact (impact not known last)."""
-    earlier_on = con.execute(sql("queries/watchlist_earlier_score")).fetchall()[0][0]
-    return frame(con, sql("queries/watchlist"), {
-        **market.params(), "rags": list(rags), "search": (search or "").strip() or None,
-        "earlier_on": earlier_on, "rag_order": list(RAG)})
+    earlier_on = run(con, "queries/watchlist_earlier_score").fetchall()[0][0]
+    return query(con, "queries/watchlist", **market.params(), rags=list(rags),
+                 search=(search or "").strip() or None, earlier_on=earlier_on, rag_order=list(RAG))
 
 
 def for_people(df: pl.DataFrame) -> pl.DataFrame:

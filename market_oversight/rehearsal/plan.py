@@ -18,7 +18,7 @@ import polars as pl
 
 from market_oversight.errors import NotFound, RehearsalError
 from market_oversight.queries import contingency
-from market_oversight.store import frame, sql
+from market_oversight.store import query
 from market_oversight.vocab import RAG, RATINGS_WORST_FIRST
 
 SCOPES = ("location", "provider", "brand")
@@ -75,7 +75,7 @@ def rehearse(con: duckdb.DuckDBPyConnection, scope: str, id: str,
              within_km: float = DEFAULT_WITHIN_KM) -> Rehearsal:
     """Rehearse the failure of one location, every location of a provider, or of a brand."""
     scope, id, within_km = _checked(scope, id, within_km)
-    known = frame(con, sql("rehearsal/register_count"), {"scope": scope, "id": id}).row(0, named=True)
+    known = query(con, "rehearsal/register_count", scope=scope, id=id).row(0, named=True)
     if not known["locations"]:
         raise NotFound(f"There is no {scope} with ID {id!r} in the register; check the CQC {scope} ID "
                        f"(on the provider profile or CQC's website).")
@@ -99,12 +99,12 @@ def _read(con: duckdb.DuckDBPyConnection, scope: str, id: str,
     """The services in scope, and each one's destinations within reach (nearest first). The mart is
     worked out once and bound on this cursor (whose live casework decides the RAG), and both
     questions are asked of that."""
-    con.register(CAPACITY, frame(con, sql("rehearsal/capacity")).to_arrow())
+    con.register(CAPACITY, query(con, "rehearsal/capacity").to_arrow())
     try:
-        failing = frame(con, sql("rehearsal/in_scope"), {"scope": scope, "id": id})
-        pairs = frame(con, sql("rehearsal/destinations"), {
-            "failing_ids": failing["location_id"].to_list(), "within_km": within_km,
-            "destination_rags": list(DESTINATION_RAGS), "ratings_worst_first": list(RATINGS_WORST_FIRST)})
+        failing = query(con, "rehearsal/in_scope", scope=scope, id=id)
+        pairs = query(con, "rehearsal/destinations", failing_ids=failing["location_id"].to_list(),
+                      within_km=within_km, destination_rags=list(DESTINATION_RAGS),
+                      ratings_worst_first=list(RATINGS_WORST_FIRST))
     finally:
         con.unregister(CAPACITY)
     return failing, pairs
@@ -262,7 +262,7 @@ def _gaps(failing: pl.DataFrame, other_services: int) -> list[str]:
 
 def _as_of(con: duckdb.DuckDBPyConnection, failing: pl.DataFrame) -> dict[str, date | None]:
     """The data's dates: the register snapshot, the latest score, the oldest and newest return used."""
-    dates = frame(con, sql("rehearsal/as_of")).row(0, named=True)
+    dates = query(con, "rehearsal/as_of").row(0, named=True)
     periods = failing["return_period"].drop_nulls()
     return {**dates,
             "oldest_return": periods.min() if periods.len() else None,

@@ -71,8 +71,7 @@ def replay_history(db: Path, thresholds: Thresholds, options: BacktestOptions,
         _replay(con, dates, thresholds)
         params = {"horizon_months": options.horizon_months, "event_types": list(thresholds.event_types),
                   **vocab.sql_params()}
-        frames = {name: store.frame(con, store.sql("risk/" + name),
-                                    engine.bind(store.sql("risk/" + name), params))
+        frames = {name: store.query(con, "risk/" + name, **store.statement("risk/" + name).bind(params))
                   for name in ("backtest_labels", "backtest_leads", "backtest_baselines")}
         flags = store.frame(con, "select as_of, location_id, flag, domain, points, value, part from bt_flags")
         event_counts = dict(con.execute(
@@ -163,7 +162,6 @@ def save_result(db: Path, result: dict[str, Any]) -> str:
     """Store a backtest's figures in the warehouse (table backtest_results) for the app's
     reliability page, and publish a serving copy so the app sees them. Returns the run id."""
     run_id = uuid.uuid4().hex
-    text = store.sql("risk/save_backtest_result")
     params = {
         "run_id": run_id, "ran_at": datetime.now(), "thresholds_hash": result["thresholds_hash"],
         "thresholds_source": result["thresholds_source"],
@@ -174,7 +172,7 @@ def save_result(db: Path, result: dict[str, Any]) -> str:
         "roc_auc": result["roc_auc"], "result": json.dumps(result, default=str),
     }
     with store.warehouse(db) as con, store.transaction(con):
-        con.execute(text, engine.bind(text, params))
+        store.run(con, "risk/save_backtest_result", **params)
     return run_id
 
 
@@ -184,14 +182,14 @@ def _load_events(con: duckdb.DuckDBPyConnection, source: str) -> None:
         if not found:
             raise RiskError("this warehouse has no demo_truth.events (only the demo writes it); "
                             "use --events observed for a council's own history")
-    text = store.sql("risk/events_" + source)
-    con.execute(f"create or replace temp table bt_events as\n{text}", engine.bind(text, vocab.sql_params()))
+    stmt = store.statement("risk/events_" + source)
+    con.execute(f"create or replace temp table bt_events as\n{stmt.text}", stmt.bind(vocab.sql_params()))
 
 
 def replay_dates(con: duckdb.DuckDBPyConnection, options: BacktestOptions) -> list[date]:
     """Monthly as-of dates (the 15th, after returns fall due on the 14th by default) from
     WARM_UP_MONTHS after the first data to the last date whose whole horizon has been observed."""
-    first = con.execute(store.sql("risk/backtest_range")).fetchone()[0]
+    first = store.run(con, "risk/backtest_range").fetchone()[0]
     last = engine.latest_data_date(con)
     if first is None:
         raise RiskError("the warehouse has no returns or ratings to backtest on")

@@ -18,7 +18,6 @@ stage names point at them.
 from __future__ import annotations
 
 import dataclasses
-import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -45,10 +44,7 @@ STAGE_DB = "risk_stage_memory"
 # How many steps run at once, each on a cursor of its own. Most indicators read tables of one row
 # per location, which DuckDB scans on one thread, so two at once keep both cores busy.
 WORKERS = 2
-_STAGE_NAME = re.compile(r"\bstage_[a-z_]+")
 FLAG_COLUMNS = "location_id, flag, domain, points, value, threshold, evidence, message"
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_COMMENT = re.compile(r"--[^\n]*")
 
 
 @dataclass(frozen=True)
@@ -71,17 +67,16 @@ class ScoreRun:
 
 @dataclass(frozen=True)
 class Step:
-    """One query of the scoring: `sql` fills the staged table `writes`, from the staged tables `reads`."""
+    """One query of the scoring: `sql`, the statement of file `source` composed into a create or an
+    insert, fills the staged table `writes`, from the staged tables `reads` (which the file declares)."""
     name: str
     sql: str
     writes: str
-    reads: frozenset[str]
+    source: store.Statement
 
-
-def bind(text: str, params: dict[str, Any]) -> dict[str, Any]:
-    """The parameters a SQL text uses (DuckDB refuses unused ones)."""
-    used = _PARAM.findall(_COMMENT.sub("", text))
-    return {name: params[name] for name in dict.fromkeys(used)}
+    @property
+    def reads(self) -> frozenset[str]:
+        return self.source.reads
 
 
 def record_settings(con: duckdb.DuckDBPyConnection, settings: Settings | None) -> None:
@@ -91,27 +86,19 @@ def record_settings(con: duckdb.DuckDBPyConnection, settings: Settings | None) -
         calendar.record_due_day(con, settings.returns.due_day_of_following_month)
 
 
-def _run(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, Any]) -> None:
-    con.execute(text, bind(text, params))
-
-
 def steps(indicators: Iterable[str]) -> list[Step]:
     """The staging queries and one insert into stage_flags per indicator (our own files, composed;
-    no values in the text). What a step reads is the staged tables its SQL names. Indicators may
-    append to stage_flags from two cursors at once: concurrent appends do not conflict."""
+    no values in the text). What a step reads is the staged tables its file declares (`-- reads:`).
+    Indicators may append to stage_flags from two cursors at once: concurrent appends do not conflict."""
     out = []
     for name in STAGES:
-        text = store.sql("risk/" + name)
-        out.append(Step(name, f"create or replace table {STAGE_DB}.{name} as\n{text}", name, _names(text)))
+        stmt = store.statement("risk/" + name)
+        out.append(Step(name, f"create or replace table {STAGE_DB}.{name} as\n{stmt.text}", name, stmt))
     for name in indicators:
-        text = store.sql("indicators/" + name)
+        stmt = store.statement("indicators/" + name)
         out.append(Step(name, f"insert into {STAGE_DB}.stage_flags ({FLAG_COLUMNS})\n"
-                              f"select {FLAG_COLUMNS} from (\n{text}\n)", "stage_flags", _names(text)))
+                              f"select {FLAG_COLUMNS} from (\n{stmt.text}\n)", "stage_flags", stmt))
     return out
-
-
-def _names(text: str) -> frozenset[str]:
-    return frozenset(_STAGE_NAME.findall(_COMMENT.sub("", text)))
 
 
 def compute(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) -> None:
@@ -130,9 +117,10 @@ def compute(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds)
     _run_steps(con, steps(i.name for i in thresholds.indicators), params)
     for name in (*STAGES, "stage_flags"):
         _view(con, name)
-    _run(con, f"create or replace temp table stage_flag_scale as\n{store.sql('risk/flag_scale')}", params)
-    con.execute(f"create or replace temp view stage_scaled_flags as\n{store.sql('risk/scale_flags')}")
-    _run(con, f"create or replace temp table stage_scores as\n{store.sql('risk/scores')}", params)
+    for kind, name, stmt in (("table", "stage_flag_scale", store.statement("risk/flag_scale")),
+                             ("view", "stage_scaled_flags", store.statement("risk/scale_flags")),
+                             ("table", "stage_scores", store.statement("risk/scores"))):
+        con.execute(f"create or replace temp {kind} {name} as\n{stmt.text}", stmt.bind(params))
 
 
 def _run_steps(con: duckdb.DuckDBPyConnection, todo: Sequence[Step], params: dict[str, Any]) -> None:
@@ -149,7 +137,7 @@ def _run_steps(con: duckdb.DuckDBPyConnection, todo: Sequence[Step], params: dic
         for name in step.reads - worker.views:  # temp views are private to a cursor
             _view(worker.cursor, name)
             worker.views.add(name)
-        _run(worker.cursor, step.sql, params)
+        worker.cursor.execute(step.sql, step.source.bind(params))
 
     try:
         with ThreadPoolExecutor(WORKERS) as pool:
@@ -195,8 +183,8 @@ def hold(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds) ->
     params = {"as_of": as_of, "hash": thresholds.hash, "scored_at": datetime.now(),
               "red_floors": list(thresholds.red_floors), "amber_floors": list(thresholds.amber_floors)}
     for held in HELD:  # identifiers from the fixed list above
-        text = store.sql(f"risk/hold_{held.removeprefix('held_')}")
-        con.execute(f"insert into {STAGE_DB}.{held} by name\n{text}", bind(text, params))
+        stmt = store.statement(f"risk/hold_{held.removeprefix('held_')}")
+        con.execute(f"insert into {STAGE_DB}.{held} by name\n{stmt.text}", stmt.bind(params))
     row = con.execute(
         "select count(*), count(*) filter (where computed_rag = 'red'), "
         "count(*) filter (where computed_rag = 'amber'), count(*) filter (where computed_rag = 'green'), "
@@ -211,11 +199,11 @@ def store_held(con: duckdb.DuckDBPyConnection) -> None:
         _view(con, held)
     with store.transaction(con):
         # deleting is costly; skip it when none of the dates was scored before
-        if con.execute(store.sql("risk/held_dates_scored")).fetchone()[0]:
-            con.execute(store.sql("risk/delete_held_dates_flags"))
-            con.execute(store.sql("risk/delete_held_dates_scores"))
-        con.execute(store.sql("risk/save_flags"))
-        con.execute(store.sql("risk/save_scores"))
+        if store.run(con, "risk/held_dates_scored").fetchone()[0]:
+            store.run(con, "risk/delete_held_dates_flags")
+            store.run(con, "risk/delete_held_dates_scores")
+        store.run(con, "risk/save_flags")
+        store.run(con, "risk/save_scores")
     start_holding(con)
 
 
@@ -239,7 +227,7 @@ def warnings(con: duckdb.DuckDBPyConnection, as_of: date, thresholds: Thresholds
 
 
 def latest_data_date(con: duckdb.DuckDBPyConnection) -> date:
-    found = con.execute(store.sql("risk/latest_data_date")).fetchone()[0]
+    found = store.run(con, "risk/latest_data_date").fetchone()[0]
     return found or date.today()
 
 

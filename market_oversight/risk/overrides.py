@@ -42,14 +42,12 @@ def override_rag(db: Path, location_id: str, rag: str, reason: str, expires_on: 
     if expires_on < today:
         raise RiskError(f"override expiry {expires_on} is in the past")
     with store.casework(db) as con, store.transaction(con):
-        replaced = con.execute(store.sql("risk/withdraw_active_overrides"),
-                               {"location_id": location_id, "by": by}).fetchall()
+        replaced = store.run(con, "risk/withdraw_active_overrides", location_id=location_id, by=by).fetchall()
         for (old_id,) in replaced:
             _audit(con, by, "rag_override_withdrawn", location_id, {"override_id": old_id},
                    row=("rag_overrides", old_id))
-        override_id = con.execute(store.sql("risk/insert_override"), {
-            "location_id": location_id, "rag": rag, "reason": reason.strip(),
-            "expires_on": expires_on, "by": by}).fetchone()[0]
+        override_id = store.run(con, "risk/insert_override", location_id=location_id, rag=rag,
+                                reason=reason.strip(), expires_on=expires_on, by=by).fetchone()[0]
         _audit(con, by, "rag_override", location_id, {
             "override_id": str(override_id), "rag": rag, "reason": reason.strip(),
             "expires_on": expires_on.isoformat()}, row=("rag_overrides", str(override_id)))

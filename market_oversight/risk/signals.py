@@ -39,5 +39,5 @@ def load_company_signals(db: Path, file: Path) -> int:
             if bad:
                 raise SourceError(f"signal_date {bad[1]!r} is not a date (YYYY-MM-DD)",
                                   source=str(file), row=bad[0], field="signal_date")
-            con.execute(store.sql("risk/load_company_signals"), {"source": str(file)})
+            store.run(con, "risk/load_company_signals", source=str(file))
             return con.execute("select count(*) from signal_file").fetchone()[0]

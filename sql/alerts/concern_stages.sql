@@ -1,6 +1,7 @@
 -- Provider-concerns stages entered in the week, for each location concerned (a provider's concern for
 -- each of its registered locations), with the stage before (casework as of the last warehouse open).
 -- Grain: one row per stage entered and location concerned.
+-- params: week_start, week_end
 with entered as (
     select
         concern_id,

@@ -4,6 +4,7 @@
 -- The rule of mart.contingency_register (overdue from the day after the review was due until a later
 -- review is recorded), asked of the week's end rather than of today.
 -- Grain: one row per provider overdue and registered location of it.
+-- params: week_end, week_start
 with latest_by_week_end as (
     select provider_id, plan_held, owner, reviewed_on, next_review_on
     from casework_mirror.contingency_plans

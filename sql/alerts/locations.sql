@@ -2,6 +2,7 @@
 -- score on or before the week's end (the e-mail orders its items by it) and the first casework
 -- action still open at the week's end.
 -- Grain: one row per location named.
+-- params: week_end, location_ids
 with score_date as (
     select max(as_of) as as_of
     from main.risk_scores

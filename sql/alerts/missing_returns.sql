@@ -1,5 +1,6 @@
 -- Monthly returns that became missing in the week: due the day before or during the week, so that
 -- the first day they were overdue falls in the week, and not received by the end of the week.
+-- params: week_start, week_end
 with final as (
     select
         location_id,

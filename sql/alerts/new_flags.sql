@@ -1,5 +1,6 @@
 -- Risk flags raised by the latest score dated in the week that the latest score before the week did
 -- not raise, with their evidence. Same first-run rule as risk_entered.sql.
+-- params: week_start, week_end
 with this_week as (
     select location_id, max(as_of) as as_of
     from main.risk_scores

@@ -1,5 +1,6 @@
 -- CQC reports dated in the week [$week_start, $week_end]: one row per location and report, with the
 -- overall rating, the overall rating of the report before it, and the key questions rated poorly.
+-- params: week_start, week_end, poor_ratings
 with reports as (
     select distinct location_id, report_date
     from mart.ratings

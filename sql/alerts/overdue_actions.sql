@@ -1,5 +1,6 @@
 -- Casework actions that became overdue in the week: due the day before or during the week (so the
 -- first overdue day falls in it) and still open at the end of the week (open now, or closed later).
+-- params: week_start, week_end
 with final as (
     select
         location_id,

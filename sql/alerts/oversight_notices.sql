@@ -1,6 +1,7 @@
 -- CQC Market Oversight notices (Care Act 2014 s.55-56) dated in the week, for each registered location
 -- of the provider they are about (casework as of the last warehouse open).
 -- Grain: one row per notice and registered location of its provider.
+-- params: week_start, week_end
 with final as (
     select
         l.location_id,

@@ -1,4 +1,5 @@
 -- Each location's RAG at its latest score dated in the week.
+-- params: week_start, week_end
 select location_id, rag
 from mart.risk_history
 where as_of between $week_start and $week_end

@@ -1,4 +1,5 @@
 -- Red and amber counts at each of the last 12 score dates up to the end of the week (chart context).
+-- params: week_end
 with dates as (
     select distinct as_of
     from main.risk_scores

@@ -1,4 +1,5 @@
 -- New registrations and deregistrations (closures) dated in the week.
+-- params: week_start, week_end
 with registered as (
     select location_id, 'registered' as change, registration_date as event_date
     from mart.locations

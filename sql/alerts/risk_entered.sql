@@ -1,6 +1,7 @@
 -- Locations whose RAG became red or amber in the week: the latest score dated in the week against
 -- the latest score before it. A location with no earlier score counts as green before, but only if
 -- the warehouse was scored before the week at all (a first ever scoring run is not "news").
+-- params: week_start, week_end
 with this_week as (
     select location_id, as_of, rag, likelihood, impact, override_rag, override_reason
     from mart.risk_history

@@ -1,6 +1,7 @@
 -- The standing position on a day: every location red or amber at the latest score on or before
 -- $as_at (the RAG in force, from mart.risk_history), with who and where.
 -- Grain: one row per location red or amber at that score.
+-- params: as_at
 with score_date as (
     select max(as_of) as as_of
     from main.risk_scores

@@ -1,6 +1,7 @@
 -- Placement suspensions whose review date falls in the week and that are still in force at its end
 -- (casework as of the last warehouse open).
 -- Grain: one row per suspension.
+-- params: week_start, week_end
 with final as (
     select
         location_id,

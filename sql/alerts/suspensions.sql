@@ -1,4 +1,5 @@
 -- Placement suspensions imposed or lifted in the week (casework as of the last warehouse open).
+-- params: week_start, week_end
 with imposed as (
     select location_id, 'imposed' as change, imposed_on as event_date, reason, imposed_by as by_whom,
            coalesce(scope, 'full') as scope, categories, review_on

@@ -1,6 +1,8 @@
 -- Sustainability: agency hours as a share of hours paid (care homes) or delivered (home care) over
 -- the returns of the last 3 months reach $agency_reliance_threshold. The evidence gives the sums to
 -- 2 decimal places (the order of summing moves the last binary digit).
+-- params: agency_reliance_domain, agency_reliance_points, agency_reliance_threshold
+-- reads: stage_return_summary
 with windowed as (
     select
         location_id,

@@ -1,6 +1,8 @@
 -- Sustainability: in the latest care-home return of the last 3 months, vacant beds not open to
 -- admissions are at least $beds_closed_to_admissions_threshold of all beds, or the home says it is
 -- not accepting admissions while it has vacant beds.
+-- params: beds_closed_to_admissions_domain, beds_closed_to_admissions_points, beds_closed_to_admissions_threshold
+-- reads: stage_return_summary
 with latest as (
     select
         location_id,

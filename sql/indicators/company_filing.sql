@@ -1,5 +1,7 @@
 -- Sustainability (optional): a company-filing signal about the location's provider dated within the
 -- $company_filing_months months up to $as_of (from table company_signals, loaded from a file).
+-- params: as_of, company_filing_months, company_filing_domain, company_filing_points
+-- reads: stage_locations
 with signals as (
     select
         coalesce(s.provider_id, p.provider_id) as provider_id,

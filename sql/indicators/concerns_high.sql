@@ -1,6 +1,8 @@
 -- Quality: safeguarding concerns and complaints per bed (care homes) or per person supported (home
 -- care) over the last $concerns_high_months months, against the median rate of the same kind of
 -- service in the same local authority (all of the kind when the local market is small).
+-- params: concerns_high_min_market, concerns_high_domain, concerns_high_points, concerns_high_ratio, concerns_high_min_count
+-- reads: stage_locations, stage_return_summary
 with windowed as (
     select
         l.location_id,

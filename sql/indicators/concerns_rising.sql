@@ -1,5 +1,7 @@
 -- Quality: safeguarding concerns and complaints in the last 3 months exceed the 3 months before by
 -- at least $concerns_rising_threshold.
+-- params: concerns_rising_domain, concerns_rising_points, concerns_rising_threshold
+-- reads: stage_return_summary
 with halves as (
     select
         location_id,

@@ -1,5 +1,7 @@
 -- Impact: council-funded residents or people as a share of all, in the latest return of the last
 -- 3 months, reach $council_funded_share_threshold. Points are the share times the points.
+-- params: council_funded_share_domain, council_funded_share_points, council_funded_share_threshold
+-- reads: stage_return_summary
 with latest as (
     select location_id, funding_3m.period, funding_3m.people_council, funding_3m.people
     from stage_return_summary

@@ -1,5 +1,7 @@
 -- Quality: the council's own latest quality assessment (visit on or before $as_of) is Requires
 -- improvement or Inadequate.
+-- params: as_of, council_quality_poor_domain, council_quality_poor_points, poor_ratings
+-- reads: stage_locations
 with latest as (
     select location_id, visit_date, rating, assessor
     from casework_mirror.quality_assessments

@@ -2,6 +2,8 @@
 -- effective at $as_of) is below the benchmark for its care category in the financial year of
 -- $as_of ($financial_year, vocab.financial_year): fee / benchmark < $fee_below_benchmark_threshold.
 -- A year with no benchmark raises nothing here; sql/risk/missing_benchmarks.sql says so.
+-- params: as_of, financial_year, fee_below_benchmark_care_home_benchmark, fee_below_benchmark_home_care_benchmark, fee_below_benchmark_domain, fee_below_benchmark_points, fee_below_benchmark_threshold
+-- reads: stage_locations
 with rates as (
     -- rates in force at $as_of: a location's own, and its provider's (two equality joins; one join
     -- on "location or provider" cannot use a hash join)

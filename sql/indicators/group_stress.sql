@@ -4,6 +4,8 @@
 -- CQC records (several providers of one owner); a location in both stressed groups is flagged once,
 -- for the group with more locations flagged. Runs after the other indicators, on their flags
 -- (stage_flags).
+-- params: group_stress_flags, group_stress_threshold, group_stress_share, group_stress_domain, group_stress_points
+-- reads: stage_flags, stage_locations
 with flagged as (
     select distinct location_id
     from stage_flags

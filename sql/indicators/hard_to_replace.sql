@@ -1,5 +1,7 @@
 -- Impact: nursing or dementia care, or fewer than $hard_to_replace_threshold other active services
 -- of the same kind (nursing homes for a nursing home) in the local authority.
+-- params: hard_to_replace_domain, hard_to_replace_points, hard_to_replace_threshold
+-- reads: stage_locations
 with alternatives as (
     select
         l.location_id,

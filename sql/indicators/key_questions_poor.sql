@@ -3,6 +3,8 @@
 -- well-led) rated Requires improvement or Inadequate. Whatever the overall rating: a Good home with
 -- two weak key questions is near the line. Value is the count, threshold the minimum.
 -- Grain: one row per location with that many poor key questions at its latest report.
+-- params: poor_ratings, key_questions_poor_domain, key_questions_poor_points, key_questions_poor_min_count
+-- reads: stage_locations, stage_ratings
 with poor as (
     select
         l.location_id,

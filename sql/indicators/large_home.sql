@@ -2,6 +2,8 @@
 -- Plymouth rating history larger homes were found to fall more often at their next report
 -- (docs/risk.md); more people live there when they do. Value is the beds, threshold the minimum.
 -- Grain: one row per care home with at least that many beds.
+-- params: large_home_min_beds, large_home_domain, large_home_points
+-- reads: stage_locations
 with large as (
     select location_id, beds
     from stage_locations

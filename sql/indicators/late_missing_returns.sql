@@ -2,6 +2,8 @@
 -- $as_of (due on the day of the following month in returns_calendar), at least $late_missing_returns_threshold were
 -- missing at $as_of or arrived after their due date. Only for kinds of service the council collects
 -- returns for (some location of the kind has a return in the window).
+-- params: as_of, late_missing_returns_periods, late_missing_returns_threshold, late_missing_returns_domain, late_missing_returns_points
+-- reads: stage_locations, stage_return_summary
 with collected as (
     select distinct kind from stage_return_summary
 ),

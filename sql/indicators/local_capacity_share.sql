@@ -1,6 +1,8 @@
 -- Impact: the location's share of the beds (care homes) or people supported (home care) of its kind
 -- in its local authority reaches $local_capacity_share_threshold. Points grow up to
 -- $local_capacity_share_full_at. Size as people_affected's (stage_impact_size).
+-- params: local_capacity_share_domain, local_capacity_share_points, local_capacity_share_full_at, local_capacity_share_threshold
+-- reads: stage_impact_size
 with shared as (
     select
         *,

@@ -1,6 +1,8 @@
 -- Sustainability: occupancy (occupied / beds) in the latest care-home return of the last 3 months
 -- is below $low_occupancy_threshold, in homes of at least $low_occupancy_min_beds beds (in a very
 -- small home one empty bed is a large share, and says little about viability).
+-- params: low_occupancy_domain, low_occupancy_points, low_occupancy_threshold, low_occupancy_min_beds
+-- reads: stage_return_summary
 with latest as (
     select
         location_id,

@@ -2,6 +2,8 @@
 -- report by then. A first rating can be Inadequate (an 'inadequate' event) but not a downgrade.
 -- Value is the months since registration, threshold $never_rated_months.
 -- Grain: one row per location registered that long and never rated.
+-- params: as_of, never_rated_domain, never_rated_points, never_rated_months
+-- reads: stage_locations, stage_ratings
 with unrated as (
     select l.location_id, l.registration_date
     from stage_locations as l

@@ -1,5 +1,7 @@
 -- Sustainability (home care): the latest $no_capacity_for_hours_threshold or more returns in a row
 -- (of the last 12 months) say it cannot take more hours.
+-- params: no_capacity_for_hours_domain, no_capacity_for_hours_points, no_capacity_for_hours_threshold
+-- reads: stage_return_summary
 with answers as (
     select
         location_id,

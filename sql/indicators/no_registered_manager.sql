@@ -2,6 +2,8 @@
 -- (registered_manager_absent_date, from the API), the flag is raised from that date on, its value the
 -- whole months absent at $as_of. Where no date is known the register keeps no history of it, so the
 -- flag is raised only for as-of dates on or after the register snapshot that records no manager.
+-- params: as_of, no_registered_manager_domain, no_registered_manager_points
+-- reads: stage_locations
 with unmanaged as (
     select
         location_id,

@@ -1,6 +1,8 @@
 -- Sustainability: occupancy fell by at least $occupancy_falling_threshold (a share, 0.05 = 5 points)
 -- between the latest care-home return of the last 3 months and the return three months before it, in
 -- homes registered for at least $occupancy_falling_min_beds beds (see low_occupancy).
+-- params: occupancy_falling_min_beds, occupancy_falling_domain, occupancy_falling_points, occupancy_falling_threshold
+-- reads: stage_locations, stage_return_summary
 with latest as (
     select
         location_id,

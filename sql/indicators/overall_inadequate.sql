@@ -1,4 +1,6 @@
 -- Quality: the latest CQC overall rating on or before $as_of is Inadequate.
+-- params: overall_inadequate_domain, overall_inadequate_points
+-- reads: stage_locations, stage_ratings
 with rated as (
     select l.location_id, r.overall, r.overall_date
     from stage_locations as l

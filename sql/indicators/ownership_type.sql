@@ -2,6 +2,8 @@
 -- Third sector, Local Authority) is one of $ownership_type_types. In the real community history
 -- (docs/risk.md) for-profit services close more often than the others.
 -- Grain: one row per location whose provider's ownership type is listed.
+-- params: ownership_type_types, ownership_type_domain, ownership_type_points
+-- reads: stage_locations
 with owned as (
     select l.location_id, l.ownership_type
     from stage_locations as l

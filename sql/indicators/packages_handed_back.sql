@@ -1,5 +1,7 @@
 -- Sustainability (home care): mean share of packages handed back over the returns of the last
 -- 3 months reaches $packages_handed_back_threshold (percent, 0..100).
+-- params: packages_handed_back_domain, packages_handed_back_points, packages_handed_back_threshold
+-- reads: stage_return_summary
 with windowed as (
     select location_id, handed_back_pct_3m as pct, handed_back_months_3m as months
     from stage_return_summary

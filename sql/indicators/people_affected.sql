@@ -1,6 +1,8 @@
 -- Impact: beds (care homes: register, else the latest return) or people supported (home care: the
 -- latest return of the last 3 months) affected if the service fails (stage_impact_size). Points grow
 -- with size up to $people_affected_full_at.
+-- params: people_affected_domain, people_affected_points, people_affected_full_at, people_affected_threshold
+-- reads: stage_impact_size
 with final as (
     select
         location_id,

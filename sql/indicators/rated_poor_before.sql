@@ -2,6 +2,8 @@
 -- earlier overall rating of Requires improvement or Inadequate: a recovery that may not hold.
 -- Evidence: the latest of those earlier poor ratings.
 -- Grain: one row per location now rated Good or Outstanding with a poor rating before.
+-- params: poor_ratings, rated_poor_before_domain, rated_poor_before_points
+-- reads: stage_locations, stage_ratings
 with earlier as (
     select
         l.location_id,

@@ -1,4 +1,6 @@
 -- Quality: the overall rating at the latest report (on or before $as_of) is lower than at the one before.
+-- params: ratings_worst_first, rating_downgrade_domain, rating_downgrade_points
+-- reads: stage_locations, stage_ratings
 with ranks as (
     select rating, list_position($ratings_worst_first, rating) as rank  -- vocab.RATING_RANK
     from (select unnest($ratings_worst_first) as rating)

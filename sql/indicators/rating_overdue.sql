@@ -7,6 +7,8 @@
 -- flag: its points per year are fitted by `market-oversight calibrate` (one feature per part).
 -- Value is the age in months, threshold $rating_overdue_from_months.
 -- Grain: one row per rated location at least $rating_overdue_from_months months past its latest rating.
+-- params: as_of, rating_overdue_per_year_inadequate, rating_overdue_per_year_requires_improvement, rating_overdue_per_year_good, rating_overdue_max_months, rating_overdue_from_months, rating_overdue_domain
+-- reads: stage_locations, stage_ratings
 with since as (
     select
         l.location_id,

@@ -1,4 +1,6 @@
 -- Quality: the latest Safe or Well-led rating on or before $as_of is Requires improvement or Inadequate.
+-- params: poor_ratings, safe_or_well_led_poor_domain, safe_or_well_led_poor_points
+-- reads: stage_locations, stage_ratings
 with poor as (
     select l.location_id, r.safe, r.safe_date, r.well_led, r.well_led_date
     from stage_locations as l

@@ -1,5 +1,7 @@
 -- Sustainability: leavers over the returns of the last 12 months, annualised, as a share of average
 -- staff employed reach $staff_turnover_threshold. Needs at least 3 returns.
+-- params: staff_turnover_domain, staff_turnover_points, staff_turnover_threshold
+-- reads: stage_return_summary
 with windowed as (
     select
         location_id,

@@ -1,5 +1,7 @@
 -- Sustainability: vacancies / (staff employed + vacancies) in the latest return of the last 3 months
 -- reach $staff_vacancies_threshold.
+-- params: staff_vacancies_domain, staff_vacancies_points, staff_vacancies_threshold
+-- reads: stage_return_summary
 with latest as (
     select location_id, vacancies_3m.period, vacancies_3m.staff_vacancies, vacancies_3m.staff_employed
     from stage_return_summary

@@ -3,6 +3,7 @@
 -- (04/03/2026) tells nothing. Reads temp view stage_dates (row_number, field, text), the cells of
 -- the file's date columns (ingest/date_order.py); the first $shown rows of each are named.
 -- Grain: one row per date field with a date only one way round can read.
+-- params: shown
 with slashed as (
     select
         row_number,

@@ -1,6 +1,7 @@
 -- The rows of this load that broke no contract rule, in file order; a version that arrives superseded
 -- (an older version re-sent, or one followed by a later version in the same load: stage_versions.sql)
 -- is marked so.
+-- params: loaded_at
 insert into care_home_returns (
     location_id, period, beds, occupied_beds, vacant_beds_accepting, accepting_admissions,
     nurses_employed, care_workers_employed, agency_staff, hours_paid, agency_hours, overtime_hours,

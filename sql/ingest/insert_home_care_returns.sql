@@ -1,6 +1,7 @@
 -- The rows of this load that broke no contract rule, in file order; a version that arrives superseded
 -- (an older version re-sent, or one followed by a later version in the same load: stage_versions.sql)
 -- is marked so.
+-- params: loaded_at
 insert into home_care_returns (
     location_id, period, people_council, people_nhs, people_self_funded, hours_delivered,
     agency_hours, care_workers_employed, vacancies, leavers, packages_handed_back,

@@ -1,4 +1,5 @@
 -- The earlier successful load of exactly these bytes of one dataset, if any (ingest/batch.py).
+-- params: d, h
 select batch_id, rows_read, rows_loaded, rows_quarantined, ratings_set_aside
 from ingest_batches
 where dataset = $d

@@ -11,6 +11,7 @@
 -- Read by supersede_<dataset>.sql (versions held) and insert_<dataset>.sql (new versions).
 -- Grain: one row per version (location, period and batch) this load leaves superseded, with the
 -- batch of the version current after it.
+-- params: dataset
 with held as (
     select location_id, period, submitted_at, batch_id
     from main.care_home_returns

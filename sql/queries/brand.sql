@@ -1,6 +1,7 @@
 -- One CQC brand (a group of providers under one owner), from the register: its name, how many
 -- providers and locations it has, registered and in all.
 -- Grain: one row for the brand; none when no location of the register has that brand ID.
+-- params: brand_id
 with located as (
     select brand_id, brand_name, provider_id, is_active
     from mart.register

@@ -1,4 +1,5 @@
 -- Actions for one location or (null) every location; open ones first, soonest due first.
+-- params: location_id, statuses
 select cast(action_id as varchar) as action_id, location_id, title, owner, due_date, status,
        created_by, created_at, updated_by, updated_at
 from actions

@@ -1,3 +1,4 @@
+-- params: closed_on, close_reason, closed_by, concern_id
 update concerns
 set closed_on = $closed_on, close_reason = $close_reason, closed_by = $closed_by
 where cast(concern_id as varchar) = $concern_id

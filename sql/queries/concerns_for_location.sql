@@ -1,5 +1,6 @@
 -- The concerns about one location or its provider, open first, then newest; with the stage now.
 -- Grain: one row per concern.
+-- params: location_id, provider_id
 with chosen as (
     select *
     from concerns

@@ -1,4 +1,5 @@
 -- One concern with its stage now (the last one entered): for checks before a write.
+-- params: concern_id
 with latest_stage as (
     select concern_id, stage, entered_on
     from concern_stages

@@ -1,4 +1,5 @@
 -- The open concern about this location, or about this provider (location_id null), if any.
+-- params: location_id, provider_id
 select cast(concern_id as varchar) as concern_id, opened_on
 from concerns
 where closed_on is null

@@ -1,5 +1,6 @@
 -- Every review of one provider's contingency plan, newest first (the casework file, live).
 -- Grain: one row per review recorded.
+-- params: provider_id
 with final as (
     select
         cast(plan_id as varchar) as plan_id,

@@ -1,5 +1,6 @@
 -- Every CQC Market Oversight notice recorded against one provider, newest first (the casework file, live).
 -- Grain: one row per notice.
+-- params: provider_id
 with final as (
     select
         cast(notice_id as varchar) as notice_id,

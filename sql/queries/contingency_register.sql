@@ -1,5 +1,6 @@
 -- The contingency register's rows for some providers ($provider_ids).
 -- Grain: one row per provider with a plan review or a notice recorded.
+-- params: provider_ids
 with final as (
     select *
     from mart.contingency_register

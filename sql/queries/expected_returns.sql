@@ -1,4 +1,5 @@
 -- Returns expected and their status (late, missing, on time, not yet due), filtered.
+-- params: location_id, provider_id, statuses
 select location_id, provider_id, location_name, service_kind, local_authority, period, due_date,
        received_at, status
 from mart.expected_returns

@@ -5,6 +5,7 @@
 -- serving.location_latest, made when the serving copy is published). (People supported come from
 -- group_people.sql: joined here, DuckDB reads every home-care return on the national demo.)
 -- Grain: one row per location of the group, deregistered ones included.
+-- params: scope, id, rag_order
 with located as (
     select
         location_id, location_name, provider_id, provider_name, brand_id, brand_name, service_kind,

@@ -4,6 +4,7 @@
 -- subquery of the register instead (`in (select ...)`) left it reading every return of the market
 -- first (1.5 million rows, about half a second, on the national demo).
 -- Grain: one row per home-care location of the group with a return.
+-- params: location_ids
 with final as (
     select location_id, arg_max(people_supported, period) as people_supported
     from mart.home_care_returns

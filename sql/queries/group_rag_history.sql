@@ -2,6 +2,7 @@
 -- provider or brand, $id its CQC ID): how many were red, amber and green (the RAG in force then,
 -- from mart.risk_history).
 -- Grain: one row per as-of date and RAG held by at least one of the group's locations.
+-- params: scope, id, rag_order
 with located as (
     select location_id
     from mart.register

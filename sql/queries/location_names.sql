@@ -1,4 +1,5 @@
 -- Names of the given locations, with the RAG in force now, for casework lists.
+-- params: location_ids
 with named as (
     select location_id, location_name, provider_name, postcode, local_authority
     from mart.register

@@ -1,6 +1,7 @@
 -- Grain: one row per kind of service and latest overall rating. Active locations in the area (the
 -- local authority given; all when null) against every active location in the register (England when
 -- the register is loaded from CQC's national file). Never-rated locations count as Not rated.
+-- params: local_authority
 with active as (
     select service_kind, local_authority, coalesce(latest_overall_rating, 'Not rated') as rating
     from mart.locations

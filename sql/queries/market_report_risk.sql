@@ -1,5 +1,6 @@
 -- Grain: one row per kind of service and RAG in force: active locations in the area (the local
 -- authority given; all when null) at the latest score.
+-- params: local_authority
 with scored as (
     select l.service_kind, r.rag
     from mart.risk_current as r

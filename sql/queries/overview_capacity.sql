@@ -1,4 +1,5 @@
 -- Capacity and occupancy by area and kind of service, from the register and the latest returns.
+-- params: local_authority, icb_name, service_kind
 with located as (
     select location_id, local_authority, icb_name, service_kind, beds
     from mart.register

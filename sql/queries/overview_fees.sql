@@ -1,4 +1,5 @@
 -- Fees in force on a date against the benchmarks for that financial year, per care category.
+-- params: local_authority, icb_name, service_kind, as_of
 with located as (
     select location_id, provider_id
     from mart.register

@@ -1,5 +1,6 @@
 -- Headline figures for the market at one date, so that two calls give "now" and "a month ago".
 -- A null filter parameter means "any".
+-- params: as_of, local_authority, icb_name, service_kind
 with located as (
     select location_id, beds, service_kind
     from mart.register

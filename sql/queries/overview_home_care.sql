@@ -1,6 +1,7 @@
 -- Home-care figures for the market from the latest month of home-care returns on or before $as_of,
 -- so that two calls give "the latest month" and "the month before". A null filter means "any".
 -- Grain: one row (all nulls but the counts while no home-care return is loaded).
+-- params: as_of, local_authority, icb_name, service_kind
 with located as (
     select location_id
     from mart.register

@@ -1,4 +1,5 @@
 -- Active locations with a position, their RAG and any provider-concerns stages in force, for the map.
+-- params: local_authority, icb_name, service_kind
 with scored as (
     select location_id, rag, stages_in_force from mart.risk_current
 ),

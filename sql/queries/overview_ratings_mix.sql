@@ -1,5 +1,6 @@
 -- How many active locations held each overall rating on the as-of date and at the same point of
 -- each earlier quarter (`$quarters` points in all). Locations open but never rated count as Not rated.
+-- params: as_of, quarters, local_authority, icb_name, service_kind
 with months as (
     select cast(cast($as_of as date) - to_months(cast(3 * q as integer)) as date) as month_end
     from range(0, $quarters) as t(q)

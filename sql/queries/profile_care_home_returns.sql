@@ -1,4 +1,5 @@
 -- A care home's monthly returns, oldest first.
+-- params: location_id
 select
     period, beds, occupied_beds, occupancy_rate, agency_share, staff_vacancies, leavers,
     safeguarding_concerns, complaints, accepting_admissions, submitted_at, versions

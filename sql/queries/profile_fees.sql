@@ -4,6 +4,7 @@
 -- $home_care_benchmark otherwise, as sql/indicators/fee_below_benchmark.sql chooses), so the table
 -- compares every year with the same one.
 -- Grain: one row per rate.
+-- params: care_home_benchmark, home_care_benchmark, location_id, provider_id
 with chosen as (
     select case when service_kind = 'care_home' then $care_home_benchmark else $home_care_benchmark end
         as benchmark

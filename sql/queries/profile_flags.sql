@@ -1,4 +1,5 @@
 -- The flags behind one location's latest score, largest first, with their evidence.
+-- params: location_id
 select flag, domain, points, value, threshold, message, evidence
 from mart.risk_flags
 where location_id = $location_id

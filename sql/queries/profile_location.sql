@@ -1,4 +1,5 @@
 -- One location, with its provider, its latest overall rating and its latest score.
+-- params: location_id
 with located as (
     select * from mart.register where location_id = $location_id
 ),

@@ -1,6 +1,7 @@
 -- One provider (the registered company), from the register: its name, kind of owner and how many
 -- locations it has, registered and in all.
 -- Grain: one row for the provider; none when no location of the register has that provider ID.
+-- params: provider_id
 with located as (
     select provider_id, provider_name, is_active
     from mart.register

@@ -1,5 +1,6 @@
 -- Quarantined rows of one provider: named in the row, or the provider of the row's location in
 -- the register. Newest load first, then in file order.
+-- params: provider_id
 with final as (
     select
         b.source,

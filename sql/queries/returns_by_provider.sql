@@ -1,4 +1,5 @@
 -- Per provider: how many returns were due, late and missing (providers with any late or missing).
+-- params: local_authority
 with counted as (
     select
         provider_id,

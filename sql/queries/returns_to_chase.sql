@@ -1,6 +1,7 @@
 -- The chasing list: one row per return owed on $as_of (due before that day and not received by it),
 -- due on or after $due_from (null: any time), with who owes it, where to reach them as far as the warehouse knows (postcode), and how many days
 -- it is overdue. Due dates and receipt come from mart.expected_returns (the one returns calendar).
+-- params: as_of, due_from, local_authority
 with owed as (
     select location_id, provider_id, location_name, service_kind, local_authority, period, due_date
     from mart.expected_returns

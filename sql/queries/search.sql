@@ -9,6 +9,7 @@
 -- $typed: the text as typed; $kinds: which of 'location', 'provider' and 'brand' to look for; $limit.
 -- The text rule (search_text) is the macro of migration 117.
 -- Grain: one row per location, provider or brand matched (kind says which).
+-- params: typed, kinds, limit
 with typed as (
     select
         search_text(trim($typed)) as text,

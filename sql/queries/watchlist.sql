@@ -9,6 +9,7 @@
 -- contingency_*: the provider's contingency register (mart.contingency_register: an overdue plan
 -- review, the latest CQC Market Oversight notice).
 -- Grain: one row per location scored at the latest as-of date.
+-- params: earlier_on, local_authority, icb_name, service_kind, rags, search, rag_order
 with current_score as (
     select * from mart.risk_current
 ),

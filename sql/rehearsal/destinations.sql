@@ -5,6 +5,7 @@
 -- better RAG ($destination_rags is best first), then the better rating ($ratings_worst_first).
 -- Read from `rehearsal_capacity` (capacity.sql, bound by market_oversight.rehearsal.plan).
 -- Grain: one row per service in the rehearsal and destination within reach of it.
+-- params: failing_ids, destination_rags, within_km, ratings_worst_first
 with failing as (
     select location_id, care_category, latitude, longitude
     from rehearsal_capacity

@@ -2,6 +2,7 @@
 -- of a provider, or every location of a brand ($scope is location, provider or brand; $id its ID).
 -- Read from `rehearsal_capacity` (capacity.sql, bound by market_oversight.rehearsal.plan).
 -- Grain: one row per location in scope.
+-- params: scope, id
 with final as (
     select *
     from rehearsal_capacity

@@ -1,6 +1,7 @@
 -- What the register knows of a rehearsal's ID: its name, how many locations carry it, how many are
 -- registered, and how many of those are neither care homes nor home care (not rehearsed).
 -- Grain: one row.
+-- params: scope, id
 with matched as (
     select location_id, location_name, provider_name, brand_name, is_active, service_kind
     from mart.register

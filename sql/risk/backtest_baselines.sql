@@ -4,6 +4,7 @@
 -- registration) to the as-of date; rating_rank: the latest overall rating (1 Inadequate .. 4
 -- Outstanding); worst_key_question_rank: the lowest key-question rating at that latest report.
 -- Grain: one row per location and as-of date.
+-- params: ratings_worst_first
 with ranks as (
     select rating, list_position($ratings_worst_first, rating) as rank  -- vocab.RATING_RANK
     from (select unnest($ratings_worst_first) as rating)

@@ -1,6 +1,7 @@
 -- For every location and as-of date replayed: whether an event of the chosen types happened in the
 -- $horizon_months months after the as-of date, and the first such event.
 -- Grain: one row per location and as-of date.
+-- params: event_types, horizon_months
 with events as (
     select location_id, event_date, event_type
     from bt_events

@@ -1,6 +1,7 @@
 -- For every event of the chosen types that some replayed as-of date saw coming (an as-of date in the
 -- $horizon_months months before it): the earliest such date at which the location was red or amber.
 -- Grain: one row per event.
+-- params: event_types, horizon_months
 with events as (
     select distinct location_id, event_date, event_type
     from bt_events

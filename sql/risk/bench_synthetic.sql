@@ -1,5 +1,6 @@
 -- Benchmark data only (bench/risk_score.py): a national-scale register with ratings and $months months
 -- of returns up to September 2026, 10% of care-home returns resubmitted. Deterministic (hash-based), no randomness.
+-- params: care_homes, home_care, months
 insert into main.ingest_batches (batch_id, dataset, source, content_hash, status, rows_read, rows_loaded,
     rows_quarantined, snapshot_date, started_at, finished_at)
 values ('bench', 'care_home_returns', 'bench', 'bench', 'loaded', 0, 0, 0, date '2026-10-01',

@@ -7,6 +7,7 @@
 -- A report that falls to Inadequate is both a downgrade and an inadequate event.
 -- The event_type names are market_oversight.vocab.EVENT_TYPES (a test holds them equal).
 -- Grain: one row per location, event date and event type.
+-- params: ratings_worst_first, poor_ratings
 with ranks as (
     select rating, list_position($ratings_worst_first, rating) as rank  -- vocab.RATING_RANK
     from (select unnest($ratings_worst_first) as rating)

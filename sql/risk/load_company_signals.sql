@@ -1,4 +1,5 @@
 -- Append the rows of a company-signals file (staged as temp table signal_file).
+-- params: source
 insert into main.company_signals
     (provider_id, companies_house_number, signal, signal_date, detail, source, loaded_at)
 select

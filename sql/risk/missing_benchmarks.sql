@@ -3,6 +3,7 @@
 -- $as_of ($financial_year) in a care category and unit that a fee in force at $as_of is paid in, so
 -- the indicator cannot be raised for those locations (it would otherwise be silent about it).
 -- Grain: one row per service kind, benchmark, care category and unit missing.
+-- params: as_of, care_home_benchmark, home_care_benchmark, financial_year
 with kinds as (
     select location_id, provider_id, service_kind
     from main.cqc_locations

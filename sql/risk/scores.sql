@@ -8,6 +8,7 @@
 -- Impact is null, "not known", when the location's size is not known (stage_impact_size): its impact
 -- flags are still kept, with their evidence, but a partial sum would read as a small impact.
 -- Grain: one row per location.
+-- params: flag_names, as_of, likelihood_red, red_max_share, likelihood_amber, red_amber_max_share, impact_high, impact_medium, red_floors, rag_matrix
 with totals as (
     select
         location_id,

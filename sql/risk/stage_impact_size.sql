@@ -4,6 +4,7 @@
 -- (a home-care service without returns, a care home with no beds on the register and no return):
 -- its impact is then not known, never 0 (scores.sql).
 -- Grain: one row per location.
+-- reads: stage_locations, stage_return_summary
 with final as (
     select
         l.location_id,

@@ -1,5 +1,7 @@
 -- Locations scored at $as_of: care homes and home-care services registered on that date, with the
 -- register facts the indicators need, and the provider's ownership type. Grain: one row per location.
+-- params: as_of
+-- reads: 
 with register as (
     select
         location_id,

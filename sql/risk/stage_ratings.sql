@@ -2,6 +2,8 @@
 -- For each location: the latest overall rating and the one before it, and the latest Safe and
 -- Well-led ratings ('Not rated' ignored), in one grouped pass.
 -- Grain: one row per location with any rating by then.
+-- params: as_of
+-- reads: 
 with reports as (
     select location_id, report_date, key_question, rating
     from main.cqc_ratings

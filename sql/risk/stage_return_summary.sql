@@ -4,6 +4,8 @@
 -- period meeting the condition beside it. Each indicator file reads its own columns and applies its
 -- threshold.
 -- Grain: one row per location with any return in the 13 months before $as_of.
+-- params: late_missing_returns_periods, concerns_high_months
+-- reads: stage_returns
 with final as (
     select
         location_id,

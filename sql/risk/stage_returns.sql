@@ -8,6 +8,8 @@
 -- by a join against that small set.
 -- Months are counted back from the month of $as_of: months_ago 1 is the month before it.
 -- Grain: one row per location and period.
+-- params: as_of
+-- reads: stage_locations
 with batches as (
     select batch_id, started_at
     from main.ingest_batches

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from market_oversight import store
 from market_oversight.errors import RiskError
 from market_oversight.risk import engine
 from market_oversight.risk.thresholds import load_thresholds
@@ -13,7 +14,7 @@ DB = engine.STAGE_DB
 
 
 def _step(name: str, sql: str, writes: str, reads: set[str]) -> engine.Step:
-    return engine.Step(name, sql, writes, frozenset(reads))
+    return engine.Step(name, sql, writes, store.Statement(name, sql, frozenset(), frozenset(reads)))
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def con():
     con.close()
 
 
-def test_what_each_step_reads_comes_from_its_sql() -> None:
+def test_what_each_step_reads_is_declared_in_its_sql() -> None:
     steps = {s.name: s for s in engine.steps(i.name for i in load_thresholds().indicators)}
     assert steps["stage_return_summary"].reads == {"stage_returns"}
     assert steps["stage_ratings"].reads == set()
