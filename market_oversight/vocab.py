@@ -9,6 +9,8 @@ KEY_QUESTIONS = ("overall", "safe", "effective", "caring", "responsive", "well_l
 
 RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate", "Not rated")
 POOR_RATINGS = frozenset({"Requires improvement", "Inadequate"})
+# What the overview counts as "rated Good or Outstanding".
+GOOD_RATINGS = frozenset({"Outstanding", "Good"})
 # Higher is better; unrated has no rank.
 RATING_RANK = {"Outstanding": 4, "Good": 3, "Requires improvement": 2, "Inadequate": 1}
 # The SQL gets these bound as parameters (`sql_params`), never written out: a rating's rank is its
@@ -77,7 +79,8 @@ def financial_year(day: date) -> str:
 def sql_params() -> dict[str, list[str]]:
     """The vocabularies SQL files use, as bound parameters (`store.Statement.bind` keeps the ones a
     file declares)."""
-    return {"ratings_worst_first": list(RATINGS_WORST_FIRST), "poor_ratings": sorted(POOR_RATINGS)}
+    return {"ratings_worst_first": list(RATINGS_WORST_FIRST), "poor_ratings": sorted(POOR_RATINGS),
+            "good_ratings": sorted(GOOD_RATINGS)}
 
 
 def normalise_rating(text: str | None) -> str | None:

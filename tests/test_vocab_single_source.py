@@ -17,6 +17,7 @@ PACKAGE = PROJECT_ROOT / "market_oversight"
 # Files that write made-up data, not rules: the demo's casework and the synthetic benchmark.
 NOT_RULES = {"demo", "bench_synthetic.sql"}
 SQL_REPEATS = {
+    "good ratings": re.compile(r"'(Outstanding|Good)'\s*,\s*'(Outstanding|Good)'"),
     "poor ratings": re.compile(r"'(Requires improvement|Inadequate)'\s*,\s*'(Requires improvement|Inadequate)'"),
     "rating rank": re.compile(r"\('(Outstanding|Good|Requires improvement|Inadequate)'\s*,\s*\d\)"),
     "RAG order": re.compile(r"when\s+'(red|amber|green)'\s+then\s+\d"),
@@ -58,6 +59,10 @@ def test_the_bound_parameters_give_the_python_vocabulary() -> None:
         poor = {r for (r,) in con.execute("select r from (select unnest($all) as r) "
                                           "where list_contains($poor_ratings, r)",
                                           {"all": list(vocab.RATINGS), "poor_ratings": params["poor_ratings"]}).fetchall()}
+        good = {r for (r,) in con.execute("select r from (select unnest($all) as r) "
+                                          "where list_contains($good_ratings, r)",
+                                          {"all": list(vocab.RATINGS), "good_ratings": params["good_ratings"]}).fetchall()}
     assert ranks == vocab.RATING_RANK
     assert poor == vocab.POOR_RATINGS
+    assert good == vocab.GOOD_RATINGS == {"Outstanding", "Good"}
     assert set(fmt.SERVICE_KIND_LABELS) == set(fmt.SERVICE_KIND_COLOURS) == set(vocab.SERVICE_KINDS)

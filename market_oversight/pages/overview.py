@@ -7,8 +7,7 @@ import streamlit as st
 from market_oversight import fmt
 from market_oversight.analyst import market_report
 from market_oversight.pages import common, map_view
-from market_oversight.queries import filters, overview, watchlist
-from market_oversight.queries.watchlist import RAG_WORDS
+from market_oversight.queries import filters, overview
 
 MAP_MAX_GREEN = 5000  # beyond this many points the map shows red and amber only
 
@@ -57,21 +56,7 @@ mix = common.load(overview.ratings_mix, market, as_of)
 if mix.is_empty():
     st.write("No ratings to show for these filters.")
 else:
-    mix_table = mix.with_columns(
-        fmt.texts(mix["rating"], fmt.rating).alias("Rating"),
-        fmt.texts(mix["month_end"], fmt.month).alias("Month"),
-    )
-    last = mix.filter(pl.col("month_end") == mix["month_end"].max())
-    first = mix.filter(pl.col("month_end") == mix["month_end"].min())
-
-    def _good_share(df: pl.DataFrame) -> float | None:
-        rated = df.filter(pl.col("rating") != "Not rated")["locations"].sum()
-        good = df.filter(pl.col("rating").is_in(["Good", "Outstanding"]))["locations"].sum()
-        return good / rated if rated else None
-
-    summary = (f"The share of rated locations rated Good or Outstanding went from "
-               f"{fmt.percent(_good_share(first))} in {fmt.month(first['month_end'][0])} to "
-               f"{fmt.percent(_good_share(last))} in {fmt.month(last['month_end'][0])}.")
+    mix_table, summary = overview.ratings_mix_for_people(mix)
     figure = alt.Chart(mix_table.to_pandas()).mark_bar().encode(
         x=alt.X("month_end:T", title="Month", axis=alt.Axis(format="%b %Y")),
         y=alt.Y("locations:Q", title="Locations", stack="normalize", axis=alt.Axis(format="%")),
@@ -88,17 +73,7 @@ points = common.load(overview.map_points, market)
 if points.is_empty():
     st.write("No locations with a known position for these filters.")
 else:
-    shown = points if points.height <= MAP_MAX_GREEN else points.filter(pl.col("rag") != "green")
-    shown = shown.with_columns(
-        pl.col("rag").replace_strict(RAG_WORDS, default="Not scored").alias("RAG"),
-        pl.col("service_kind").replace_strict(fmt.SERVICE_KIND_LABELS, default=fmt.MISSING).alias("Kind of service"),
-        watchlist.concern_stage().alias("Concerns"),
-    )
-    counts = {r: points.filter(pl.col("rag") == r).height for r in ("red", "amber", "green")}
-    summary = (f"{fmt.plural(points.height, 'location')} on the map: {counts['red']} red, "
-               f"{counts['amber']} amber and {counts['green']} green"
-               + (" (green locations left off the map because there are so many)." if shown.height < points.height
-                  else "."))
+    shown, summary = overview.map_for_people(points, MAP_MAX_GREEN)
     areas, whose = map_view.areas_around(shown)
     markers = alt.Chart(shown.to_pandas()).mark_point(filled=True, size=70, opacity=0.85).encode(
         longitude="longitude:Q", latitude="latitude:Q",
@@ -116,19 +91,7 @@ else:
 # ---- capacity ------------------------------------------------------------------------------------
 st.header("How much capacity is there, and how full is it?")
 capacity = common.load(overview.capacity, market)
-table = capacity.select(
-    pl.col("local_authority").alias("Local authority"),
-    pl.col("icb_name").alias("ICB"),
-    fmt.texts(capacity["service_kind"], fmt.service_kind).alias("Kind of service"),
-    pl.col("locations").alias("Locations"),
-    pl.col("registered_beds").alias("Registered beds"),
-    pl.col("occupied_beds").alias("Occupied beds (latest returns)"),
-    (pl.col("occupancy_rate") * 100).round(1).alias("Occupancy (%)"),
-)
-by_kind = table.group_by("Kind of service").agg(pl.col("Registered beds").sum(), pl.col("Locations").sum())
-summary = "; ".join(f"{r['Kind of service']}: {fmt.count(r['Locations'], 'location')}"
-                    + (f", {fmt.count(r['Registered beds'], 'bed')}" if r["Registered beds"] else "")
-                    for r in by_kind.sort("Kind of service").iter_rows(named=True)) + "."
+table, summary = overview.capacity_for_people(capacity)
 figure = alt.Chart(table.to_pandas()).mark_bar().encode(
     y=alt.Y("ICB:N", title=None),
     x=alt.X("Locations:Q", title="Locations"),

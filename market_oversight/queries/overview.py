@@ -8,8 +8,9 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from market_oversight import fmt
+from market_oversight import fmt, vocab
 from market_oversight.queries.filters import MarketFilter
+from market_oversight.queries.watchlist import RAG_WORDS, concern_stage
 from market_oversight.store import query
 
 HEADLINES = ("locations", "beds", "occupancy_rate", "good_or_better_share", "red", "amber")
@@ -153,7 +154,8 @@ def month_before(day: date) -> date:
 
 
 def _headline_row(con: duckdb.DuckDBPyConnection, market: MarketFilter, as_of: date) -> dict:
-    df = query(con, "queries/overview_headline", as_of=as_of, **market.params())
+    df = query(con, "queries/overview_headline", as_of=as_of, good_ratings=vocab.sql_params()["good_ratings"],
+               **market.params())
     return df.row(0, named=True)
 
 
@@ -163,13 +165,65 @@ def ratings_mix(con: duckdb.DuckDBPyConnection, market: MarketFilter, as_of: dat
     return query(con, "queries/overview_ratings_mix", as_of=as_of, quarters=quarters, **market.params())
 
 
+def good_share(month: pl.DataFrame) -> float | None:
+    """The share of one month's rated locations (in `ratings_mix`'s rows) rated Good or Outstanding,
+    as the headline figure counts them; None when none is rated."""
+    rated = month.filter(pl.col("rating") != "Not rated")["locations"].sum()
+    good = month.filter(pl.col("rating").is_in(sorted(vocab.GOOD_RATINGS)))["locations"].sum()
+    return good / rated if rated else None
+
+
+def ratings_mix_for_people(mix: pl.DataFrame) -> tuple[pl.DataFrame, str]:
+    """`ratings_mix` with its rating and month in words, and a sentence on how the share rated Good
+    or Outstanding moved from the first month to the last."""
+    table = mix.with_columns(fmt.texts(mix["rating"], fmt.rating).alias("Rating"),
+                             fmt.texts(mix["month_end"], fmt.month).alias("Month"))
+    first, last = (mix.filter(pl.col("month_end") == day) for day in (mix["month_end"].min(), mix["month_end"].max()))
+    return table, (f"The share of rated locations rated Good or Outstanding went from "
+                   f"{fmt.percent(good_share(first))} in {fmt.month(first['month_end'][0])} to "
+                   f"{fmt.percent(good_share(last))} in {fmt.month(last['month_end'][0])}.")
+
+
+def map_for_people(points: pl.DataFrame, max_green: int) -> tuple[pl.DataFrame, str]:
+    """The points to draw (green ones left off beyond `max_green` points in all), with RAG, kind of
+    service and concerns in words, and a sentence counting every point by RAG."""
+    # ne_missing: an unscored point (no RAG) stays on the map; only the green are left off
+    shown = points if points.height <= max_green else points.filter(pl.col("rag").ne_missing("green"))
+    shown = shown.with_columns(
+        pl.col("rag").replace_strict(RAG_WORDS, default="Not scored").alias("RAG"),
+        fmt.texts(shown["service_kind"], fmt.service_kind, nulls=True).alias("Kind of service"),
+        concern_stage().alias("Concerns"),
+    )
+    counts = {r: points.filter(pl.col("rag") == r).height for r in ("red", "amber", "green")}
+    left_off = " (green locations left off the map because there are so many)" if shown.height < points.height else ""
+    return shown, (f"{fmt.plural(points.height, 'location')} on the map: {counts['red']} red, "
+                   f"{counts['amber']} amber and {counts['green']} green{left_off}.")
+
+
+def capacity_for_people(capacity: pl.DataFrame) -> tuple[pl.DataFrame, str]:
+    """`capacity` as a table for people, and a sentence of locations and beds by kind of service."""
+    table = capacity.select(
+        pl.col("local_authority").alias("Local authority"),
+        pl.col("icb_name").alias("ICB"),
+        fmt.texts(capacity["service_kind"], fmt.service_kind).alias("Kind of service"),
+        pl.col("locations").alias("Locations"),
+        pl.col("registered_beds").alias("Registered beds"),
+        pl.col("occupied_beds").alias("Occupied beds (latest returns)"),
+        (pl.col("occupancy_rate") * 100).round(1).alias("Occupancy (%)"),
+    )
+    by_kind = table.group_by("Kind of service").agg(pl.col("Registered beds").sum(), pl.col("Locations").sum())
+    return table, "; ".join(f"{r['Kind of service']}: {fmt.count(r['Locations'], 'location')}"
+                            + (f", {fmt.count(r['Registered beds'], 'bed')}" if r["Registered beds"] else "")
+                            for r in by_kind.sort("Kind of service").iter_rows(named=True)) + "."
+
+
 def map_points(con: duckdb.DuckDBPyConnection, market: MarketFilter) -> pl.DataFrame:
     return query(con, "queries/overview_map", **market.params())
 
 
 def area_spread(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Each local authority's locations' centre and spread (the demo's outlines are drawn from it)."""
-    return query(con, "queries/map_area_spread", )
+    return query(con, "queries/map_area_spread")
 
 
 def capacity(con: duckdb.DuckDBPyConnection, market: MarketFilter) -> pl.DataFrame:

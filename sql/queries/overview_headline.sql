@@ -1,6 +1,6 @@
 -- Headline figures for the market at one date, so that two calls give "now" and "a month ago".
 -- A null filter parameter means "any".
--- params: as_of, local_authority, icb_name, service_kind
+-- params: as_of, local_authority, icb_name, service_kind, good_ratings
 with located as (
     select location_id, beds, service_kind
     from mart.register
@@ -45,7 +45,7 @@ final as (
         (select sum(beds) from located) as beds,
         (select occupied_beds / nullif(return_beds, 0) from occupancy) as occupancy_rate,
         (select period from returned_month) as occupancy_month,
-        (select count(*) filter (where rating in ('Outstanding', 'Good'))
+        (select count(*) filter (where list_contains($good_ratings, rating))
                 / nullif(count(*) filter (where rating <> 'Not rated'), 0) from rated) as good_or_better_share,
         case when (select as_of from scored_on) is not null
              then (select count(*) filter (where rag = 'red') from scored) end as red,

@@ -3,10 +3,12 @@ its own figures, and fees are drawn once per care category on an axis of their o
 
 from __future__ import annotations
 
-import pytest
 import json
 import re
+from datetime import date
 from pathlib import Path
+
+import pytest
 
 import polars as pl
 import pyarrow as pa
@@ -152,3 +154,44 @@ def test_overview_fees_draw_each_median_once_per_unit(app_env: Path) -> None:
         assert bars["Care category"].n_unique() == bars.height
         assert bars["unit"].n_unique() == 1
     assert {"Care homes, per week", "Home care, per hour"} <= {h.value for h in at.subheader}
+
+
+def test_the_ratings_mix_sentence_counts_good_or_outstanding_among_the_rated_only() -> None:
+    # Given two months: 3 of 4 rated locations Good or Outstanding, then 1 of 2 (unrated left out)
+    mix = pl.DataFrame({
+        "month_end": [date(2026, 7, 31)] * 4 + [date(2026, 10, 31)] * 3,
+        "rating": ["Outstanding", "Good", "Inadequate", "Not rated", "Good", "Requires improvement", "Not rated"],
+        "locations": [1, 2, 1, 5, 1, 1, 9]})
+    # When the overview puts it into words
+    table, sentence = overview.ratings_mix_for_people(mix)
+    # Then the share is of the rated, and each rating and month reads in words
+    assert sentence == ("The share of rated locations rated Good or Outstanding went from 75% in July 2026 "
+                        "to 50% in October 2026.")
+    assert table["Month"].to_list()[:1] == ["July 2026"] and "◆ Requires improvement" in table["Rating"].to_list()
+
+
+def test_the_map_leaves_green_off_only_beyond_the_limit_and_counts_every_point() -> None:
+    points = pl.DataFrame({"rag": ["red", "amber", "green", "green", None],
+                           "service_kind": ["care_home", "home_care", "care_home", None, "care_home"],
+                           "stages_in_force": [["serious_concerns"], [], None, ["enhanced_monitoring"], []]})
+    shown, sentence = overview.map_for_people(points, max_green=5)
+    assert shown.height == 5 and sentence == "5 locations on the map: 1 red, 1 amber and 2 green."
+    assert shown["Kind of service"].to_list() == ["Care home", "Home care", "Care home", "Not known", "Care home"]
+    assert shown["Concerns"].to_list() == ["Serious concerns", "", "", "Enhanced monitoring", ""]
+    shown, sentence = overview.map_for_people(points, max_green=4)
+    assert shown["rag"].to_list() == ["red", "amber", None]
+    assert sentence == ("5 locations on the map: 1 red, 1 amber and 2 green (green locations left off the map "
+                        "because there are so many).")
+
+
+def test_capacity_reads_locations_and_beds_by_kind_of_service() -> None:
+    capacity = pl.DataFrame({
+        "local_authority": ["Kingsmere"] * 3, "icb_name": ["North ICB", "South ICB", "North ICB"],
+        "service_kind": ["care_home", "care_home", "home_care"], "locations": [3, 2, 4],
+        "registered_beds": [100, 1150, None], "occupied_beds": [90, None, None],
+        "occupancy_rate": [0.9, None, None]})
+    table, sentence = overview.capacity_for_people(capacity)
+    assert sentence == "Care home: 5 locations, 1,250 beds; Home care: 4 locations."
+    assert table.row(0, named=True) == {
+        "Local authority": "Kingsmere", "ICB": "North ICB", "Kind of service": "Care home", "Locations": 3,
+        "Registered beds": 100, "Occupied beds (latest returns)": 90, "Occupancy (%)": 90.0}

@@ -118,7 +118,8 @@ def test_observed_events_are_what_a_council_fears(wh: HandMade, tmp_path) -> Non
     wh.build()
     # when: the observed events are read
     with store.warehouse(wh.path, publish=False) as con:
-        events = con.execute(store.sql("risk/events_observed"), vocab.sql_params()).fetchall()
+        stmt = store.statement("risk/events_observed")
+        events = con.execute(stmt.text, stmt.bind(vocab.sql_params())).fetchall()
     # then: a fall to Inadequate is both a downgrade and an inadequate event; Inadequate again is an
     # inadequate event but no downgrade; a first rating of Requires improvement is no event
     assert sorted((loc, str(d), kind) for loc, d, kind in events) == [
@@ -143,7 +144,8 @@ def test_every_configured_event_type_is_one_the_observed_events_can_emit(wh: Han
     # when the observed events are read
     with store.warehouse(wh.path, publish=False) as con:
         emitted = {t for (t,) in con.execute(
-            f"select distinct event_type from ({store.sql('risk/events_observed')})", vocab.sql_params()).fetchall()}
+            f"select distinct event_type from ({store.sql('risk/events_observed')})",
+            store.statement("risk/events_observed").bind(vocab.sql_params())).fetchall()}
     # then the SQL emits exactly the vocabulary, the shipped thresholds name only those, and the
     # demo's hidden truth (the other event source) uses the same names
     assert emitted == set(vocab.EVENT_TYPES)
