@@ -9,15 +9,6 @@ from market_oversight.errors import PermissionDenied
 from market_oversight.pages import casework_panel, common, concerns_panel
 from market_oversight.queries import contingency, filters, profile, search
 
-RETURN_MEASURES = {
-    "care_home": {"occupancy_rate": "Occupancy (%)", "agency_share": "Agency share of hours (%)",
-                  "staff_vacancies": "Staff vacancies", "leavers": "Staff leavers",
-                  "safeguarding_concerns": "Safeguarding concerns"},
-    "home_care": {"agency_share": "Agency share of hours (%)", "vacancies": "Care-worker vacancies",
-                  "leavers": "Care-worker leavers", "packages_handed_back": "Packages handed back",
-                  "missed_visits": "Missed visits"},
-}
-PERCENT_MEASURES = {"occupancy_rate", "agency_share"}
 TREND_MONTHS = 36  # the trend charts show the last three years of returns
 
 typed = (st.query_params.get("location") or "").strip()
@@ -118,18 +109,8 @@ ratings = common.load(profile.ratings, location_id)
 if ratings.is_empty():
     st.write("CQC has not rated this location yet.")
 else:
-    timeline = profile.rating_timeline(ratings)
-    timeline = timeline.with_columns(
-        fmt.texts(timeline["rating"], fmt.rating).alias("Rating"),
-        fmt.texts(timeline["key_question"].cast(pl.String), fmt.key_question).alias("Key question"),
-        fmt.texts(timeline["report_date"], fmt.long_date).alias("Report date"),
-    )
-    latest = timeline.sort("report_date").group_by("key_question").last()
-    summary = (f"{fmt.plural(ratings['report_date'].n_unique(), 'report')} from "
-               f"{fmt.long_date(ratings['report_date'].min())} to {fmt.long_date(ratings['report_date'].max())}; "
-               "latest ratings: " + ", ".join(f"{fmt.key_question(str(r['key_question']))} {r['rating']}"
-                                               for r in latest.sort("key_question").iter_rows(named=True)) + ".")
-    order = [fmt.key_question(k) for k in ("overall", "safe", "effective", "caring", "responsive", "well_led")]
+    timeline, summary = profile.ratings_for_people(ratings, common.load(filters.data_as_of))
+    order = list(profile.KEY_QUESTION_ORDER)
     base = alt.Chart(timeline.to_pandas())
     bars = base.mark_bar(height=18).encode(
         x=alt.X("report_date:T", title="Date"), x2="until:T",
@@ -148,23 +129,12 @@ else:
 
 # ---- returns -------------------------------------------------------------------------------------
 st.header("What do its monthly returns show?")
-kind = place["service_kind"] if place["service_kind"] in RETURN_MEASURES else "care_home"
 returns = common.load(profile.returns, location_id, place["service_kind"]).tail(TREND_MONTHS)
 if returns.is_empty():
     st.write("No returns loaded yet for this location.")
 else:
-    measures = RETURN_MEASURES[kind]
-    long = returns.select("period", *measures).with_columns(
-        [(pl.col(m) * 100).round(1) for m in measures if m in PERCENT_MEASURES]
-    ).unpivot(index="period", variable_name="measure", value_name="value")
-    long = long.with_columns(pl.col("measure").replace_strict(measures).alias("Measure"),
-                             fmt.texts(long["period"], fmt.month).alias("Month"))
-    last = returns.row(-1, named=True)
-    summary = (f"{fmt.plural(returns.height, 'monthly return')} from {fmt.month(returns['period'].min())} to "
-               f"{fmt.month(returns['period'].max())}; in the latest, "
-               + ", ".join(f"{label.lower().replace(' (%)', '')} "
-                           f"{fmt.percent(last[m]) if m in PERCENT_MEASURES else fmt.count(last[m])}"
-                           for m, label in measures.items()) + ".")
+    measures = profile.return_measures(place["service_kind"])
+    long, summary = profile.returns_for_people(returns, measures)
     # one small chart per measure, each on its own scale and as wide as the page (a facet is not)
     figure = [alt.Chart(long.filter(pl.col("Measure") == label).to_pandas(), title=label).mark_line(point=True).encode(
         x=alt.X("period:T", title="Month"), y=alt.Y("value:Q", title=None),

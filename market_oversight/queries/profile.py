@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import polars as pl
 
@@ -49,14 +51,17 @@ def ratings(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.DataFrame:
     return query(con, "queries/profile_ratings", location_id=location_id)
 
 
-def rating_timeline(df: pl.DataFrame) -> pl.DataFrame:
-    """Each key question's rating as a period: from its report date to the next report's date."""
+def rating_timeline(df: pl.DataFrame, through: date | None = None) -> pl.DataFrame:
+    """Each key question's rating as a period: from its report date to the next report's date; the
+    latest rating holds through `through` (the date of the CQC data), so that the rating in force
+    shows as a bar and not as a point at the end."""
     if df.is_empty():
         return df.with_columns(pl.lit(None, pl.Date).alias("until"))
+    last = max(d for d in (df["report_date"].max(), through) if d is not None)
     return (
         df.sort("key_question", "report_date")
         .with_columns(pl.col("report_date").shift(-1).over("key_question").alias("until"))
-        .with_columns(pl.col("until").fill_null(pl.col("report_date").max()))
+        .with_columns(pl.col("until").fill_null(pl.lit(last, pl.Date)))
         .with_columns(pl.col("key_question").cast(pl.Enum(list(KEY_QUESTIONS))))
     )
 
@@ -122,3 +127,55 @@ def late_or_missing(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.Data
         return None
     return query(con, "queries/expected_returns", location_id=location_id, provider_id=None,
                  statuses=["late", "missing"])
+
+
+# What each kind of service's returns chart shows, in the order drawn; the percentages are stored as shares.
+RETURN_MEASURES = {
+    "care_home": {"occupancy_rate": "Occupancy (%)", "agency_share": "Agency share of hours (%)",
+                  "staff_vacancies": "Staff vacancies", "leavers": "Staff leavers",
+                  "safeguarding_concerns": "Safeguarding concerns"},
+    "home_care": {"agency_share": "Agency share of hours (%)", "vacancies": "Care-worker vacancies",
+                  "leavers": "Care-worker leavers", "packages_handed_back": "Packages handed back",
+                  "missed_visits": "Missed visits"},
+}
+PERCENT_MEASURES = {"occupancy_rate", "agency_share"}
+# The key questions in the order CQC lists them, in words (the rating chart's rows).
+KEY_QUESTION_ORDER = tuple(fmt.key_question(k) for k in KEY_QUESTIONS)
+
+
+def ratings_for_people(ratings: pl.DataFrame, through: date | None) -> tuple[pl.DataFrame, str]:
+    """`rating_timeline` (through the date of the CQC data) with its rating, key question and date in
+    words, and a sentence of how many reports over which dates and each key question's latest rating."""
+    timeline = rating_timeline(ratings, through)
+    timeline = timeline.with_columns(
+        fmt.texts(timeline["rating"], fmt.rating).alias("Rating"),
+        fmt.texts(timeline["key_question"].cast(pl.String), fmt.key_question).alias("Key question"),
+        fmt.texts(timeline["report_date"], fmt.long_date).alias("Report date"),
+    )
+    latest = timeline.sort("report_date").group_by("key_question").last().sort("key_question")
+    return timeline, (
+        f"{fmt.plural(ratings['report_date'].n_unique(), 'report')} from "
+        f"{fmt.long_date(ratings['report_date'].min())} to {fmt.long_date(ratings['report_date'].max())}; "
+        "latest ratings: " + ", ".join(f"{fmt.key_question(str(r['key_question']))} {r['rating']}"
+                                        for r in latest.iter_rows(named=True)) + ".")
+
+
+def return_measures(service_kind: str | None) -> dict[str, str]:
+    """The measures a location's returns chart shows (a care home's for a kind without returns)."""
+    return RETURN_MEASURES.get(service_kind or "", RETURN_MEASURES["care_home"])
+
+
+def returns_for_people(returns: pl.DataFrame, measures: dict[str, str]) -> tuple[pl.DataFrame, str]:
+    """The returns long (one row per month and measure, percentages out of 100, month and measure in
+    words), and a sentence of the months covered and the latest return's figures."""
+    long = returns.select("period", *measures).with_columns(
+        [(pl.col(m) * 100).round(1) for m in measures if m in PERCENT_MEASURES]
+    ).unpivot(index="period", variable_name="measure", value_name="value")
+    long = long.with_columns(pl.col("measure").replace_strict(measures).alias("Measure"),
+                             fmt.texts(long["period"], fmt.month).alias("Month"))
+    last = returns.row(-1, named=True)
+    return long, (f"{fmt.plural(returns.height, 'monthly return')} from {fmt.month(returns['period'].min())} to "
+                  f"{fmt.month(returns['period'].max())}; in the latest, "
+                  + ", ".join(f"{label.lower().replace(' (%)', '')} "
+                              f"{fmt.percent(last[m]) if m in PERCENT_MEASURES else fmt.count(last[m])}"
+                              for m, label in measures.items()) + ".")

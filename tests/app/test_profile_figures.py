@@ -109,3 +109,39 @@ def test_watchlist_flags_are_in_words_and_impact_items_come_apart(app_env: Path)
         assert not set(filter(None, causes.split("; "))) & impact_labels
         assert set(filter(None, impacts.split("; "))) <= impact_labels
     assert table["Flags"].str.len().gt(0).any()
+
+
+def test_rating_history_reads_in_words_with_each_key_questions_latest_rating() -> None:
+    from datetime import date
+
+    # Given two reports: safe Requires improvement, then safe and overall Good
+    ratings = pl.DataFrame({
+        "key_question": ["safe", "safe", "overall"], "rating": ["Requires improvement", "Good", "Good"],
+        "report_date": [date(2023, 5, 2), date(2025, 9, 30), date(2025, 9, 30)],
+        "date_basis": ["published", "published", "published"]})
+    # When the profile puts it into words
+    timeline, sentence = profile.ratings_for_people(ratings, date(2026, 10, 27))
+    # Then the sentence names the reports' span and the latest rating of each key question, in CQC's order
+    assert sentence == "2 reports from 2 May 2023 to 30 September 2025; latest ratings: Overall Good, Safe Good."
+    assert timeline.filter(pl.col("Key question") == "Safe")["Rating"].to_list() == [
+        "◆ Requires improvement", "● Good"]
+    # and the rating in force holds to the date of the CQC data, drawn as a bar, not a point
+    assert timeline.filter(pl.col("Key question") == "Safe")["until"].to_list() == [
+        date(2025, 9, 30), date(2026, 10, 27)]
+    assert profile.KEY_QUESTION_ORDER[:2] == ("Overall", "Safe") and len(profile.KEY_QUESTION_ORDER) == 6
+
+
+def test_returns_are_drawn_per_measure_with_shares_as_per_cent() -> None:
+    from datetime import date
+
+    returns = pl.DataFrame({
+        "period": [date(2026, 8, 1), date(2026, 9, 1)], "occupancy_rate": [0.91, 0.875],
+        "agency_share": [0.1, 0.125], "staff_vacancies": [3, 4], "leavers": [1, 0],
+        "safeguarding_concerns": [0, 2]})
+    measures = profile.return_measures("care_home")
+    assert profile.return_measures("other") == measures != profile.return_measures("home_care")
+    long, sentence = profile.returns_for_people(returns, measures)
+    assert sentence == ("2 monthly returns from August 2026 to September 2026; in the latest, occupancy 88%, "
+                        "agency share of hours 12%, staff vacancies 4, staff leavers 0, safeguarding concerns 2.")
+    assert long.filter(pl.col("Measure") == "Occupancy (%)")["value"].to_list() == [91.0, 87.5]
+    assert long.filter(pl.col("Measure") == "Staff vacancies")["Month"].to_list() == ["August 2026", "September 2026"]
