@@ -44,6 +44,7 @@ def test_note_and_action_added_on_a_profile_are_there_after_a_reload(page: Page,
     page.get_by_role("textbox", name="Add a note").fill(note)
     page.get_by_role("button", name="Save note").click()
     expect(page.get_by_text("Note saved.")).to_be_visible()
+    settle(page)  # a tab chosen while the save's rerun is still drawing can be drawn back to Notes
     page.get_by_role("tab", name=re.compile(r"^Actions")).click()
     page.get_by_role("textbox", name="What needs doing").fill(action)
     page.get_by_role("button", name="Add action").click()
