@@ -228,7 +228,10 @@ def location_casework(db: Path, location_id: str, *, today: date | None = None) 
         )
 
 
-def market_casework(db: Path, *, today: date | None = None, limit: int = 200) -> LocationCasework:
+MARKET_LIMIT = 200  # the casework page lists the newest notes and visits, this many of each
+
+
+def market_casework(db: Path, *, today: date | None = None, limit: int = MARKET_LIMIT) -> LocationCasework:
     """Casework across every location: open actions, recent notes and visits, all suspensions,
     overrides."""
     with store.casework(db, writing=False) as con:

@@ -6,7 +6,7 @@ import streamlit as st
 from market_oversight import casework, fmt
 from market_oversight.pages import common
 from market_oversight.queries import filters
-from market_oversight.queries import market_casework as tables
+from market_oversight.queries import casework_tables as tables
 
 common.page_header(
     "What is the council doing about its providers?",
@@ -52,7 +52,8 @@ else:
 
 # ---- notes and visits ----------------------------------------------------------------------------
 st.header("What has been noted and seen lately?")
-notes_tab, visits_tab = st.tabs([f"Latest notes ({record.notes.height})", f"Latest quality visits ({record.visits.height})"])
+notes_tab, visits_tab = st.tabs([tables.latest_label("Latest notes", record.notes, casework.MARKET_LIMIT),
+                                 tables.latest_label("Latest quality visits", record.visits, casework.MARKET_LIMIT)])
 with notes_tab:
     if record.notes.is_empty():
         st.write("No notes yet.")

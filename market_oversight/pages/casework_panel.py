@@ -12,6 +12,7 @@ import streamlit as st
 from market_oversight import casework, fmt
 from market_oversight.errors import MarketOversightError
 from market_oversight.pages import common
+from market_oversight.queries import casework_tables as tables
 from market_oversight.roles import Permission, User
 from market_oversight.vocab import CARE_CATEGORIES, RAG, RATINGS, SUSPENSION_SCOPES
 
@@ -52,10 +53,8 @@ def show(user: User, location_id: str, location_name: str) -> None:
     if status:
         st.write(" ".join(status))
 
-    notes_tab, actions_tab, visits_tab, suspensions_tab, override_tab = st.tabs([
-        f"Notes ({record.notes.height})", f"Actions ({record.actions.filter(pl.col('status') == 'open').height} open)",
-        f"Quality visits ({record.visits.height})", f"Suspensions ({record.suspensions.height})",
-        "RAG override"])
+    notes_tab, actions_tab, visits_tab, suspensions_tab, override_tab = st.tabs(tables.panel_tabs(
+        record.notes, record.actions, record.visits, record.suspensions))
     with notes_tab:
         _notes(db, user, location_id, record)
     with actions_tab:
@@ -91,11 +90,7 @@ def _actions(db, user: User, location_id: str, record: casework.LocationCasework
     if record.actions.is_empty():
         st.write("No actions yet.")
     else:
-        st.dataframe(record.actions.select(
-            pl.col("title").alias("Action"), pl.col("owner").alias("Owner"),
-            fmt.texts(record.actions["due_date"], fmt.long_date).alias("Due"),
-            pl.col("status").str.to_titlecase().alias("Status"),
-            pl.col("created_by").alias("Set by")), hide_index=True, width="stretch")
+        st.dataframe(tables.location_actions(record.actions), hide_index=True, width="stretch")
     if not user.can(Permission.CASEWORK):
         return _cannot(user, "add or update actions")
     with st.form("action-form"):
@@ -124,11 +119,7 @@ def _visits(db, user: User, location_id: str, record: casework.LocationCasework)
     if record.visits.is_empty():
         st.write("No quality visits recorded.")
     else:
-        st.dataframe(record.visits.select(
-            fmt.texts(record.visits["visit_date"], fmt.long_date).alias("Visit date"),
-            fmt.texts(record.visits["rating"], fmt.rating).alias("Council's rating"),
-            pl.col("summary").alias("Summary"), pl.col("assessor").alias("Assessor")),
-            hide_index=True, width="stretch")
+        st.dataframe(tables.location_visits(record.visits), hide_index=True, width="stretch")
     if not user.can(Permission.CASEWORK):
         return _cannot(user, "record quality visits")
     with st.form("visit-form"):
@@ -147,13 +138,7 @@ def _suspensions(db, user: User, location_id: str, record: casework.LocationCase
     if record.suspensions.is_empty():
         st.write("Placements here have never been suspended.")
     else:
-        st.dataframe(record.suspensions.select(
-            fmt.texts(record.suspensions["imposed_on"], fmt.long_date).alias("Suspended on"),
-            fmt.texts_of(record.suspensions, ("scope", "categories"), fmt.suspension_scope).alias("Scope"),
-            fmt.texts(record.suspensions["review_on"], fmt.long_date).alias("Review"),
-            pl.col("reason").alias("Reason"), pl.col("imposed_by").alias("By"),
-            fmt.texts(record.suspensions["lifted_on"], fmt.long_date).alias("Lifted on"),
-            pl.col("lift_reason").alias("Why lifted")), hide_index=True, width="stretch")
+        st.dataframe(tables.location_suspensions(record.suspensions), hide_index=True, width="stretch")
     if not user.can(Permission.SUSPEND):
         return _cannot(user, "suspend placements")
     if record.suspended:

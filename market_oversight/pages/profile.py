@@ -187,15 +187,7 @@ if place["brand_id"]:
 if siblings.is_empty():
     st.write("No other locations: this is the provider's only registered location.")
 else:
-    st.dataframe(siblings.select(
-        pl.col("location_name").alias("Location"),
-        fmt.texts(siblings["service_kind"], fmt.service_kind).alias("Kind of service"),
-        pl.col("local_authority").alias("Local authority"),
-        fmt.texts(siblings["rag"], fmt.rag).alias("RAG"),
-        fmt.texts(siblings["latest_overall_rating"], fmt.rating).alias("CQC rating"),
-        pl.when(pl.col("is_active")).then(pl.lit("Registered")).otherwise(pl.lit("Deregistered")).alias("Status"),
-        ("profile?location=" + pl.col("location_id")).alias("Profile"),
-    ), hide_index=True, width="stretch",
+    st.dataframe(profile.siblings_for_people(siblings), hide_index=True, width="stretch",
         column_config={"Profile": st.column_config.LinkColumn("Profile", display_text="Open profile")})
 
 # ---- casework ------------------------------------------------------------------------------------

@@ -179,3 +179,17 @@ def returns_for_people(returns: pl.DataFrame, measures: dict[str, str]) -> tuple
                   + ", ".join(f"{label.lower().replace(' (%)', '')} "
                               f"{fmt.percent(last[m]) if m in PERCENT_MEASURES else fmt.count(last[m])}"
                               for m, label in measures.items()) + ".")
+
+
+def siblings_for_people(siblings: pl.DataFrame) -> pl.DataFrame:
+    """The provider's other locations, in words: a deregistered or unscored one says "Not scored" and
+    "No rating yet" rather than leaving the cell empty."""
+    return siblings.select(
+        pl.col("location_name").alias("Location"),
+        fmt.texts(siblings["service_kind"], fmt.service_kind, nulls=True).alias("Kind of service"),
+        pl.col("local_authority").alias("Local authority"),
+        fmt.texts(siblings["rag"], fmt.rag, nulls=True).alias("RAG"),
+        fmt.texts(siblings["latest_overall_rating"], fmt.rating, nulls=True).alias("CQC rating"),
+        pl.when(pl.col("is_active")).then(pl.lit("Registered")).otherwise(pl.lit("Deregistered")).alias("Status"),
+        ("profile?location=" + pl.col("location_id")).alias("Profile"),
+    )

@@ -145,3 +145,12 @@ def test_returns_are_drawn_per_measure_with_shares_as_per_cent() -> None:
                         "agency share of hours 12%, staff vacancies 4, staff leavers 0, safeguarding concerns 2.")
     assert long.filter(pl.col("Measure") == "Occupancy (%)")["value"].to_list() == [91.0, 87.5]
     assert long.filter(pl.col("Measure") == "Staff vacancies")["Month"].to_list() == ["August 2026", "September 2026"]
+
+
+def test_a_deregistered_sibling_says_not_scored_rather_than_none() -> None:
+    siblings = pl.DataFrame({"location_id": ["1-A", "1-B"], "location_name": ["Beech House", "Juniper"],
+                             "service_kind": ["care_home", "care_home"], "local_authority": ["Kingsmere"] * 2,
+                             "rag": ["green", None], "latest_overall_rating": ["Good", None],
+                             "is_active": [True, False]})
+    assert profile.siblings_for_people(siblings).row(1) == (
+        "Juniper", "Care home", "Kingsmere", "Not scored", "No rating yet", "Deregistered", "profile?location=1-B")

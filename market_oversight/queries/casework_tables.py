@@ -1,5 +1,6 @@
 """The casework page's tables, from the market's casework (`casework.market_casework`) and the
-locations' names and RAGs (`filters.location_names`): pure functions, no Streamlit."""
+locations' names and RAGs (`filters.location_names`), and the profile's casework panel's, from one
+location's (`casework.location_casework`): pure functions, no Streamlit."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ from market_oversight import fmt
 def location_ids(*frames: pl.DataFrame) -> tuple[str, ...]:
     """Every location some casework is about, once each, in order (the names to look up)."""
     return tuple(sorted(set().union(*(set(df["location_id"].to_list()) for df in frames))))
+
+
+def latest_label(what: str, shown: pl.DataFrame, limit: int) -> str:
+    """A tab's label: how many it shows, saying so when that is only the newest `limit` of more."""
+    return f"{what} ({'newest ' if shown.height >= limit else ''}{shown.height})"
 
 
 def with_names(df: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
@@ -70,3 +76,37 @@ def latest_visits(visits: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
         pl.col("location_name").alias("Location"),
         fmt.texts(named["rating"], fmt.rating).alias("Council's rating"),
         pl.col("assessor").alias("Assessor"), pl.col("summary").alias("Summary"))
+
+
+# ---- one location's (the profile's casework panel) ------------------------------------------------
+
+def panel_tabs(notes: pl.DataFrame, actions: pl.DataFrame, visits: pl.DataFrame,
+               suspensions: pl.DataFrame) -> list[str]:
+    """The panel's tab labels, each with how many it holds (actions: how many are open)."""
+    return [f"Notes ({notes.height})", f"Actions ({actions.filter(pl.col('status') == 'open').height} open)",
+            f"Quality visits ({visits.height})", f"Suspensions ({suspensions.height})", "RAG override"]
+
+
+def location_actions(actions: pl.DataFrame) -> pl.DataFrame:
+    return actions.select(
+        pl.col("title").alias("Action"), pl.col("owner").alias("Owner"),
+        fmt.texts(actions["due_date"], fmt.long_date).alias("Due"),
+        pl.col("status").str.to_titlecase().alias("Status"),
+        pl.col("created_by").alias("Set by"))
+
+
+def location_visits(visits: pl.DataFrame) -> pl.DataFrame:
+    return visits.select(
+        fmt.texts(visits["visit_date"], fmt.long_date).alias("Visit date"),
+        fmt.texts(visits["rating"], fmt.rating).alias("Council's rating"),
+        pl.col("summary").alias("Summary"), pl.col("assessor").alias("Assessor"))
+
+
+def location_suspensions(suspensions: pl.DataFrame) -> pl.DataFrame:
+    return suspensions.select(
+        fmt.texts(suspensions["imposed_on"], fmt.long_date).alias("Suspended on"),
+        fmt.texts_of(suspensions, ("scope", "categories"), fmt.suspension_scope).alias("Scope"),
+        fmt.texts(suspensions["review_on"], fmt.long_date).alias("Review"),
+        pl.col("reason").alias("Reason"), pl.col("imposed_by").alias("By"),
+        fmt.texts(suspensions["lifted_on"], fmt.long_date).alias("Lifted on"),
+        pl.col("lift_reason").alias("Why lifted"))

@@ -1,4 +1,4 @@
-"""The casework page's tables (queries/market_casework.py), from frames shaped as the casework
+"""The casework page's tables (queries/casework_tables.py), from frames shaped as the casework
 file and the location names give them: no Streamlit, no warehouse."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from market_oversight.queries import market_casework as tables
+from market_oversight.queries import casework_tables as tables
 
 TODAY = date(2026, 12, 7)
 NAMES = pl.DataFrame({"location_id": ["1-A", "1-B"], "location_name": ["Oak House", "Elm Lodge"],
@@ -66,3 +66,28 @@ def test_notes_and_visits_read_in_words() -> None:
     assert tables.latest_visits(visits, NAMES).to_dicts() == [
         {"Visit date": "30 November 2026", "Location": "Elm Lodge", "Council's rating": "◆ Requires improvement",
          "Assessor": "Ali", "Summary": None}]
+
+
+def test_a_tab_says_when_it_shows_only_the_newest() -> None:
+    three = pl.DataFrame({"location_id": ["1-A", "1-B", "1-C"]})
+    assert tables.latest_label("Latest quality visits", three, 3) == "Latest quality visits (newest 3)"
+    assert tables.latest_label("Latest notes", three, 200) == "Latest notes (3)"
+
+
+def test_the_profile_panels_tabs_and_tables_read_in_words() -> None:
+    actions = pl.DataFrame({"title": ["Staffing plan", "Fire check"], "owner": ["Sam", "Ali"],
+                            "due_date": [date(2026, 12, 20), date(2026, 11, 1)], "status": ["open", "done"],
+                            "created_by": ["sam@council.example"] * 2})
+    suspensions = pl.DataFrame({
+        "imposed_on": [date(2026, 3, 1)], "scope": ["partial"], "categories": [["nursing_dementia"]],
+        "review_on": [date(2026, 4, 1)], "reason": ["Falls"], "imposed_by": ["sam@council.example"],
+        "lifted_on": [date(2026, 5, 2)], "lift_reason": ["Falls plan in place"]})
+    empty = pl.DataFrame({"location_id": []}, schema={"location_id": pl.String})
+    assert tables.panel_tabs(empty, actions, empty, suspensions) == [
+        "Notes (0)", "Actions (1 open)", "Quality visits (0)", "Suspensions (1)", "RAG override"]
+    assert tables.location_actions(actions).row(1) == (
+        "Fire check", "Ali", "1 November 2026", "Done", "sam@council.example")
+    assert tables.location_suspensions(suspensions).row(0, named=True) | {"Scope": None} == {
+        "Suspended on": "1 March 2026", "Scope": None, "Review": "1 April 2026", "Reason": "Falls",
+        "By": "sam@council.example", "Lifted on": "2 May 2026", "Why lifted": "Falls plan in place"}
+    assert "dementia" in tables.location_suspensions(suspensions)["Scope"][0].lower()
