@@ -139,7 +139,7 @@ else:
     figure = [alt.Chart(long.filter(pl.col("Measure") == label).to_pandas(), title=label).mark_line(point=True).encode(
         x=alt.X("period:T", title="Month"), y=alt.Y("value:Q", title=None),
         tooltip=["Month:N", "Measure:N", "value:Q"],
-    ).properties(height=130) for label in measures.values()]
+    ).properties(height=220) for label in measures.values()]
     common.chart(figure, summary, long.select("Month", "Measure", pl.col("value").alias("Value")),
                  "monthly returns", key="returns")
 
