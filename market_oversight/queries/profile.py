@@ -51,7 +51,7 @@ def ratings(con: duckdb.DuckDBPyConnection, location_id: str) -> pl.DataFrame:
     return query(con, "queries/profile_ratings", location_id=location_id)
 
 
-def rating_timeline(df: pl.DataFrame, through: date | None = None) -> pl.DataFrame:
+def rating_timeline(df: pl.DataFrame, through: date | None) -> pl.DataFrame:
     """Each key question's rating as a period: from its report date to the next report's date; the
     latest rating holds through `through` (the date of the CQC data), so that the rating in force
     shows as a bar and not as a point at the end."""
