@@ -460,7 +460,7 @@ SERVING_TABLES = ("location_latest", "search_entries")
 
 
 def refresh_serving_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Refill the app's first-paint tables (schema `serving`) from the warehouse as committed, in one
+    """Refill the app's first-paint tables (schema `serving`) from the database `con` holds, in one
     transaction: what pages would otherwise compute from whole tables of the market on every render
     is computed once per published copy."""
     with transaction(con):
@@ -470,12 +470,14 @@ def refresh_serving_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def publish_serving_copy(con: duckdb.DuckDBPyConnection, db: Path) -> Path:
-    """Copy the warehouse, as committed, to a new file in the serving folder and point CURRENT at it.
+    """Copy the warehouse, as committed, to a new file in the serving folder, fill the copy's serving
+    tables and point CURRENT at it.
 
     The app reads only serving copies, read-only, so a long load never blocks it and it never sees a
-    half-finished load. The copy is taken by the process holding the warehouse, after its serving
-    tables are refilled and a checkpoint, so it is consistent; CURRENT is switched with an atomic rename."""
-    refresh_serving_tables(con)
+    half-finished load. The copy is taken by the process holding the warehouse, after a checkpoint, so
+    it is consistent; CURRENT is switched with an atomic rename. The serving tables are filled in the
+    copy alone: filled in the warehouse, by a transaction of their own after the job's, a job killed
+    between the two commits would leave them behind the tables they are made from."""
     con.execute("checkpoint")
     folder = serving_dir(db)
     folder.mkdir(parents=True, exist_ok=True)
@@ -484,8 +486,13 @@ def publish_serving_copy(con: duckdb.DuckDBPyConnection, db: Path) -> Path:
     tmp = temporary_path(folder, name)
     try:
         shutil.copyfile(db, tmp)
+        with duckdb.connect(str(tmp)) as copy:
+            _as_job(copy, db)  # the job's limits, spilling where the warehouse does
+            refresh_serving_tables(copy)
+            copy.execute("checkpoint")
     except BaseException:
         tmp.unlink(missing_ok=True)  # a half-written copy must not fill the disk further
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
         raise
     os.replace(tmp, folder / name)
     pointer_tmp = temporary_path(folder, SERVING_POINTER)

@@ -91,6 +91,20 @@ def test_publishing_refills_the_serving_tables_from_the_warehouse_as_committed(d
     assert found == [("location", location_id, "Zephyrine Lodge")]
 
 
+def test_the_serving_tables_are_filled_in_the_published_copy_and_never_in_the_warehouse(demo_db: Path) -> None:
+    """Filled in the warehouse by a transaction after the job's, a job killed between the two commits
+    left them behind what they are made from (found by the random-kill test)."""
+    with store.warehouse(demo_db) as con:  # publishes a new serving copy on leaving
+        con.execute("select 1")
+    with store.connect(demo_db, read_only=True) as connection:
+        in_warehouse = connection.execute(
+            "select (select count(*) from serving.location_latest) + (select count(*) from serving.search_entries)"
+        ).fetchone()[0]
+    assert in_warehouse == 0
+    assert read(demo_db, "select count(*) > 0 from serving.location_latest") == [(True,)]
+    assert read(demo_db, "select count(*) > 0 from serving.search_entries") == [(True,)]
+
+
 def test_a_location_whose_record_names_no_provider_is_published_and_found_as_a_location(tmp_path: Path) -> None:
     """Found by the hostile-input property test: a CQC row with a location ID and nothing else loads,
     and publishing it must not fail on a provider without an ID."""
