@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -65,6 +65,21 @@ def _writing(path: Path, consequence: str, *, errnos: set[int] = _FULL_ERRNOS) -
             raise
         where = exc.filename if isinstance(exc, OSError) and exc.filename else path
         raise StorageError(f"cannot write {where}: {problem.lower()}; {consequence}") from exc
+
+
+def copy_held_database(src: Path, dst: Path) -> None:
+    """Copy database file `src`, which this process holds open with DuckDB, to `dst`.
+
+    DuckDB's lock on its file is a POSIX record lock, which the kernel drops when the process closes
+    any descriptor of that file: copied in this process (shutil), the warehouse would be unlocked for
+    the rest of the job and a second job could open it and write alongside. `cp` copies it in a
+    process of its own. Its failure is the OSError it met (ENOSPC, EFBIG, ...) where it names one."""
+    done = subprocess.run(["cp", "--", str(src), str(dst)], capture_output=True, text=True,
+                          restore_signals=False)  # past RLIMIT_FSIZE: EFBIG, as here, not SIGXFSZ
+    if done.returncode:
+        code = next((c for c in sorted(_FULL_ERRNOS | _DENIED_ERRNOS) if os.strerror(c) in done.stderr),
+                    errno.EIO)
+        raise OSError(code, done.stderr.strip() if code == errno.EIO else os.strerror(code), str(dst))
 
 
 def write_whole(path: Path, data: bytes, consequence: str) -> Path:
@@ -485,7 +500,7 @@ def publish_serving_copy(con: duckdb.DuckDBPyConnection, db: Path) -> Path:
     name = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 1_000_000_000:09d}.duckdb"
     tmp = temporary_path(folder, name)
     try:
-        shutil.copyfile(db, tmp)
+        copy_held_database(db, tmp)
         with duckdb.connect(str(tmp)) as copy:
             _as_job(copy, db)  # the job's limits, spilling where the warehouse does
             refresh_serving_tables(copy)

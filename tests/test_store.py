@@ -105,3 +105,38 @@ def test_a_failed_job_publishes_nothing(db_path: Path) -> None:
         with store.warehouse(db_path):
             raise RuntimeError("load failed")
     assert store.current_serving_copy(db_path) == first
+
+
+def _another_process_can_open(db: Path) -> bool:
+    import subprocess
+    import sys
+
+    probe = subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1])", str(db)],
+                           capture_output=True, text=True)
+    assert probe.returncode == 0 or "lock" in probe.stderr.lower(), probe.stderr
+    return probe.returncode == 0
+
+
+def test_publishing_a_serving_copy_and_a_snapshot_keeps_the_warehouse_locked(db_path: Path) -> None:
+    """DuckDB's lock is a POSIX record lock, dropped when the process closes any descriptor of the
+    file: a copy taken in the job's own process let a second job open the warehouse mid-job (caught
+    by tests/browser/test_upload_jobs.py, the second load deleting the first's half-published copy)."""
+    from market_oversight.analyst.snapshot import snapshot_from
+
+    with store.warehouse(db_path, publish=False) as con:
+        con.execute("insert into cqc_ratings values ('1-1', date '2024-01-02', 'overall', 'Good', null, 'b1')")
+        assert not _another_process_can_open(db_path)
+        copy = store.publish_serving_copy(con, db_path)
+        assert not _another_process_can_open(db_path)
+        snapshot_from(con, db_path, keep=2)
+        assert not _another_process_can_open(db_path)
+    assert _another_process_can_open(db_path)
+    with store.connect(copy, read_only=True) as published:
+        assert published.execute("select rating from mart.ratings").fetchall() == [("Good",)]
+
+
+def test_a_copy_that_cannot_be_written_says_why(db_path: Path, tmp_path: Path) -> None:
+    with store.warehouse(db_path, publish=False):
+        with pytest.raises(OSError) as failed:
+            store.copy_held_database(db_path, tmp_path / "no such folder" / "copy.duckdb")
+    assert failed.value.filename == str(tmp_path / "no such folder" / "copy.duckdb")

@@ -73,7 +73,7 @@ def snapshot_from(con: duckdb.DuckDBPyConnection, db: Path, *, keep: int) -> Pat
     store.remove_orphan_copies(db)
     tmp = store.temporary_path(folder, target.name)
     try:
-        shutil.copyfile(db, tmp)
+        store.copy_held_database(db, tmp)
         _record_snapshot(con, tmp, db, time.strftime("%Y-%m-%d %H:%M:%S", taken))
         os.chmod(tmp, 0o444)
         os.replace(tmp, target)
