@@ -78,6 +78,7 @@ def app(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
          "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+         "--server.fileWatcherType", "none",  # the project's .streamlit/config.toml is not read from here
          "--browser.gatherUsageStats", "false"],
         cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     try:

@@ -82,7 +82,7 @@ def serve_app(db: Path, env: dict[str, str], log_name: str = "streamlit.log") ->
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
+             "--server.port", str(port), "--server.headless", "true",
              "--browser.gatherUsageStats", "false"],
             cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
