@@ -7,14 +7,18 @@ Each page is opened once and the window then set to each size in turn, as a read
 tablet or zooms in does: Streamlit lays a page out in the browser (its server never learns the
 width), and the charts redraw to their new width. Browser zoom to 200% is the window at half the
 CSS pixels (640x360); the device scale factor it also doubles changes the pixels drawn, not the
-layout, so it is left at 1."""
+layout, so it is left at 1.
+
+At the first layout, as first drawn, each page is also checked with axe-core (WCAG 2.2 A and AA):
+serious or critical violations of ours fail the test (tests/browser/test_axe.py checks that these
+pages are every page the navigation offers)."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.streamlit_page import charts_redrawn, screenshot, settle, sideways_overflow
+from tests.browser.streamlit_page import axe_check, charts_redrawn, screenshot, settle, sideways_overflow
 
 PAGES = ["/", "/watchlist", "/returns-to-chase", "/casework", "/reliability", "/data-quality", "/uploads",
          "/email-preview", "/accessibility", "/brand", "/rehearse", "/profile?location={location}",
@@ -42,6 +46,7 @@ def test_page_fits_every_layout_without_sideways_scrolling(browser: Browser, app
     try:
         page.goto(address)
         settle(page)
+        ours, _ = axe_check(page, name)
         for layout, viewport in LAYOUTS.items():
             if page.viewport_size != viewport:
                 page.set_viewport_size(viewport)
@@ -53,4 +58,5 @@ def test_page_fits_every_layout_without_sideways_scrolling(browser: Browser, app
                 wide[layout] = overflow
     finally:
         context.close()
+    assert not ours, f"axe-core found serious or critical violations on {address}:\n" + "\n".join(ours)
     assert not wide, f"{address} scrolls sideways (pixels too wide, by layout): {wide}"
