@@ -36,6 +36,7 @@ def test_find_a_provider_by_name_from_the_overview_and_open_its_company_page(
         suggestion = page.get_by_role("link", name=name, exact=True)
         # Then its company page is suggested while typing, and opens from the suggestion
         expect(suggestion).to_be_visible()
+        settle(page)  # the search has finished its rerun, so the link clicked is the one drawn
         screenshot(page, f"find-suggestions-{width}", full_page=False)
         ours, _ = axe_check(page, f"find-suggestions-{width}")
         assert not ours, "\n".join(ours)

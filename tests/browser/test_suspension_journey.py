@@ -65,7 +65,10 @@ def test_a_suspension_recorded_after_finding_the_provider_shows_on_every_page(
         # Given the overview, when the provider is found by part of its name and its page opened
         open_page(page, "/")
         type_in_search(page, name.lower()[: max(4, len(name) - 4)])
-        page.get_by_role("link", name=name, exact=True).click()
+        suggestion = page.get_by_role("link", name=name, exact=True)
+        expect(suggestion).to_be_visible()
+        settle(page)  # the search has finished its rerun, so the link clicked is the one drawn
+        suggestion.click()
         page.wait_for_url(re.compile(rf"/provider\?provider={re.escape(provider_id)}"))
         settle(page)
         expect(page.locator("h1").first).to_have_text(f"What do we know about {name}?")
