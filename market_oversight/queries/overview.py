@@ -187,17 +187,21 @@ def ratings_mix_for_people(mix: pl.DataFrame) -> tuple[pl.DataFrame, str]:
 def map_for_people(points: pl.DataFrame, max_green: int) -> tuple[pl.DataFrame, str]:
     """The points to draw (green ones left off beyond `max_green` points in all), with RAG, kind of
     service and concerns in words, and a sentence counting every point by RAG."""
-    # ne_missing: an unscored point (no RAG) stays on the map; only the green are left off
+    # only the green are left off: an unscored point ('not scored' from the SQL, or no RAG) stays
     shown = points if points.height <= max_green else points.filter(pl.col("rag").ne_missing("green"))
     shown = shown.with_columns(
         pl.col("rag").replace_strict(RAG_WORDS, default="Not scored").alias("RAG"),
         fmt.texts(shown["service_kind"], fmt.service_kind, nulls=True).alias("Kind of service"),
         concern_stage().alias("Concerns"),
     )
-    counts = {r: points.filter(pl.col("rag") == r).height for r in ("red", "amber", "green")}
+    scored = {r: points.filter(pl.col("rag") == r).height for r in ("red", "amber", "green")}
+    counts = [f"{n} {r}" for r, n in scored.items()]
+    unscored = points.height - sum(scored.values())  # 'not scored' (services of other kinds), or none
+    if unscored:  # counted, so that the figures add up to the total
+        counts.append(f"{unscored} not scored")
     left_off = " (green locations left off the map because there are so many)" if shown.height < points.height else ""
-    return shown, (f"{fmt.plural(points.height, 'location')} on the map: {counts['red']} red, "
-                   f"{counts['amber']} amber and {counts['green']} green{left_off}.")
+    return shown, (f"{fmt.plural(points.height, 'location')} on the map: {', '.join(counts[:-1])} and "
+                   f"{counts[-1]}{left_off}.")
 
 
 def capacity_for_people(capacity: pl.DataFrame) -> tuple[pl.DataFrame, str]:

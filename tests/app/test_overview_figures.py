@@ -171,17 +171,19 @@ def test_the_ratings_mix_sentence_counts_good_or_outstanding_among_the_rated_onl
 
 
 def test_the_map_leaves_green_off_only_beyond_the_limit_and_counts_every_point() -> None:
-    points = pl.DataFrame({"rag": ["red", "amber", "green", "green", None],
+    points = pl.DataFrame({"rag": ["red", "amber", "green", "green", "not scored"],
                            "service_kind": ["care_home", "home_care", "care_home", None, "care_home"],
                            "stages_in_force": [["serious_concerns"], [], None, ["enhanced_monitoring"], []]})
     shown, sentence = overview.map_for_people(points, max_green=5)
-    assert shown.height == 5 and sentence == "5 locations on the map: 1 red, 1 amber and 2 green."
+    assert shown.height == 5 and sentence == "5 locations on the map: 1 red, 1 amber, 2 green and 1 not scored."
     assert shown["Kind of service"].to_list() == ["Care home", "Home care", "Care home", "Not known", "Care home"]
     assert shown["Concerns"].to_list() == ["Serious concerns", "", "", "Enhanced monitoring", ""]
     shown, sentence = overview.map_for_people(points, max_green=4)
-    assert shown["rag"].to_list() == ["red", "amber", None]
-    assert sentence == ("5 locations on the map: 1 red, 1 amber and 2 green (green locations left off the map "
-                        "because there are so many).")
+    assert shown["rag"].to_list() == ["red", "amber", "not scored"]
+    assert sentence == ("5 locations on the map: 1 red, 1 amber, 2 green and 1 not scored (green locations "
+                        "left off the map because there are so many).")
+    _, sentence = overview.map_for_people(points.head(4), max_green=5)
+    assert sentence == "4 locations on the map: 1 red, 1 amber and 2 green."
 
 
 def test_capacity_reads_locations_and_beds_by_kind_of_service() -> None:

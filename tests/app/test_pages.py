@@ -4,6 +4,7 @@ through the app and read back from the casework file."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -42,6 +43,11 @@ def test_overview_headline_counts_match_the_warehouse(app_env: Path) -> None:
     # And every chart has a one-sentence summary and its data as a table
     assert "share of rated locations rated Good or Outstanding went from" in body
     assert f"{active:,} locations on the map: {red} red, {amber} amber" in body
+    # and the map's counts add up to its total (services never scored are counted too)
+    counted = re.search(r"([\d,]+) locations on the map: (\d+) red, (\d+) amber,? (?:and )?(\d+) green"
+                        r"(?: and (\d+) not scored)?", body)
+    total, *parts = (int((n or "0").replace(",", "")) for n in counted.groups())
+    assert total == sum(parts)
     assert len(at.expander) >= 3 and all("as a table" in e.label for e in at.expander)
 
 

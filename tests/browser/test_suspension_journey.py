@@ -17,7 +17,7 @@ from tests.browser.streamlit_page import (WIDTHS, axe_check, open_page, page_at,
                                           type_in_search)
 from tests.demo_cache import copy_warehouse, suite_demo
 
-MAP_SUMMARY = re.compile(r"(\d+) locations? on the map: (\d+) red, (\d+) amber and (\d+) green")
+MAP_SUMMARY = re.compile(r"(\d+) locations? on the map: (\d+) red, (\d+) amber,? (?:and )?(\d+) green")
 
 
 def _green_home_of_a_findable_provider(db: Path) -> tuple[str, str, str]:
