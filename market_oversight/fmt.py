@@ -25,10 +25,13 @@ RAG_COLOURS = {"red": "#8F0D25", "amber": "#B35906", "green": "#1A8259"}
 RAG_SHAPES = {"red": "▲", "amber": "◆", "green": "●"}
 # Vega-Lite point shapes matching the characters above, for charts.
 RAG_CHART_SHAPES = {"red": "triangle-up", "amber": "diamond", "green": "circle"}
+# A service never scored (on the map: services of other kinds), drawn grey and square.
+NOT_SCORED_COLOUR = "#505a5f"
+NOT_SCORED_CHART_SHAPE = "square"
 
 RATING_COLOURS = {
     "Outstanding": "#1D4E89", "Good": RAG_COLOURS["green"], "Requires improvement": RAG_COLOURS["amber"],
-    "Inadequate": RAG_COLOURS["red"], "Not rated": "#505a5f",
+    "Inadequate": RAG_COLOURS["red"], "Not rated": NOT_SCORED_COLOUR,
 }
 RATING_SHAPES = {
     "Outstanding": "★", "Good": "●", "Requires improvement": "◆", "Inadequate": "▲", "Not rated": "○",

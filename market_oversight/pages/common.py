@@ -210,14 +210,20 @@ def chart(figure: alt.Chart | alt.LayerChart | list[alt.Chart], summary: str, da
     return event
 
 
-def rag_scale() -> alt.Scale:
-    return alt.Scale(domain=[fmt.rag(r) for r in fmt.RAG_COLOURS],
-                     range=list(fmt.RAG_COLOURS.values()))
+def rag_scale(*, not_scored: bool = False) -> alt.Scale:
+    """Colours of RAG in words; with `not_scored`, "Not scored" too (a value outside a scale's domain
+    is not drawn as itself, and the legend would not name it)."""
+    colours = {fmt.rag(r): c for r, c in fmt.RAG_COLOURS.items()}
+    if not_scored:
+        colours[fmt.rag(None)] = fmt.NOT_SCORED_COLOUR
+    return alt.Scale(domain=list(colours), range=list(colours.values()))
 
 
-def rag_shape_scale() -> alt.Scale:
-    return alt.Scale(domain=[fmt.rag(r) for r in fmt.RAG_CHART_SHAPES],
-                     range=list(fmt.RAG_CHART_SHAPES.values()))
+def rag_shape_scale(*, not_scored: bool = False) -> alt.Scale:
+    shapes = {fmt.rag(r): s for r, s in fmt.RAG_CHART_SHAPES.items()}
+    if not_scored:
+        shapes[fmt.rag(None)] = fmt.NOT_SCORED_CHART_SHAPE
+    return alt.Scale(domain=list(shapes), range=list(shapes.values()))
 
 
 def service_kind_scale() -> alt.Scale:

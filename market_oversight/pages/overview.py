@@ -77,8 +77,8 @@ else:
     areas, whose = map_view.areas_around(shown)
     markers = alt.Chart(shown.to_pandas()).mark_point(filled=True, size=70, opacity=0.85).encode(
         longitude="longitude:Q", latitude="latitude:Q",
-        color=alt.Color("RAG:N", scale=common.rag_scale(), title="RAG"),
-        shape=alt.Shape("RAG:N", scale=common.rag_shape_scale(), title="RAG"),
+        color=alt.Color("RAG:N", scale=common.rag_scale(not_scored=True), title="RAG"),
+        shape=alt.Shape("RAG:N", scale=common.rag_shape_scale(not_scored=True), title="RAG"),
         tooltip=[alt.Tooltip("location_name:N", title="Location"), "RAG:N", "Kind of service:N", "Concerns:N"],
     )
     figure = map_view.rag_map(markers, areas).properties(height=420)

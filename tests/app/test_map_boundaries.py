@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 import streamlit as st
 
-from market_oversight import boundaries
+from market_oversight import boundaries, fmt
 from market_oversight.config import settings_from
 from market_oversight.errors import BadBoundaries
 
@@ -137,6 +137,11 @@ def test_the_demo_overview_draws_its_invented_outline_under_the_markers(app_env:
     assert layers["geoshape"]["data"]["values"][0]["geometry"]["type"] == "Polygon"
     assert _names(frames) == {"Kingsmere (demo outline, invented)"}
     assert boundaries.DEMO_NOTE in texts(at)
+    # and every RAG drawn, services never scored among them, has its colour and shape in the legend
+    drawn = {r for f in frames if "RAG" in f.columns for r in f["RAG"]}
+    encoding = layers["point"]["encoding"]
+    assert fmt.rag(None) in drawn
+    assert drawn <= set(encoding["color"]["scale"]["domain"]) and drawn <= set(encoding["shape"]["scale"]["domain"])
 
 
 @pytest.fixture

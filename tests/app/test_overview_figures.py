@@ -197,3 +197,17 @@ def test_capacity_reads_locations_and_beds_by_kind_of_service() -> None:
     assert table.row(0, named=True) == {
         "Local authority": "Kingsmere", "ICB": "North ICB", "Kind of service": "Care home", "Locations": 3,
         "Registered beds": 100, "Occupied beds (latest returns)": 90, "Occupancy (%)": 90.0}
+
+
+def test_every_rag_the_map_draws_has_a_colour_and_a_shape_in_its_legend() -> None:
+    """Vega draws a value outside a scale's domain without its colour and leaves it out of the legend:
+    the map's services never scored (8 on the demo) were counted nowhere on the chart."""
+    from market_oversight.pages import common
+
+    points = pl.DataFrame({"rag": ["red", "amber", "green", "not scored"], "service_kind": ["care_home"] * 4,
+                           "stages_in_force": [["serious_concerns"], [], [], []]})
+    shown, _ = overview.map_for_people(points, max_green=5)
+    drawn = set(shown["RAG"].to_list())
+    assert drawn == set(common.rag_scale(not_scored=True).domain) == set(common.rag_shape_scale(not_scored=True).domain)
+    assert len(set(common.rag_scale(not_scored=True).range)) == 4
+
