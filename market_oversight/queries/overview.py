@@ -194,7 +194,7 @@ def map_for_people(points: pl.DataFrame, max_green: int) -> tuple[pl.DataFrame, 
         fmt.texts(shown["service_kind"], fmt.service_kind, nulls=True).alias("Kind of service"),
         concern_stage().alias("Concerns"),
     )
-    scored = {r: points.filter(pl.col("rag") == r).height for r in ("red", "amber", "green")}
+    scored = {r: points.filter(pl.col("rag") == r).height for r in vocab.RAG}
     counts = [f"{n} {r}" for r, n in scored.items()]
     unscored = points.height - sum(scored.values())  # 'not scored' (services of other kinds), or none
     if unscored:  # counted, so that the figures add up to the total
