@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import altair as alt
-import duckdb
 import polars as pl
 import streamlit as st
 
@@ -73,8 +72,8 @@ def live_casework() -> serving.LiveCasework:
 
 
 @st.cache_resource(max_entries=2)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return serving.open_read_only(Path(path))
+def _read_side(path: str) -> serving.ReadSide:
+    return serving.ReadSide(Path(path))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=512, show_spinner=False)
@@ -82,8 +81,8 @@ def _cached_call(copy: str, casework_key: str, query: str, args: tuple, kwargs: 
                  _function: Callable[..., Any], _live: serving.LiveCasework) -> Any:
     # `query` (the function's qualified name) and `casework_key` key the cache; Streamlit does not
     # hash the underscored arguments.
-    cur = serving.with_live_casework(_connection(copy).cursor(), _live)
-    return _function(cur, *args, **dict(kwargs))
+    with _read_side(copy).cursor(_live) as cur:
+        return _function(cur, *args, **dict(kwargs))
 
 
 def cached_query(copy: str, live: serving.LiveCasework, function: Callable[..., T], *args: Any,
