@@ -20,3 +20,8 @@ def test_the_accent_colour_is_no_rag_colour_and_reads_on_white() -> None:
     accent = CONFIG["theme"]["primaryColor"].upper()
     assert accent not in {c.upper() for c in fmt.RAG_COLOURS.values()}
     assert contrast_ratio("#FFFFFF", accent) >= 4.5  # white button text on it
+
+
+def test_no_full_garbage_collection_after_each_run() -> None:
+    # a forced collection held the interpreter about 80 ms a run while other users' pages waited
+    assert CONFIG["runner"]["postScriptGC"] is False
