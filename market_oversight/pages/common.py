@@ -209,6 +209,12 @@ def chart(figure: alt.Chart | alt.LayerChart | list[alt.Chart], summary: str, da
     return event
 
 
+def legend_above(columns: int) -> alt.Legend:
+    """A legend above the chart, not beside it (beside it, it took a third of a phone's width), in
+    as many columns as fit a phone's width with the longest label."""
+    return alt.Legend(orient="top", direction="horizontal", columns=columns)
+
+
 def rag_scale(*, not_scored: bool = False) -> alt.Scale:
     """Colours of RAG in words; with `not_scored`, "Not scored" too (a value outside a scale's domain
     is not drawn as itself, and the legend would not name it)."""

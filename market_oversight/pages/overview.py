@@ -57,13 +57,18 @@ if mix.is_empty():
     st.write("No ratings to show for these filters.")
 else:
     mix_table, summary = overview.ratings_mix_for_people(mix)
-    figure = alt.Chart(mix_table.to_pandas()).mark_bar().encode(
-        x=alt.X("month_end:T", title="Month", axis=alt.Axis(format="%b %Y")),
+    # Each bar a month wide; labels that would overlap on a phone are left out, not drawn over each
+    # other; the legend is above the plot, and Streamlit fits legend, plot and axes into the height;
+    # the padding keeps the last month's label whole at the right edge.
+    figure = alt.Chart(mix_table.to_pandas()).mark_bar(width=alt.RelativeBandSize(0.8)).encode(
+        x=alt.X("yearmonth(month_end):T", title="Month",
+                axis=alt.Axis(format="%b %Y", labelOverlap=True, labelFlush=True)),
         y=alt.Y("locations:Q", title="Locations", stack="normalize", axis=alt.Axis(format="%")),
-        color=alt.Color("Rating:N", scale=common.rating_scale(), title="Overall rating"),
+        color=alt.Color("Rating:N", scale=common.rating_scale(), title="Overall rating",
+                        legend=common.legend_above(columns=1)),
         order=alt.Order("rating:N"),
         tooltip=["Month:N", "Rating:N", alt.Tooltip("locations:Q", title="Locations")],
-    ).properties(height=280)
+    ).properties(height=400, padding={"right": 28})
     common.chart(figure, summary, mix_table.select("Month", "Rating", pl.col("locations").alias("Locations")),
                  "ratings mix", key="ratings-mix")
 
@@ -89,15 +94,23 @@ else:
     st.caption(whose)
 
 # ---- capacity ------------------------------------------------------------------------------------
+BAR_THICKNESS = 18
 st.header("How much capacity is there, and how full is it?")
 capacity = common.load(overview.capacity, market)
 table, summary = overview.capacity_for_people(capacity)
-figure = alt.Chart(table.to_pandas()).mark_bar().encode(
-    y=alt.Y("ICB:N", title=None),
+# Each board's name is written above its bar, whole: ICB names are long, and beside the bars they
+# were cut short ("NHS Kingsmere a...") on a phone.
+capacity_data = alt.Chart(table.to_pandas())
+bars = capacity_data.mark_bar(size=BAR_THICKNESS).encode(
+    y=alt.Y("ICB:N", title=None, axis=None),
     x=alt.X("Locations:Q", title="Locations"),
-    color=alt.Color("Kind of service:N", scale=common.service_kind_scale()),
+    color=alt.Color("Kind of service:N", scale=common.service_kind_scale(),
+                    legend=common.legend_above(columns=3)),
     tooltip=list(table.columns),
-).properties(height=60 + 30 * max(1, table["ICB"].n_unique()))
+)
+names = capacity_data.transform_aggregate(groupby=["ICB"]).mark_text(
+    align="left", baseline="bottom", dy=-(BAR_THICKNESS / 2 + 2)).encode(y="ICB:N", text="ICB:N", x=alt.value(0))
+figure = alt.layer(bars, names).properties(height=alt.Step(BAR_THICKNESS + 28))
 common.chart(figure, summary, table, "capacity by area", key="capacity")
 no_occupancy = table["Occupied beds (latest returns)"].null_count() == table.height
 if overview.shows_care_homes(market.service_kind) and no_occupancy:
