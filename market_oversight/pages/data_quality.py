@@ -7,7 +7,6 @@ import streamlit as st
 from market_oversight import fmt
 from market_oversight.pages import common
 from market_oversight.queries import data_quality, filters
-from market_oversight.risk.thresholds import load_thresholds
 
 common.page_header(
     "Can we trust the data?",
@@ -23,30 +22,12 @@ batches = common.load(data_quality.batches)
 if batches.is_empty():
     st.write("Nothing has been loaded yet.")
     st.stop()
-quarantined_total = int(batches["rows_quarantined"].sum())
-rejected = batches.filter(pl.col("status") == "rejected").height
-st.write(f"{fmt.plural(batches.height, 'load')} listed (newest first): {rejected} rejected, "
-         f"{fmt.count(quarantined_total, 'row')} quarantined in all.")
-st.dataframe(batches.select(
-    fmt.texts(batches["started_at"], fmt.date_time).alias("Loaded"),
-    fmt.texts(batches["dataset"], fmt.dataset).alias("Dataset"),
-    pl.col("source").str.split("/").list.last().alias("File"),
-    pl.col("status").str.to_titlecase().alias("Status"),
-    pl.col("rows_read").alias("Rows read"), pl.col("rows_loaded").alias("Rows loaded"),
-    pl.col("rows_quarantined").alias("Rows quarantined"),
-    pl.col("ratings_set_aside").alias("Ratings set aside"),
-    pl.col("message").fill_null("").alias("Note"),
-    pl.col("batch_id").alias("Batch")), hide_index=True, width="stretch")
+st.write(data_quality.batches_sentence(batches))
+st.dataframe(data_quality.batches_for_people(batches), hide_index=True, width="stretch")
 
-labels = {r["batch_id"]: f"{fmt.date_time(r['started_at'])}: {r['source'].split('/')[-1]} "
-                         f"({fmt.count(r['rows_quarantined'], 'row')} quarantined"
-                         + (f", {fmt.count(r['ratings_set_aside'], 'rating')} set aside)"
-                            if r["ratings_set_aside"] else ")")
-          for r in batches.iter_rows(named=True)}
-with_quarantine = batches.filter((pl.col("rows_quarantined") > 0) | (pl.col("ratings_set_aside") > 0)
-                                 )["batch_id"].to_list()
+labels, first = data_quality.batch_choices(batches)
 batch_id = st.selectbox("Look at one load", list(labels), format_func=labels.get, key="dq-batch",
-                        index=list(labels).index(with_quarantine[0]) if with_quarantine else 0)
+                        index=list(labels).index(first))
 chosen = batches.filter(pl.col("batch_id") == batch_id).row(0, named=True)
 
 st.subheader("Data-contract results")
@@ -56,13 +37,9 @@ if results.is_empty():
 else:
     if verdict := data_quality.contract_verdict(chosen["validation"]):
         st.write(verdict)
-    failed = results.filter(~pl.col("met").fill_null(True)).height
-    st.write(f"{fmt.plural(results.height, 'rule')} checked, {failed} not met.")
-    st.dataframe(results.select(
-        pl.col("rule").str.replace(".", ": ", literal=True).str.replace_all("_", " ").alias("Rule"),
-        pl.when(pl.col("met")).then(pl.lit("✓ Met")).when(~pl.col("met")).then(pl.lit("✗ Not met"))
-        .otherwise(pl.lit("Not known")).alias("Result"),
-        pl.col("rows_breaking").alias("Rows breaking it")), hide_index=True, width="stretch")
+    shown, checked = data_quality.contract_results_for_people(results)
+    st.write(checked)
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 st.subheader("Rows set aside (quarantined)")
 rows = common.load(data_quality.quarantine, batch_id=batch_id)
@@ -95,20 +72,13 @@ elif late.is_empty():
     st.write("Every provider's returns have arrived on time.")
 else:
     st.write(f"{fmt.plural(late.height, 'provider')} with late or missing returns, most missing first.")
-    st.dataframe(late.rename({"provider_id": "Provider ID", "provider_name": "Provider", "locations": "Locations",
-                              "returns_due": "Returns due", "late": "Late", "missing": "Missing"}),
-                 hide_index=True, width="stretch")
+    st.dataframe(data_quality.late_for_people(late), hide_index=True, width="stretch")
     pick = st.selectbox("A provider's late and missing returns", late["provider_id"].to_list(),
                         format_func=lambda p: f"{late.filter(pl.col('provider_id') == p)['provider_name'][0] or p}",
                         key="dq-late-provider")
     detail = common.load(data_quality.provider_returns, pick)
     if detail is not None:
-        shown = detail.select(
-            pl.col("location_name").alias("Location"),
-            fmt.texts(detail["period"], fmt.month).alias("Month"),
-            pl.col("status").str.to_titlecase().alias("Status"),
-            fmt.texts(detail["due_date"], fmt.long_date).alias("Due"),
-            fmt.texts(detail["received_at"], fmt.long_date).alias("Received"))
+        shown = data_quality.provider_returns_for_people(detail)
         st.dataframe(shown, hide_index=True, width="stretch")
         common.downloads(shown, f"late and missing returns for {pick}", key="dq-late-rows")
 
@@ -118,7 +88,7 @@ scored_on = common.load(data_quality.latest_score_date)
 if scored_on is None:
     st.write("Nothing has been scored yet, so no fee has been compared with a benchmark.")
 else:
-    fee = load_thresholds(None, common.settings()).indicator("fee_below_benchmark").params
+    fee = common.thresholds().indicator("fee_below_benchmark").params
     missing = common.load(data_quality.missing_benchmarks, scored_on, fee["care_home_benchmark"],
                           fee["home_care_benchmark"])
     lines = data_quality.missing_benchmark_sentences(missing)
