@@ -13,6 +13,7 @@ import streamlit as st
 from market_oversight import concerns, fmt
 from market_oversight.pages import common
 from market_oversight.pages.casework_panel import attempt
+from market_oversight.queries import concerns_tables as tables
 from market_oversight.roles import Permission, User
 from market_oversight.vocab import AGENCIES, CONCERN_STAGES
 
@@ -42,49 +43,31 @@ def show(user: User, location_id: str, provider_id: str | None, provider_name: s
 
 
 def _concern(db, user: User, row: dict, record: concerns.Concerns, provider_name: str | None) -> None:
-    about = "this service" if row["location_id"] else f"every service of {provider_name or row['provider_id']}"
-    stage = fmt.concern_stage(row["stage"])
-    if row["is_open"]:
-        heading = f"{stage} since {fmt.long_date(row['stage_since'])}, about {about}"
-    else:
-        heading = f"Closed {fmt.long_date(row['closed_on'])}: {stage.lower()}, about {about}"
-    with st.expander(heading, expanded=bool(row["is_open"]), icon=":material/report:" if row["is_open"] else None):
-        st.text(f"Lead officer: {row['lead_officer']}. Agencies: {', '.join(row['agencies']) or 'none recorded'}. "
-                f"Opened {fmt.long_date(row['opened_on'])} by {row['opened_by']}.")
+    with st.expander(tables.heading(row, provider_name), expanded=bool(row["is_open"]),
+                     icon=":material/report:" if row["is_open"] else None):
+        st.text(tables.opened_line(row))
         if not row["is_open"]:
             st.text(f"Why closed: {row['close_reason']}")
-        mine = pl.col("concern_id") == row["concern_id"]
-        stages, meetings = record.stages.filter(mine), record.meetings.filter(mine)
-        actions, enquiries = record.actions.filter(mine), record.enquiries.filter(mine)
-        open_actions = actions.filter(pl.col("done_on").is_null())
+        mine = tables.parts(row["concern_id"], record.stages, record.meetings, record.actions, record.enquiries)
         can = row["is_open"] and user.can(Permission.CASEWORK)
-        tabs = st.tabs([f"Stages ({stages.height})", f"Meetings ({meetings.height})",
-                        f"Improvement plan ({open_actions.height} open)", f"Safeguarding enquiries ({enquiries.height})",
-                        *(["Change stage or close"] if can else [])])
+        tabs = st.tabs(mine.tab_labels(can))
         key = f"{TYPED}{row['concern_id'][:8]}"
         with tabs[0]:
-            st.dataframe(stages.select(fmt.texts(stages["entered_on"], fmt.long_date).alias("From"),
-                                       fmt.texts(stages["stage"], fmt.concern_stage)
-                                       .alias("Stage"), pl.col("reason").alias("Why"),
-                                       pl.col("recorded_by").alias("By")), hide_index=True, width="stretch")
+            st.dataframe(mine.stages_for_people(), hide_index=True, width="stretch")
         if can:
             with tabs[4]:
                 _stage_forms(db, user, row, key)
         with tabs[1]:
-            _meetings(meetings)
+            _meetings(mine.meetings)
             if can:
                 _meeting_form(db, user, row, key)
         with tabs[2]:
-            _table(actions, "No improvement-plan actions yet.", pl.col("title").alias("Action"),
-                   pl.col("owner").alias("Owner"), fmt.texts(actions["due_date"], fmt.long_date).alias("Due"),
-                   fmt.texts(actions["done_on"], fmt.long_date).alias("Done"))
+            _table(mine.actions_for_people(), "No improvement-plan actions yet.")
             if can:
-                _plan_forms(db, user, row, open_actions, key)
+                _plan_forms(db, user, row, mine.open_actions, key)
         with tabs[3]:
             st.caption("Held by reference and date only: the case system holds the rest.")
-            _table(enquiries, "No safeguarding enquiries linked.", pl.col("reference").alias("Reference"),
-                   fmt.texts(enquiries["enquiry_date"], fmt.long_date).alias("Date"),
-                   pl.col("recorded_by").alias("Linked by"))
+            _table(mine.enquiries_for_people(), "No safeguarding enquiries linked.")
             if can:
                 _enquiry_form(db, user, row, key)
 
@@ -98,11 +81,11 @@ def _meetings(meetings: pl.DataFrame) -> None:
         st.text(f"Attended: {m['attendees']}\nDecided: {m['decisions']}")
 
 
-def _table(df: pl.DataFrame, empty: str, *columns: pl.Expr) -> None:
+def _table(df: pl.DataFrame, empty: str) -> None:
     if df.is_empty():
         st.write(empty)
     else:
-        st.dataframe(df.select(*columns), hide_index=True, width="stretch")
+        st.dataframe(df, hide_index=True, width="stretch")
 
 
 def _open_form(db, user: User, location_id: str, provider_id: str | None, provider_name: str | None,
@@ -166,8 +149,7 @@ def _plan_forms(db, user: User, row: dict, open_actions: pl.DataFrame, key: str)
                     "Action added to the improvement plan.", FLASH)
     if open_actions.height:
         with st.form(f"{key}-done-form"):
-            labels = {r["plan_action_id"]: f"{r['title']} (due {fmt.long_date(r['due_date'])})"
-                      for r in open_actions.iter_rows(named=True)}
+            labels = tables.open_action_labels(open_actions)
             chosen = st.selectbox("Mark an action done", list(labels), format_func=labels.get, key=f"{key}-done")
             done = st.date_input("Done on", value=date.today(), format="DD/MM/YYYY", key=f"{key}-done-date")
             if st.form_submit_button("Mark done"):
