@@ -45,24 +45,15 @@ else:
 # ---- overrides -----------------------------------------------------------------------------------
 st.header("Where has a contract manager overridden the RAG?")
 overrides = tables.overrides_in_force(record.overrides, names)
-if overrides.is_empty():
-    st.write("No RAG overrides in force.")
-else:
-    st.dataframe(overrides, hide_index=True, width="stretch")
+common.table(overrides, "No RAG overrides in force.")
 
 # ---- notes and visits ----------------------------------------------------------------------------
 st.header("What has been noted and seen lately?")
 notes_tab, visits_tab = st.tabs([tables.latest_label("Latest notes", record.notes, casework.MARKET_LIMIT),
                                  tables.latest_label("Latest quality visits", record.visits, casework.MARKET_LIMIT)])
 with notes_tab:
-    if record.notes.is_empty():
-        st.write("No notes yet.")
-    else:
-        st.dataframe(tables.latest_notes(record.notes, names), hide_index=True, width="stretch")
+    common.table(tables.latest_notes(record.notes, names), "No notes yet.")
 with visits_tab:
-    if record.visits.is_empty():
-        st.write("No quality visits recorded.")
-    else:
-        st.dataframe(tables.latest_visits(record.visits, names), hide_index=True, width="stretch")
+    common.table(tables.latest_visits(record.visits, names), "No quality visits recorded.")
 
 common.cqc_attribution(common.load(filters.data_as_of))

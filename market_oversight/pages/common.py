@@ -186,6 +186,14 @@ def _slug(name: str) -> str:
     return "-".join(name.lower().split())
 
 
+def table(df: pl.DataFrame, empty: str) -> None:
+    """A table as wide as the page, or the sentence `empty` when it has no rows."""
+    if df.is_empty():
+        st.write(empty)
+    else:
+        st.dataframe(df, hide_index=True, width="stretch")
+
+
 def chart(figure: alt.Chart | alt.LayerChart | list[alt.Chart], summary: str, data: pl.DataFrame | None, name: str,
           *, key: str, on_select: str = "ignore", selection_mode: str | None = None) -> Any:
     """A chart with its text alternative: a one-sentence summary above it, and its data as a table

@@ -62,12 +62,12 @@ def _concern(db, user: User, row: dict, record: concerns.Concerns, provider_name
             if can:
                 _meeting_form(db, user, row, key)
         with tabs[2]:
-            _table(mine.actions_for_people(), "No improvement-plan actions yet.")
+            common.table(mine.actions_for_people(), "No improvement-plan actions yet.")
             if can:
                 _plan_forms(db, user, row, mine.open_actions, key)
         with tabs[3]:
             st.caption("Held by reference and date only: the case system holds the rest.")
-            _table(mine.enquiries_for_people(), "No safeguarding enquiries linked.")
+            common.table(mine.enquiries_for_people(), "No safeguarding enquiries linked.")
             if can:
                 _enquiry_form(db, user, row, key)
 
@@ -79,13 +79,6 @@ def _meetings(meetings: pl.DataFrame) -> None:
     for m in meetings.iter_rows(named=True):
         st.markdown(f"**{fmt.long_date(m['meeting_date'])}**, recorded by {m['recorded_by']}")
         st.text(f"Attended: {m['attendees']}\nDecided: {m['decisions']}")
-
-
-def _table(df: pl.DataFrame, empty: str) -> None:
-    if df.is_empty():
-        st.write(empty)
-    else:
-        st.dataframe(df, hide_index=True, width="stretch")
 
 
 def _open_form(db, user: User, location_id: str, provider_id: str | None, provider_name: str | None,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import polars as pl
 import streamlit as st
 
 from market_oversight import contingency, fmt
@@ -40,29 +39,17 @@ def show(user: User, provider_id: str) -> None:
     reviews, notices = contingency.provider_history(db, provider_id)
     tabs = st.tabs([f"Plan reviews ({reviews.height})", f"Market Oversight notices ({notices.height})"])
     with tabs[0]:
-        _table(reviews, "No review recorded.", fmt.texts(reviews["reviewed_on"], fmt.long_date).alias("Reviewed"),
-               pl.when(pl.col("plan_held")).then(pl.lit("Held")).otherwise(pl.lit("Not held")).alias("Plan"),
-               pl.col("owner").alias("Owner"), fmt.texts(reviews["next_review_on"], fmt.long_date).alias("Next review"),
-               pl.col("note").fill_null("").alias("Note"), pl.col("recorded_by").alias("By"))
+        common.table(register.reviews_for_people(reviews), "No review recorded.")
         if user.can(Permission.CASEWORK):
             _review_form(db, user, provider_id, row)
     with tabs[1]:
         st.caption("Notices from CQC's Market Oversight scheme (Care Act 2014 sections 55 and 56) about this provider.")
-        _table(notices, "No notice recorded.", fmt.texts(notices["notice_on"], fmt.long_date).alias("Date"),
-               fmt.texts(notices["kind"], fmt.oversight_notice).alias("Kind"),
-               pl.col("note").alias("Note"), pl.col("recorded_by").alias("By"))
+        common.table(register.notices_for_people(notices), "No notice recorded.")
         if user.can(Permission.CASEWORK):
             _notice_form(db, user, provider_id)
     if not user.can(Permission.CASEWORK):
         st.caption(f"Your role ({user.role.value.replace('_', ' ')}) cannot record a review or a notice. "
                    "Ask an administrator if you need to.")
-
-
-def _table(df: pl.DataFrame, empty: str, *columns: pl.Expr) -> None:
-    if df.is_empty():
-        st.write(empty)
-    else:
-        st.dataframe(df.select(*columns), hide_index=True, width="stretch")
 
 
 def _review_form(db, user: User, provider_id: str, row: dict | None) -> None:

@@ -37,3 +37,20 @@ def notice_words(row: dict | None) -> str | None:
     more = f" ({fmt.plural(int(row['notices']), 'notice')} recorded)" if row["notices"] > 1 else ""
     return (f"CQC Market Oversight notice, {fmt.long_date(row['last_notice_on'])}: "
             f"{fmt.oversight_notice(row['last_notice_kind'])}{more}. {row['last_notice_note']}")
+
+
+def reviews_for_people(reviews: pl.DataFrame) -> pl.DataFrame:
+    """A provider's contingency-plan reviews, newest first as given, in words."""
+    return reviews.select(
+        fmt.texts(reviews["reviewed_on"], fmt.long_date).alias("Reviewed"),
+        pl.when(pl.col("plan_held")).then(pl.lit("Held")).otherwise(pl.lit("Not held")).alias("Plan"),
+        pl.col("owner").alias("Owner"), fmt.texts(reviews["next_review_on"], fmt.long_date).alias("Next review"),
+        pl.col("note").fill_null("").alias("Note"), pl.col("recorded_by").alias("By"))
+
+
+def notices_for_people(notices: pl.DataFrame) -> pl.DataFrame:
+    """A provider's Market Oversight notices in words."""
+    return notices.select(
+        fmt.texts(notices["notice_on"], fmt.long_date).alias("Date"),
+        fmt.texts(notices["kind"], fmt.oversight_notice).alias("Kind"),
+        pl.col("note").alias("Note"), pl.col("recorded_by").alias("By"))
