@@ -40,7 +40,7 @@ st.subheader(f"{fmt.plural(ranked.height, 'location')} listed, {new_count} new t
 # ---- chart: likelihood by impact ----------------------------------------------------------------
 if ranked.height:
     plotted = ranked.head(CHART_MAX_POINTS).with_columns(
-        pl.col("rag").replace_strict(watchlist.RAG_WORDS, default="Not scored").alias("RAG"),
+        watchlist.rag_words().alias("RAG"),
         pl.when(pl.col("new_this_week")).then(pl.lit("New this week")).otherwise(pl.lit("")).alias("New"),
     ).select("location_id", "location_name", "likelihood", "impact", "RAG", "New", "new_this_week")
     pick = alt.selection_point(fields=["location_id"], name="pick", on="click")

@@ -10,7 +10,7 @@ import polars as pl
 
 from market_oversight import fmt, vocab
 from market_oversight.queries.filters import MarketFilter
-from market_oversight.queries.watchlist import RAG_WORDS, concern_stage
+from market_oversight.queries.watchlist import concern_stage, rag_words
 from market_oversight.store import query
 
 HEADLINES = ("locations", "beds", "occupancy_rate", "good_or_better_share", "red", "amber")
@@ -190,7 +190,7 @@ def map_for_people(points: pl.DataFrame, max_green: int) -> tuple[pl.DataFrame, 
     # only the green are left off: an unscored point ('not scored' from the SQL, or no RAG) stays
     shown = points if points.height <= max_green else points.filter(pl.col("rag").ne_missing("green"))
     shown = shown.with_columns(
-        pl.col("rag").replace_strict(RAG_WORDS, default="Not scored").alias("RAG"),
+        rag_words().alias("RAG"),
         fmt.texts(shown["service_kind"], fmt.service_kind, nulls=True).alias("Kind of service"),
         concern_stage().alias("Concerns"),
     )

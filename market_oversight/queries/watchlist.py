@@ -10,7 +10,13 @@ from market_oversight.queries.filters import MarketFilter
 from market_oversight.store import query, run
 from market_oversight.vocab import CONCERN_STAGE_RANK, RAG, RATINGS
 
-RAG_WORDS = {r: fmt.rag(r) for r in RAG}
+_RAG_WORDS = {r: fmt.rag(r) for r in RAG}
+
+
+def rag_words(column: str = "rag") -> pl.Expr:
+    """A RAG column in words (fmt.rag): "Not scored" where there is none, as the charts' legends
+    (pages.common.rag_scale) name it."""
+    return pl.col(column).replace_strict(_RAG_WORDS, default=fmt.rag(None))
 RATING_WORDS = {r: fmt.rating(r) for r in RATINGS}
 
 
@@ -26,7 +32,7 @@ def for_people(df: pl.DataFrame) -> pl.DataFrame:
     """The watchlist as people read it and as it is exported: words, not codes."""
     return df.select(
         pl.int_range(1, pl.len() + 1).alias("Rank"),
-        pl.col("rag").replace_strict(RAG_WORDS, default="Not scored").alias("RAG"),
+        rag_words().alias("RAG"),
         pl.when(pl.col("new_this_week")).then(pl.lit("New this week")).otherwise(pl.lit(""))
         .alias("New"),
         pl.col("location_name").alias("Location"),
@@ -75,7 +81,7 @@ def contingency(df: pl.DataFrame) -> pl.Expr:
 def why_not_computed() -> pl.Expr:
     """Why the RAG in force differs from the computed one (a contract manager's override,
     placements suspended, or a concerns stage), in words; empty where it does not."""
-    scored = pl.col("computed_rag").replace_strict(RAG_WORDS, default="Not scored")
+    scored = rag_words("computed_rag")
     moved = pl.col("rag") != pl.col("computed_rag")
     return (pl.when(pl.col("override_rag").is_not_null()).then(pl.lit("Overridden from ") + scored)
             .when(pl.col("suspended") & moved)
